@@ -1,0 +1,88 @@
+"""Settings from the environment and an optional .env file, checked at start-up."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# src/backoffice -> repository root, where config/ lives for a checkout.
+DEFAULT_CONFIG_DIR = PACKAGE_DIR.parent.parent / "config"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(default=Path("var"), alias="BACKOFFICE_DATA_DIR")
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    config_dir: Path = Field(default=DEFAULT_CONFIG_DIR, alias="BACKOFFICE_CONFIG_DIR")
+    worker: Literal["inprocess", "external"] = Field(default="inprocess",
+                                                     alias="BACKOFFICE_WORKER")
+    worker_concurrency: int = Field(default=2, ge=1, le=64,
+                                    alias="BACKOFFICE_WORKER_CONCURRENCY")
+    # A worker that has not sent a heartbeat for this long is presumed dead and its
+    # jobs are retried by the others.
+    heartbeat_seconds: float = Field(default=10.0, gt=0, alias="BACKOFFICE_HEARTBEAT_SECONDS")
+    stalled_after_seconds: float = Field(default=30.0, gt=0,
+                                         alias="BACKOFFICE_STALLED_AFTER_SECONDS")
+    language: Literal["fr", "en"] = Field(default="fr", alias="BACKOFFICE_LANGUAGE")
+    host: str = Field(default="127.0.0.1", alias="HOST")
+    port: int = Field(default=8001, ge=1, le=65535, alias="PORT")
+    quality_retries: int = Field(default=5, ge=0, le=50, alias="BACKOFFICE_QUALITY_RETRIES")
+
+    openrouter_api_key: str | None = Field(default=None, alias="OPENROUTER_API_KEY")
+    openrouter_base_url: str = Field(default="https://openrouter.ai/api/v1",
+                                     alias="OPENROUTER_BASE_URL")
+    gemini_api_key: str | None = Field(default=None, alias="GEMINI_API_KEY")
+    gemini_base_url: str = Field(default="https://generativelanguage.googleapis.com/v1beta",
+                                 alias="GEMINI_BASE_URL")
+    comfyui_url: str | None = Field(default=None, alias="COMFYUI_URL")
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL (PostgreSQL 16)")
+        if value.startswith("postgres://"):
+            value = "postgresql://" + value[len("postgres://"):]
+        return value
+
+    @property
+    def storage_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def pgdata_dir(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    @property
+    def themes_dir(self) -> Path:
+        return self.config_dir / "themes"
+
+    @property
+    def models_file(self) -> Path:
+        return self.config_dir / "generation" / "models.yml"
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    name = ".".join(str(p) for p in first["loc"])
+    return f"invalid setting {name}: {first['msg']}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None

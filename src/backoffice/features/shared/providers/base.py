@@ -1,0 +1,79 @@
+"""The image-provider seam: one request type, one result type, one typed error.
+
+Two or more real implementations live behind it (procedural, openrouter, gemini,
+comfyui), so this is the one place in the code base with an interface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+ImageKind = Literal["cover", "coloring_page", "back_cover"]
+IMAGE_KINDS: tuple[ImageKind, ...] = ("cover", "coloring_page", "back_cover")
+
+
+@dataclass(frozen=True)
+class ImageRequest:
+    kind: ImageKind
+    theme_id: str
+    audience: str
+    seed: int
+    # Target art size in pixels at `dpi`. For coloring pages this is the page's safe
+    # area; for covers the front (or back) panel with its bleed.
+    width_px: int
+    height_px: int
+    dpi: int = 300
+    prompt: str = ""
+    negative_prompt: str = ""
+    # Which design of the book this is (0-based): procedural engines use it to vary
+    # families between consecutive pages.
+    page_index: int = 0
+    title: str = ""
+    subtitle: str = ""
+    author: str = ""
+    # PNG of the cover, for back covers derived from it (image edit where supported).
+    source_image: bytes | None = None
+    options: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GeneratedImage:
+    data: bytes  # PNG
+    provider: str
+    model: str
+    prompt: str
+    seed: int
+    meta: dict = field(default_factory=dict)
+
+
+ProgressCallback = Callable[[float], None]
+CancelCheck = Callable[[], bool]
+
+
+class ProviderError(Exception):
+    """A provider could not give an image. `retryable` says whether trying again
+    later can help (rate limit, 5xx, timeout) or not (bad key, refused prompt)."""
+
+    def __init__(self, message: str, *, retryable: bool, provider: str = "") -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.provider = provider
+
+
+class GenerationCancelled(Exception):
+    """The job was cancelled while a provider was working."""
+
+
+class ImageProvider(Protocol):
+    name: str
+    model: str
+
+    def generate(
+        self,
+        request: ImageRequest,
+        *,
+        on_progress: ProgressCallback | None = None,
+        should_cancel: CancelCheck | None = None,
+    ) -> GeneratedImage: ...
