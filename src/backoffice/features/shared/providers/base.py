@@ -35,6 +35,9 @@ class ImageRequest:
     author: str = ""
     # PNG of the cover, for back covers derived from it (image edit where supported).
     source_image: bytes | None = None
+    # From the theme: procedural family weights and the cover palette (#rrggbb).
+    families: dict[str, float] = field(default_factory=dict)
+    palette: tuple[str, ...] = ()
     options: dict = field(default_factory=dict)
 
 
