@@ -43,6 +43,9 @@ def _lazy(module: str, factory: str) -> Callable[..., ImageProvider]:
 # config value -> factory(model=..., options=..., settings=...)
 PROVIDERS: dict[str, Callable[..., ImageProvider]] = {
     "procedural": _lazy("backoffice.features.shared.providers.procedural", "ProceduralProvider"),
+    "openrouter": _lazy("backoffice.features.shared.providers.openrouter", "OpenRouterProvider"),
+    "gemini": _lazy("backoffice.features.shared.providers.gemini", "GeminiProvider"),
+    "comfyui": _lazy("backoffice.features.shared.providers.comfyui", "ComfyUIProvider"),
 }
 
 
