@@ -1,0 +1,49 @@
+"""What an AI model's "line art" really looks like: a seeded drawing in dark gray on
+an off-white background, anti-aliased, with noise and speckles, so clean-up code is
+really exercised."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+
+def speckled_line_drawing(seed: int, size: tuple[int, int] = (768, 1024)) -> bytes:
+    rng = random.Random(seed)
+    width, height = size
+    scale = 2  # drawn large then reduced, for anti-aliased gray edges
+    canvas = Image.new("L", (width * scale, height * scale), 236)
+    draw = ImageDraw.Draw(canvas)
+    ink = 55
+    stroke = 5 * scale
+    w, h = canvas.size
+    # A framed subject: a big body, a head, limbs and some inner detail.
+    cx, cy = w // 2, h // 2
+    draw.ellipse((cx - w // 4, cy - h // 8, cx + w // 4, cy + h // 6), outline=ink, width=stroke)
+    draw.ellipse((cx - w // 10, cy - h // 3, cx + w // 10, cy - h // 7), outline=ink,
+                 width=stroke)
+    for _ in range(4):
+        x = rng.randint(cx - w // 5, cx + w // 5)
+        draw.line((x, cy + h // 7, x + rng.randint(-40, 40), cy + h // 3), fill=ink,
+                  width=stroke)
+    for _ in range(6):
+        r = rng.randint(15, 40) * scale
+        x, y = rng.randint(cx - w // 6, cx + w // 6), rng.randint(cy - h // 12, cy + h // 12)
+        draw.ellipse((x - r, y - r, x + r, y + r), outline=ink, width=stroke // 2)
+    for _ in range(3):
+        points = [(rng.randint(w // 10, w - w // 10), rng.randint(h // 10, h - h // 10))
+                  for _ in range(3)]
+        draw.polygon(points, outline=ink, width=stroke // 2)
+    image = canvas.resize(size, Image.Resampling.LANCZOS).filter(ImageFilter.GaussianBlur(0.6))
+    pixels = np.asarray(image, dtype=np.float32)
+    noise = np.random.default_rng(seed).normal(0, 6, pixels.shape)
+    pixels = pixels + noise
+    speckles = np.random.default_rng(seed + 1).random(pixels.shape) < 0.002
+    pixels[speckles] = 70
+    rgb = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "L").convert("RGB")
+    out = io.BytesIO()
+    rgb.save(out, format="PNG")
+    return out.getvalue()
