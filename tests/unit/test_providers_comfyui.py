@@ -1,0 +1,141 @@
+import io
+import json
+import shutil
+import time
+
+import pytest
+from PIL import Image
+from tests.fakes.comfyui import FakeComfyUI
+from tests.fakes.server import serve
+
+from backoffice.config import DEFAULT_CONFIG_DIR, Settings
+from backoffice.features.shared.models_config import ProviderConfigError
+from backoffice.features.shared.providers import (
+    GenerationCancelled,
+    ImageRequest,
+    ProviderError,
+    create_provider,
+)
+
+FAST = {"connect_timeout": 1.0, "read_timeout": 2.0, "backoff_base": 0.01,
+        "backoff_cap": 0.05, "poll_seconds": 0.05}
+
+
+@pytest.fixture(scope="module")
+def server():
+    fake = FakeComfyUI()
+    with serve(fake.app) as url:
+        yield fake, url
+
+
+@pytest.fixture
+def fake(server):
+    server[0].reset()
+    return server[0]
+
+
+def provider(server, config_dir=DEFAULT_CONFIG_DIR, **options):
+    settings = Settings(_env_file=None, comfyui_url=server[1], config_dir=config_dir)
+    return create_provider("comfyui", model="", options={**FAST, **options}, settings=settings)
+
+
+def page_request(**changes) -> ImageRequest:
+    values = dict(kind="coloring_page", theme_id="unicorns", audience="children", seed=42,
+                  width_px=2550, height_px=3300, prompt="A unicorn in a meadow, line art",
+                  negative_prompt="colour, shading")
+    values.update(changes)
+    return ImageRequest(**values)
+
+
+def test_queues_the_named_nodes_reports_progress_and_fetches_the_image(server, fake):
+    progress: list[float] = []
+    result = provider(server, checkpoint="lineart_xl.safetensors").generate(
+        page_request(), on_progress=progress.append)
+    assert progress == [0.2, 0.4, 0.6, 0.8, 1.0, 1.0]
+    workflow = fake.prompts[0]["workflow"]
+    assert workflow["6"]["inputs"]["text"] == "A unicorn in a meadow, line art"
+    assert workflow["7"]["inputs"]["text"] == "colour, shading"
+    assert workflow["3"]["inputs"]["seed"] == 42
+    assert (workflow["5"]["inputs"]["width"], workflow["5"]["inputs"]["height"]) == (768, 1024)
+    assert workflow["4"]["inputs"]["ckpt_name"] == "lineart_xl.safetensors"
+    image = Image.open(io.BytesIO(result.data))
+    assert image.format == "PNG" and image.size == (768, 1024)
+    assert result.meta["prompt_id"] == fake.prompts[0]["id"]
+
+
+def test_a_refused_workflow_is_permanent_with_the_node_reason(server, fake):
+    fake.then("reject")
+    with pytest.raises(ProviderError) as caught:
+        provider(server).generate(page_request())
+    assert not caught.value.retryable
+    assert "ckpt_name: 'missing.safetensors' not in []" in str(caught.value)
+
+
+def test_a_500_on_prompt_is_retried(server, fake):
+    fake.then("500")
+    assert provider(server).generate(page_request()).data
+    assert len(fake.prompts) == 1
+
+
+@pytest.mark.parametrize(("behaviour", "words"), [
+    ("error", "CUDA out of memory"),
+    ("no_output", "no output image"),
+    ("bad_image", "not a readable image"),
+])
+def test_failures_are_clear_errors(server, fake, behaviour, words):
+    fake.then(behaviour)
+    with pytest.raises(ProviderError, match=words):
+        provider(server).generate(page_request())
+
+
+def test_a_dropped_socket_falls_back_to_polling_history(server, fake):
+    fake.then("ws_drop")
+    assert provider(server).generate(page_request()).data
+
+
+def test_cancel_interrupts_and_dequeues_the_prompt(server, fake):
+    fake.then("slow")
+    started = time.monotonic()
+    with pytest.raises(GenerationCancelled):
+        provider(server).generate(page_request(),
+                                  should_cancel=lambda: time.monotonic() - started > 0.3)
+    assert time.monotonic() - started < 1.5
+    prompt_id = fake.prompts[0]["id"]
+    assert {"prompt_id": prompt_id} in fake.interrupts and prompt_id in fake.deleted
+
+
+def test_back_cover_uploads_the_cover_into_the_source_image_node(server, fake, tmp_path):
+    comfy = tmp_path / "generation" / "comfy"
+    comfy.mkdir(parents=True)
+    workflow = json.loads((DEFAULT_CONFIG_DIR / "generation/comfy/txt2img.json").read_text())
+    workflow["10"] = {"class_type": "LoadImage", "_meta": {"title": "backoffice:source_image"},
+                      "inputs": {"image": "placeholder.png"}}
+    (comfy / "edit.json").write_text(json.dumps(workflow))
+    cover = io.BytesIO()
+    Image.new("RGB", (50, 80), "green").save(cover, format="PNG")
+    provider(server, config_dir=tmp_path, workflow="edit.json").generate(
+        page_request(kind="back_cover", source_image=cover.getvalue()))
+    assert fake.prompts[0]["workflow"]["10"]["inputs"]["image"] == fake.uploads[0]
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (None, "does not exist"),
+    ('{"nodes": [], "links": []}', "not in API format"),
+    ('{"1": {"class_type": "SaveImage", "inputs": {}}}', "no node titled backoffice:prompt"),
+    ('{"1": {"class_type": "KSampler", "_meta": {"title": "backoffice:seed"}, "inputs": {}}}',
+     "has no input seed or noise_seed"),
+    ('{"1": {"class_type": "X", "_meta": {"title": "backoffice:colour"}, "inputs": {}}}',
+     "unknown title"),
+])
+def test_bad_workflows_are_refused_at_start_up(server, tmp_path, content, words):
+    comfy = tmp_path / "generation" / "comfy"
+    comfy.mkdir(parents=True)
+    if content is not None:
+        (comfy / "w.json").write_text(content)
+    with pytest.raises(ProviderConfigError, match=words):
+        provider(server, config_dir=tmp_path, workflow="w.json")
+
+
+def test_the_shipped_workflow_is_valid(server, tmp_path):
+    shutil.copytree(DEFAULT_CONFIG_DIR / "generation", tmp_path / "generation")
+    assert provider(server, config_dir=tmp_path).slots["prompt"] == "6"
