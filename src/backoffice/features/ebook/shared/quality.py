@@ -1,0 +1,201 @@
+"""Line-art quality gate: measure a rendered page and judge it against the audience's band."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from PIL import Image
+
+MM_PER_INCH = 25.4
+POINTS_PER_INCH = 72.0
+# A gap this wide in a line must not merge two regions (closing radius = half of it).
+LEAK_GAP_MM = 0.5
+BLOB_THICKNESS_MM = 3.0
+# White specks below this are anti-aliasing crumbs where lines meet, not colourable regions.
+SPECK_MM2 = 0.15
+HISTOGRAM_EDGES_MM2 = (1.0, 10.0, 100.0, 1000.0)
+
+
+@dataclass(frozen=True)
+class Band:
+    min_stroke_pt: float  # the p5 stroke width must reach it
+    min_regions: int
+    max_regions: int
+    min_ink: float  # share of the safe area
+    max_ink: float
+    # Regions smaller than this are hard to colour for the audience; a few are fine.
+    min_region_mm2: float
+    max_small_share: float
+
+
+BANDS: dict[str, Band] = {
+    "toddlers": Band(4.0, 5, 15, 0.01, 0.25, 40.0, 0.0),
+    "children": Band(2.0, 15, 80, 0.01, 0.30, 6.0, 0.10),
+    "adults": Band(0.75, 80, 800, 0.02, 0.35, 0.8, 0.10),
+}
+
+
+@dataclass
+class QualityReport:
+    passed: bool
+    metrics: dict
+    failures: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"passed": self.passed, "metrics": self.metrics, "failures": self.failures}
+
+
+def _ink_mask(image: Image.Image) -> tuple[np.ndarray, float]:
+    """uint8 mask (1 = ink) and the share of pixels that are neither black nor white."""
+    if image.mode == "1":
+        return (~np.asarray(image, dtype=bool)).astype(np.uint8), 0.0
+    gray = np.asarray(image.convert("L"), dtype=np.uint8)
+    if image.mode not in ("L", "LA", "P", "1"):
+        rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
+        spread = rgb.max(axis=2) - rgb.min(axis=2)
+        not_bw = (spread > 0) | ((gray > 0) & (gray < 255))
+    else:
+        not_bw = (gray > 0) & (gray < 255)
+    return (gray < 128).astype(np.uint8), float(not_bw.mean())
+
+
+def _white_regions(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """4-connected white components: labels and areas, with the border-touching ones zeroed."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(1 - ink, connectivity=4,
+                                                              ltype=cv2.CV_32S)
+    areas = stats[:, cv2.CC_STAT_AREA].astype(np.int64)
+    h, w = ink.shape
+    left, top = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    right = left + stats[:, cv2.CC_STAT_WIDTH]
+    bottom = top + stats[:, cv2.CC_STAT_HEIGHT]
+    outside = (left == 0) | (top == 0) | (right == w) | (bottom == h)
+    areas[outside] = 0
+    areas[0] = 0  # label 0 is the ink itself
+    return labels, areas
+
+
+def _leaks(ink: np.ndarray, labels: np.ndarray, px_per_mm: float, min_part_px: int) -> int:
+    """Gaps that a small closing seals: each splits one region into more sizeable parts."""
+    radius = max(1, round(LEAK_GAP_MM * px_per_mm / 2))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel)
+    count, after, stats, _ = cv2.connectedComponentsWithStats(1 - closed, connectivity=4,
+                                                             ltype=cv2.CV_32S)
+    # Closing only adds ink, so each sealed part lies inside exactly one original region.
+    parent = np.zeros(count, np.int32)
+    parent[after.ravel()] = labels.ravel()
+    sizeable = stats[:, cv2.CC_STAT_AREA] >= min_part_px
+    sizeable[0] = False
+    parts = np.bincount(parent[sizeable], minlength=int(labels.max()) + 1)
+    return int(np.maximum(parts - 1, 0).sum())
+
+
+def _histogram(areas_mm2: np.ndarray) -> dict[str, int]:
+    edges = (0.0, *HISTOGRAM_EDGES_MM2, float("inf"))
+    names = ["<1", "1-10", "10-100", "100-1000", ">=1000"]
+    return {name: int(((areas_mm2 >= lo) & (areas_mm2 < hi)).sum())
+            for name, lo, hi in zip(names, edges[:-1], edges[1:], strict=True)}
+
+
+def evaluate_page(image: Image.Image, *, dpi: int, audience: str,
+                  safe_area_px: tuple[int, int, int, int] | None = None) -> QualityReport:
+    try:
+        band = BANDS[audience]
+    except KeyError:
+        raise ValueError(f"unknown audience {audience!r}; known: {', '.join(BANDS)}") from None
+    px_per_mm = dpi / MM_PER_INCH
+    pt_per_px = POINTS_PER_INCH / dpi
+    mm2_per_px = 1.0 / px_per_mm**2
+    ink, not_binary = _ink_mask(image)
+    h, w = ink.shape
+    x0, y0, x1, y1 = safe_area_px if safe_area_px is not None else (0, 0, w, h)
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    total_ink = int(ink.sum())
+    inside = ink[y0:y1, x0:x1]
+    inside_ink = int(inside.sum())
+    coverage = inside_ink / max(1, inside.size)
+
+    dist = cv2.distanceTransform(ink, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    # Medial-axis pixels are local maxima of the distance to white; width = 2d - 1 there.
+    ridge = (dist >= cv2.dilate(dist, np.ones((3, 3), np.uint8))) & (ink > 0)
+    widths_pt = (2.0 * dist[ridge] - 1.0) * pt_per_px
+    if widths_pt.size:
+        p5, p50, p95 = (float(v) for v in np.percentile(widths_pt, [5, 50, 95]))
+    else:
+        p5 = p50 = p95 = 0.0
+
+    blob_core = (dist > BLOB_THICKNESS_MM / 2 * px_per_mm).astype(np.uint8)
+    blob_count = cv2.connectedComponents(blob_core, connectivity=8)[0] - 1
+    thickest_mm = float(2 * dist.max() - 1) / px_per_mm if total_ink else 0.0
+    del dist, ridge, blob_core
+
+    labels, areas = _white_regions(ink)
+    speck_px = SPECK_MM2 / mm2_per_px
+    region_areas = areas[areas >= speck_px] * mm2_per_px
+    small = int((region_areas < band.min_region_mm2).sum())
+    leaks = _leaks(ink, labels, px_per_mm, max(1, round(band.min_region_mm2 / mm2_per_px / 4)))
+
+    metrics = {
+        "dpi": dpi,
+        "audience": audience,
+        "size_px": [w, h],
+        "binarity": round(not_binary, 6),
+        "ink_coverage": round(coverage, 4),
+        "stroke_pt": {"p5": round(p5, 3), "p50": round(p50, 3), "p95": round(p95, 3)},
+        "regions": {
+            "count": int(region_areas.size),
+            "small": small,
+            "specks": int(((areas > 0) & (areas < speck_px)).sum()),
+            "histogram_mm2": _histogram(region_areas),
+            "median_mm2": round(float(np.median(region_areas)), 2) if region_areas.size else 0.0,
+        },
+        "leaks": leaks,
+        "blobs": {"count": int(blob_count), "thickest_mm": round(thickest_mm, 2)},
+        "ink_outside_safe_area": total_ink - inside_ink,
+    }
+    failures = _judge(metrics, band)
+    return QualityReport(passed=not failures, metrics=metrics, failures=failures)
+
+
+def _judge(m: dict, band: Band) -> list[dict]:
+    failures: list[dict] = []
+
+    def fail(code: str, message: str, **params) -> None:
+        failures.append({"code": code, "message": message, **params})
+
+    if m["binarity"] > 0:
+        fail("not_binary", f"{m['binarity']:.2%} of pixels are neither black nor white; "
+             "the page must be pure 1-bit.", share=m["binarity"])
+    if m["ink_coverage"] > band.max_ink:
+        fail("too_much_ink", f"Ink covers {m['ink_coverage']:.1%} of the page, above the "
+             f"{band.max_ink:.0%} limit.", value=m["ink_coverage"], limit=band.max_ink)
+    if m["ink_coverage"] < band.min_ink:
+        fail("too_little_ink", f"Ink covers only {m['ink_coverage']:.2%} of the page, below "
+             f"{band.min_ink:.0%}.", value=m["ink_coverage"], limit=band.min_ink)
+    p5 = m["stroke_pt"]["p5"]
+    if m["ink_coverage"] > 0 and p5 < band.min_stroke_pt:
+        fail("stroke_too_thin", f"The thinnest lines (5th percentile) are {p5:.2f} pt, below "
+             f"the {band.min_stroke_pt:g} pt minimum.", value=p5, limit=band.min_stroke_pt)
+    count = m["regions"]["count"]
+    if count < band.min_regions:
+        fail("too_few_regions", f"{count} closed regions to colour, fewer than "
+             f"{band.min_regions}.", value=count, limit=band.min_regions)
+    if count > band.max_regions:
+        fail("too_many_regions", f"{count} closed regions to colour, more than "
+             f"{band.max_regions}.", value=count, limit=band.max_regions)
+    small = m["regions"]["small"]
+    if count and small > band.max_small_share * count:
+        fail("regions_too_small", f"{small} of {count} regions are smaller than "
+             f"{band.min_region_mm2:g} mm².", value=small, limit=band.min_region_mm2)
+    if m["leaks"]:
+        fail("leaks", f"{m['leaks']} gap(s) narrower than {LEAK_GAP_MM} mm let colour leak "
+             "between regions.", value=m["leaks"])
+    if m["blobs"]["count"]:
+        fail("black_blobs", f"{m['blobs']['count']} solid black area(s) thicker than "
+             f"{BLOB_THICKNESS_MM:g} mm.", value=m["blobs"]["count"])
+    if m["ink_outside_safe_area"]:
+        fail("ink_outside_safe_area", f"{m['ink_outside_safe_area']} ink pixels lie outside "
+             "the safe area.", value=m["ink_outside_safe_area"])
+    return failures

@@ -1,0 +1,133 @@
+"""Vector building blocks in points (y grows downwards): shapes, a stroke list, audience styles."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from shapely.geometry import LinearRing, LineString, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+
+MM_PER_PT = 25.4 / 72.0
+
+
+@dataclass(frozen=True)
+class Style:
+    audience: str
+    line_pt: float  # main outlines
+    detail_pt: float  # inner details; never below the audience's minimum
+    min_gap_pt: float  # narrowest white gap a design may leave between lines
+
+
+# Drawn a little above each audience's gate minimum so rasterising never dips below it.
+STYLES: dict[str, Style] = {
+    "toddlers": Style("toddlers", line_pt=4.8, detail_pt=4.8, min_gap_pt=28.0),
+    "children": Style("children", line_pt=2.7, detail_pt=2.5, min_gap_pt=10.0),
+    "adults": Style("adults", line_pt=1.5, detail_pt=1.0, min_gap_pt=4.5),
+}
+
+
+@dataclass
+class Drawing:
+    """Polylines in points, each with its stroke width; the page is width x height."""
+
+    width: float
+    height: float
+    strokes: list[tuple[np.ndarray, bool, float]] = field(default_factory=list)
+
+    def add(self, geom: BaseGeometry | None, width_pt: float) -> None:
+        if geom is None or geom.is_empty:
+            return
+        if isinstance(geom, Polygon):
+            self.add(geom.exterior, width_pt)
+            for ring in geom.interiors:
+                self.add(ring, width_pt)
+        elif isinstance(geom, LinearRing):
+            self.strokes.append((np.asarray(geom.coords)[:-1], True, width_pt))
+        elif isinstance(geom, LineString):
+            self.strokes.append((np.asarray(geom.coords), False, width_pt))
+        elif hasattr(geom, "geoms"):
+            for part in geom.geoms:
+                self.add(part, width_pt)
+
+    def add_line_network(self, lines: BaseGeometry, width_pt: float) -> None:
+        """Merge touching segments first so joins are drawn as joins, not as caps."""
+        self.add(shapely.line_merge(shapely.unary_union(lines)), width_pt)
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        pts = np.concatenate([s[0] for s in self.strokes])
+        pad = max(s[2] for s in self.strokes) / 2
+        return (pts[:, 0].min() - pad, pts[:, 1].min() - pad,
+                pts[:, 0].max() + pad, pts[:, 1].max() + pad)
+
+
+def segments_for(radius: float) -> int:
+    """Enough segments that a chord strays under ~0.1 pt from the true arc."""
+    return int(min(720, max(24, math.pi / math.acos(max(-1.0, 1 - 0.1 / max(radius, 0.2))))))
+
+
+def circle(cx: float, cy: float, r: float) -> Polygon:
+    return Point(cx, cy).buffer(r, quad_segs=max(6, segments_for(r) // 4))
+
+
+def arc(cx: float, cy: float, r: float, a0: float, a1: float) -> LineString:
+    n = max(4, int(segments_for(r) * abs(a1 - a0) / (2 * math.pi)) + 1)
+    t = np.linspace(a0, a1, n)
+    return LineString(np.column_stack([cx + r * np.cos(t), cy + r * np.sin(t)]))
+
+
+def ellipse(cx: float, cy: float, rx: float, ry: float, angle: float = 0.0) -> Polygon:
+    n = segments_for(max(rx, ry))
+    t = np.linspace(0, 2 * math.pi, n, endpoint=False)
+    x, y = rx * np.cos(t), ry * np.sin(t)
+    ca, sa = math.cos(angle), math.sin(angle)
+    return Polygon(np.column_stack([cx + x * ca - y * sa, cy + x * sa + y * ca]))
+
+
+def petal(cx: float, cy: float, angle: float, r_in: float, r_out: float, half_width: float,
+          *, tip: float = 1.0, base: float = 1.0) -> Polygon:
+    """A petal along a ray from r_in to r_out. `tip`/`base` below 1 blunt the ends (0.5 ~ round)."""
+    n = max(24, segments_for(r_out - r_in) // 2)
+    t = np.linspace(0.0, 1.0, n)
+    # sin^p profile: p=1 gives pointed ends, smaller p rounder ones; blend per end.
+    profile = np.where(t < 0.5, np.sin(np.pi * t) ** base, np.sin(np.pi * t) ** tip)
+    along = r_in + (r_out - r_in) * t
+    side = half_width * profile
+    ca, sa = math.cos(angle), math.sin(angle)
+    left = np.column_stack([along * ca - side * sa, along * sa + side * ca])
+    right = np.column_stack([along * ca + side * sa, along * sa - side * ca])[::-1]
+    pts = np.concatenate([left, right[1:-1]]) + (cx, cy)
+    return shapely.make_valid(Polygon(pts)).buffer(0)
+
+
+def regular_polygon(cx: float, cy: float, r: float, n: int, rotation: float = 0.0) -> Polygon:
+    a = rotation + np.arange(n) * 2 * math.pi / n
+    return Polygon(np.column_stack([cx + r * np.cos(a), cy + r * np.sin(a)]))
+
+
+def star(cx: float, cy: float, r_out: float, r_in: float, n: int, rotation: float = 0.0) -> Polygon:
+    a = rotation + np.arange(2 * n) * math.pi / n
+    r = np.where(np.arange(2 * n) % 2 == 0, r_out, r_in)
+    return Polygon(np.column_stack([cx + r * np.cos(a), cy + r * np.sin(a)]))
+
+
+def rotated_copies(geom: BaseGeometry, n: int, cx: float, cy: float,
+                   offset: float = 0.0) -> list[BaseGeometry]:
+    from shapely import affinity
+
+    return [affinity.rotate(geom, offset + i * 360.0 / n, origin=(cx, cy)) for i in range(n)]
+
+
+def rounded_rect(x0: float, y0: float, x1: float, y1: float, radius: float) -> Polygon:
+    r = min(radius, (x1 - x0) / 2 - 0.01, (y1 - y0) / 2 - 0.01)
+    inner = shapely.box(x0 + r, y0 + r, x1 - r, y1 - r)
+    return inner.buffer(r, quad_segs=max(4, segments_for(r) // 4)) if r > 0 else shapely.box(
+        x0, y0, x1, y1)
+
+
+def art_box(width: float, height: float, style: Style) -> tuple[float, float, float, float]:
+    """Where strokes may go: a small inner margin so nothing touches the art edge."""
+    margin = max(6.0, 0.02 * min(width, height)) + style.line_pt
+    return margin, margin, width - margin, height - margin
