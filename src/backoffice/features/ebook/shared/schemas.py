@@ -1,0 +1,77 @@
+"""JSON shapes of the API's answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class JobOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    kind: str
+    status: str
+    done: int
+    total: int
+    step: str
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class PageOut(BaseModel):
+    id: int
+    kind: str
+    position: int
+    version_id: int | None
+    provider: str | None
+    model: str | None
+    prompt: str | None
+    seed: int | None
+    quality: dict[str, Any] | None
+    image_url: str | None
+
+
+class EbookOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    title: str
+    subtitle: str
+    author: str
+    theme: str
+    audience: str
+    trim_size: str
+    paper: str
+    page_count: int
+    seed: int
+    status: str
+    rejection_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class EbookSummary(EbookOut):
+    job: JobOut | None = None
+
+
+class EbookDetail(EbookOut):
+    job: JobOut | None = None
+    interior_pages: int
+    pages: list[PageOut]
+    interior_pdf_url: str
+    cover_pdf_url: str
+
+
+class EbookList(BaseModel):
+    items: list[EbookSummary]
+    total: int
+    page: int
+    size: int
+    pages: int
+
+
+class CreatedEbook(BaseModel):
+    ebook: EbookOut
+    job: JobOut

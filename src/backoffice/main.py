@@ -1,0 +1,97 @@
+"""The web application: routers, static files, lifespan (config checks, in-process worker)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from backoffice.config import Settings, get_settings
+from backoffice.database import dispose_engines, session_scope
+from backoffice.features.ebook.creation.routes import router as creation_router
+from backoffice.features.ebook.export.routes import router as export_router
+from backoffice.features.ebook.listing.routes import router as listing_router
+
+logger = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).resolve().parent / "features" / "shared" / "static"
+
+
+def check_configuration(settings: Settings) -> None:
+    """Fail at start-up, in one line, on an invalid theme or provider configuration."""
+    from backoffice.features.shared.models_config import build_providers
+    from backoffice.features.shared.themes import themes_in
+
+    themes_in(str(settings.themes_dir))
+    build_providers(settings)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        check_configuration(settings)
+        worker_task = None
+        if settings.worker == "inprocess":
+            from backoffice.queue import run_worker
+
+            worker_task = asyncio.create_task(run_worker(settings, name="web-inprocess"))
+        app.state.worker_task = worker_task
+        try:
+            yield
+        finally:
+            if worker_task is not None:
+                worker_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await worker_task
+            from backoffice.queue import close_deferrers
+
+            close_deferrers()
+            dispose_engines()
+
+    app = FastAPI(title="Backoffice", version="0.1.0", lifespan=lifespan,
+                  description="Create, review and export print-ready Amazon KDP coloring books.")
+    app.state.settings = settings
+    app.state.worker_task = None
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(listing_router)
+    app.include_router(creation_router)
+    app.include_router(export_router)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"], responses={503: {"description": "Not ready"}})
+    def readyz() -> JSONResponse:
+        checks: dict[str, str] = {}
+        try:
+            with session_scope(settings) as session:
+                session.execute(text("SELECT 1"))
+                recent = datetime.now(UTC) - timedelta(seconds=settings.stalled_after_seconds)
+                workers = session.execute(
+                    text("SELECT count(*) FROM procrastinate_workers "
+                         "WHERE last_heartbeat >= :recent"), {"recent": recent}).scalar_one()
+            checks["database"] = "ok"
+        except Exception as exc:  # report, don't crash: this endpoint exists to say "not ok"
+            checks["database"] = f"error: {type(exc).__name__}"
+            workers = 0
+        task = app.state.worker_task
+        if settings.worker == "inprocess":
+            checks["worker"] = "ok" if task is not None and not task.done() else "stopped"
+        else:
+            checks["worker"] = f"external: {workers} alive" if workers else "external: none alive"
+        ready = checks["database"] == "ok" and (
+            checks["worker"] == "ok" or (settings.worker == "external" and workers > 0))
+        return JSONResponse({"status": "ready" if ready else "not ready", **checks},
+                            status_code=200 if ready else 503)
+
+    return app
