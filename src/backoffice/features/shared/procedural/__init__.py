@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from PIL import Image
 
-from backoffice.features.shared.procedural import mandala
+from backoffice.features.shared.procedural import flower_of_life, islamic_star, mandala, truchet
 from backoffice.features.shared.procedural.geometry import STYLES, Drawing, Style
 from backoffice.features.shared.procedural.render import to_page_image
 
@@ -17,10 +17,10 @@ Builder = Callable[[np.random.Generator, Style, float, float], tuple[Drawing, st
 
 FAMILIES: dict[str, Builder] = {
     "mandala": mandala.build,
-    "islamic_star": mandala.build,
-    "truchet": mandala.build,
+    "islamic_star": islamic_star.build,
+    "truchet": truchet.build,
     "stained_glass": mandala.build,
-    "flower_of_life": mandala.build,
+    "flower_of_life": flower_of_life.build,
     "flowers": mandala.build,
 }
 

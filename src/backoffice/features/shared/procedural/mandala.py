@@ -53,7 +53,7 @@ def _round_petals(cx, cy, a, b, n, phase, rng, style):
 def _beads(cx, cy, a, b, n, phase, rng, style):
     mid = (a + b) / 2
     r = min((b - a) / 2, math.pi * mid / n) - style.min_gap_pt
-    double = r > 2.4 * style.min_gap_pt and rng.random() < 0.7
+    double = style.audience == "adults" and r > 2.4 * style.min_gap_pt and rng.random() < 0.7
     shapes = []
     for t in phase + 2 * math.pi * np.arange(n) / n:
         x, y = cx + mid * math.cos(t), cy + mid * math.sin(t)
