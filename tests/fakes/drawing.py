@@ -11,7 +11,9 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 
-def speckled_line_drawing(seed: int, size: tuple[int, int] = (768, 1024)) -> bytes:
+def speckled_line_drawing(seed: int, size: tuple[int, int] = (768, 1024), *,
+                          noisy: bool = True) -> bytes:
+    """The drawing as PNG; `noisy=False` gives the clean reference (same lines)."""
     rng = random.Random(seed)
     width, height = size
     scale = 2  # drawn large then reduced, for anti-aliased gray edges
@@ -39,9 +41,13 @@ def speckled_line_drawing(seed: int, size: tuple[int, int] = (768, 1024)) -> byt
         draw.polygon(points, outline=ink, width=stroke // 2)
     image = canvas.resize(size, Image.Resampling.LANCZOS).filter(ImageFilter.GaussianBlur(0.6))
     pixels = np.asarray(image, dtype=np.float32)
-    noise = np.random.default_rng(seed).normal(0, 6, pixels.shape)
+    if not noisy:
+        pixels = np.where(pixels < 146, 0, 255).astype(np.float32)
+        noise = np.zeros(pixels.shape)
+    else:
+        noise = np.random.default_rng(seed).normal(0, 6, pixels.shape)
     pixels = pixels + noise
-    speckles = np.random.default_rng(seed + 1).random(pixels.shape) < 0.002
+    speckles = np.random.default_rng(seed + 1).random(pixels.shape) < (0.002 if noisy else 0)
     pixels[speckles] = 70
     rgb = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "L").convert("RGB")
     out = io.BytesIO()
