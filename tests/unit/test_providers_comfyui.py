@@ -5,8 +5,6 @@ import time
 
 import pytest
 from PIL import Image
-from tests.fakes.comfyui import FakeComfyUI
-from tests.fakes.server import serve
 
 from backoffice.config import DEFAULT_CONFIG_DIR, Settings
 from backoffice.features.shared.models_config import ProviderConfigError
@@ -16,6 +14,8 @@ from backoffice.features.shared.providers import (
     ProviderError,
     create_provider,
 )
+from tests.fakes.comfyui import FakeComfyUI
+from tests.fakes.server import serve
 
 FAST = {"connect_timeout": 1.0, "read_timeout": 2.0, "backoff_base": 0.01,
         "backoff_cap": 0.05, "poll_seconds": 0.05}

@@ -3,8 +3,6 @@ import time
 
 import pytest
 from PIL import Image
-from tests.fakes.gemini import FakeGemini
-from tests.fakes.server import serve
 
 from backoffice.config import Settings
 from backoffice.features.shared.providers import (
@@ -13,6 +11,8 @@ from backoffice.features.shared.providers import (
     ProviderError,
     create_provider,
 )
+from tests.fakes.gemini import FakeGemini
+from tests.fakes.server import serve
 
 KEY = "gm-test-key-123"
 FAST = {"connect_timeout": 1.0, "read_timeout": 0.5, "max_attempts": 4,
