@@ -64,6 +64,8 @@ def _panel_jpeg(path: Path, width_in: float, height_in: float, name: str) -> io.
                 f"{round(height_in * PANEL_DPI)} ({width_in:.3f}x{height_in:.3f} in at "
                 f"{PANEL_DPI} DPI)"
             )
+        if img.format == "JPEG" and img.mode == "RGB":
+            return io.BytesIO(Path(path).read_bytes())  # already final: no second loss
         buf = io.BytesIO()
         img.convert("RGB").save(buf, "JPEG", quality=92, subsampling=0, dpi=(PANEL_DPI,) * 2)
     buf.seek(0)

@@ -17,6 +17,8 @@ from backoffice.features.ebook.shared import kdp
 
 PT = 72.0
 BOX_TOLERANCE_PT = 0.5
+# One page of white paper is 0.16 pt of spine: a cover for the wrong page count must fail.
+SPINE_TOLERANCE_PT = 0.05
 INK_DPI = 50
 REGION_DPI = 300
 BARCODE_DPI = 400
@@ -212,6 +214,8 @@ def _check_barcode(report: PreflightReport, path: Path, layout: kdp.CoverLayout,
                    isbn: str | None) -> None:
     pixels = pdf_inspect.render_region(str(path), 1, BARCODE_DPI, _region(layout, layout.barcode))
     white = (pixels.min(axis=2) >= 245).mean() >= 0.999
+    # A barcode is black on white: any colour in the box is artwork leaking into it.
+    neutral = (pixels.max(axis=2).astype(int) - pixels.min(axis=2) < 40).all()
     gray = pixels.mean(axis=2) < 128
     found = None
     for fraction in np.linspace(0.3, 0.75, 10):
@@ -224,12 +228,13 @@ def _check_barcode(report: PreflightReport, path: Path, layout: kdp.CoverLayout,
         except ValueError as exc:
             report.add("cover.barcode_area", False, "", str(exc))
             return
-        report.add("cover.barcode_area", found == wanted,
+        report.add("cover.barcode_area", found == wanted and neutral,
                    f"The barcode area holds an EAN-13 that scans as {wanted}.",
                    f"The barcode area does not scan as ISBN {wanted}"
-                   + (f" (read {found})." if found else "."))
+                   + (f" (read {found})." if found and found != wanted else ".")
+                   + ("" if neutral else " It also holds coloured artwork."))
         return
-    report.add("cover.barcode_area", white or found is not None,
+    report.add("cover.barcode_area", white or (found is not None and neutral),
                "The 2\" x 1.2\" barcode area is empty (white) for KDP's barcode."
                if white else f"The barcode area holds a readable EAN-13 ({found}).",
                "The barcode area in the lower right of the back cover is not empty.")
@@ -251,12 +256,12 @@ def _check_cover(report: PreflightReport, path: Path, trim: str, paper: str,
                    f'Cover height {h_in:.3f}" is trim plus 0.125" bleed top and bottom.',
                    f'Cover height {h_in:.3f}" should be {layout.height:.3f}".')
         spine = w_in - 2 * layout.trim_width - 2 * kdp.BLEED_IN
-        report.add("cover.spine_width", abs(w_in - layout.width) * PT <= BOX_TOLERANCE_PT,
+        report.add("cover.spine_width", abs(w_in - layout.width) * PT <= SPINE_TOLERANCE_PT,
                    f'Spine {spine:.4f}" matches {interior_pages} pages on {paper} paper.',
                    f'Spine is {spine:.4f}" but {interior_pages} pages on {paper} paper need '
                    f'{layout.spine:.4f}" (cover {layout.width:.3f}" wide).')
-        trim_box = [kdp.BLEED_IN * PT, kdp.BLEED_IN * PT, (layout.width - kdp.BLEED_IN) * PT,
-                    (layout.height - kdp.BLEED_IN) * PT]
+        bleed = kdp.BLEED_IN * PT
+        trim_box = [media[0] + bleed, media[1] + bleed, media[2] - bleed, media[3] - bleed]
         report.add("cover.trim_box",
                    pdf_inspect.boxes_equal(pdf_inspect.box(page, "/TrimBox"), trim_box,
                                            BOX_TOLERANCE_PT),
