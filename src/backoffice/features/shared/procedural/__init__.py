@@ -9,7 +9,14 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from PIL import Image
 
-from backoffice.features.shared.procedural import flower_of_life, islamic_star, mandala, truchet
+from backoffice.features.shared.procedural import (
+    flower_of_life,
+    flowers,
+    islamic_star,
+    mandala,
+    stained_glass,
+    truchet,
+)
 from backoffice.features.shared.procedural.geometry import STYLES, Drawing, Style
 from backoffice.features.shared.procedural.render import to_page_image
 
@@ -19,9 +26,9 @@ FAMILIES: dict[str, Builder] = {
     "mandala": mandala.build,
     "islamic_star": islamic_star.build,
     "truchet": truchet.build,
-    "stained_glass": mandala.build,
+    "stained_glass": stained_glass.build,
     "flower_of_life": flower_of_life.build,
-    "flowers": mandala.build,
+    "flowers": flowers.build,
 }
 
 __all__ = [

@@ -1,13 +1,10 @@
-"""Sacred geometry: seed, flower and fruit of life circle grids, Metatron lines, framed rings."""
+"""Sacred geometry: three-circle, seed-of-life and flower-of-life grids inside framed rings."""
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
-import shapely
-from shapely.geometry import LineString
 
 from backoffice.features.shared.procedural.geometry import Drawing, Style, art_box, circle
 from backoffice.features.shared.procedural.mandala import MOTIFS, corner_fans
@@ -48,8 +45,9 @@ def build(rng: np.random.Generator, style: Style, width: float, height: float):
     if style.audience == "children":
         rings, band_share, n_fold = 1, rng.uniform(0.25, 0.35), int(rng.choice([12, 18, 24]))
     else:
-        rings, band_share, n_fold = int(rng.choice([2, 3])), rng.uniform(0.18, 0.3), \
-            int(rng.choice([24, 36, 48]))
+        band_share, n_fold = rng.uniform(0.18, 0.3), int(rng.choice([24, 36, 48]))
+        # A third ring of circles leaves hundreds of uncolourable slivers: two it is.
+        rings = 2
     # The grid sits in an enclosing circle one spacing past its outermost centres.
     grid_radius = outer * (1 - band_share)
     r = (grid_radius - style.min_gap_pt) / (rings + 1)
@@ -63,13 +61,6 @@ def build(rng: np.random.Generator, style: Style, width: float, height: float):
                    for x, y in _hex_centres(cx, cy, r, rings + 1, rotation)
                    if math.hypot(x - cx, y - cy) > rings * r * 1.01
                    and math.hypot(x - cx, y - cy) < grid_radius + r * 0.9]
-        if rng.random() < 0.5:
-            # Metatron's cube: every pair of the 13 inner centres.
-            inner = [p for p in centres if math.hypot(p[0] - cx, p[1] - cy) < 2.01 * r]
-            lines = [LineString([a, b]) for a, b in itertools.combinations(inner, 2)
-                     if math.hypot(*(a - b)) > 1.01 * r]
-            shapes.append(shapely.unary_union(lines).intersection(circle(cx, cy, 0.999 * r * 2)))
-            extra += " with Metatron lines"
     for shape in shapes:
         drawing.add(shape, style.detail_pt)
     drawing.add(enclosure, style.line_pt)

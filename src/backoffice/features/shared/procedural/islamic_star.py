@@ -16,8 +16,8 @@ from backoffice.features.shared.procedural.geometry import (
     regular_polygon,
 )
 
-# Tile edge length as a share of the art box width, per audience.
-_SCALE = {"children": (0.3, 0.4), "adults": (0.1, 0.14)}
+# Tile edge length in points, per audience.
+_EDGE_PT = {"children": (160.0, 210.0), "adults": (55.0, 75.0)}
 
 
 def _tiling(kind: str, edge: float, x0: float, y0: float, x1: float, y1: float):
@@ -101,7 +101,7 @@ def build(rng: np.random.Generator, style: Style, width: float, height: float):
         return drawing, _toddler_star(drawing, box, rng, style)
     x0, y0, x1, y1 = box
     kind = str(rng.choice(["square", "hexagon", "octagon"]))
-    edge = (x1 - x0) * rng.uniform(*_SCALE[style.audience])
+    edge = rng.uniform(*_EDGE_PT[style.audience]) * min(1.0, (x1 - x0) / 520)
     if kind == "octagon":
         edge /= 1.7
     angle = math.radians(float(rng.uniform(52, 72)))

@@ -111,10 +111,11 @@ MOTIFS: dict[str, Motif] = {
 }
 _GENTLE = ("round_petals", "beads", "petals", "scallops")  # no sharp corners for thick lines
 
-# (base fold choices, ring count range, band width range as share of radius, region target)
+# (base fold choices, ring count range, band width range as share of radius, region target,
+# narrowest band in points so small trims get fewer rings rather than cramped ones)
 _PLANS = {
-    "children": ((6, 8, 10, 12), (3, 4), (0.16, 0.24), (22, 70)),
-    "adults": ((8, 10, 12, 16, 18, 20, 24), (6, 9), (0.075, 0.13), (140, 520)),
+    "children": ((6, 8, 10, 12), (3, 4), (0.16, 0.24), (22, 70), 45.0),
+    "adults": ((8, 10, 12, 16, 18, 20, 24), (6, 9), (0.075, 0.13), (140, 520), 22.0),
 }
 
 
@@ -124,10 +125,10 @@ def _toddler_mandala(drawing: Drawing, cx, cy, radius, rng, style) -> str:
     phase = rng.uniform(0, 2 * math.pi)
     beads = n <= 6 and rng.random() < 0.5
     reach = 0.66 if beads else 0.8
-    hw = min(radius * 0.2, 0.78 * math.pi * radius * 0.5 / n)
+    hw = min(radius * 0.2, 0.6 * math.pi * radius * 0.5 / n)
     for i in range(n):
         ang = phase + 2 * math.pi * i / n
-        drawing.add(petal(cx, cy, ang, radius * 0.12, radius * reach, hw, tip=0.45, base=0.6)
+        drawing.add(petal(cx, cy, ang, radius * 0.18, radius * reach, hw, tip=0.45, base=0.6)
                     .difference(core), style.line_pt)
         if beads:
             t = ang + math.pi / n
@@ -139,10 +140,11 @@ def _toddler_mandala(drawing: Drawing, cx, cy, radius, rng, style) -> str:
 
 
 def _ring_plan(rng, style, radius):
-    folds, ring_range, band_range, _target = _PLANS[style.audience]
+    folds, ring_range, band_range, _target, min_band = _PLANS[style.audience]
     base = int(rng.choice(folds))
-    rings = int(rng.integers(ring_range[0], ring_range[1] + 1))
     core = radius * rng.uniform(0.1, 0.16)
+    fit = max(2, int((radius - core) / (min_band * 1.25)))
+    rings = min(fit, int(rng.integers(ring_range[0], ring_range[1] + 1)))
     widths = rng.uniform(*band_range, size=rings)
     widths *= (radius - core) / widths.sum()
     edges = core + np.concatenate([[0.0], np.cumsum(widths)])
@@ -209,6 +211,8 @@ def build(rng: np.random.Generator, style: Style, width: float, height: float):
     inset = style.min_gap_pt * 1.5
     radius = min(box[2] - box[0], box[3] - box[1]) / 2 - inset
     low, high = _PLANS[style.audience][3]
+    if radius < 250:  # small trims hold fewer rings, so fewer regions
+        low = int(low * 0.6)
     for _attempt in range(8):
         base, core, plan = _ring_plan(rng, style, radius)
         attempt = Drawing(width, height)

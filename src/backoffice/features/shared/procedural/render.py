@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 from PIL import Image
@@ -17,7 +19,7 @@ def _polylines(drawing: Drawing, scale: float, offset: tuple[float, float], px_p
     factor = scale * (1 << _SHIFT)
     for pts, closed, width_pt in drawing.strokes:
         # OpenCV paints about 1.5 px wider than the thickness it is given.
-        thickness = max(1, round(width_pt * px_per_pt - 1.5))
+        thickness = max(1, math.ceil(width_pt * px_per_pt - 1.5))
         fixed = np.round((pts + offset) * factor).astype(np.int32).reshape(-1, 1, 2)
         groups.setdefault(thickness, ([], []))[0 if closed else 1].append(fixed)
     return groups

@@ -16,8 +16,9 @@ from backoffice.features.shared.procedural.geometry import (
     circle,
 )
 
-# Columns across the art box for each audience; tiles stretch a little to fill the height.
-_COLUMNS = {"toddlers": (2, 2), "children": (4, 5), "adults": (11, 14)}
+# Tile size in points for each audience (toddlers: always two columns); tiles stretch a
+# little to fill the height.
+_TILE_PT = {"toddlers": (0.0, 0.0), "children": (85.0, 115.0), "adults": (38.0, 48.0)}
 _BIG_SHARE = {"toddlers": 0.0, "children": 0.3, "adults": 0.3}
 _DOT_SHARE = {"toddlers": 0.0, "children": 0.5, "adults": 0.85}
 
@@ -67,8 +68,8 @@ def _big(x: float, y: float, ux: float, uy: float, kind: int, style: Style) -> l
 def build(rng: np.random.Generator, style: Style, width: float, height: float):
     drawing = Drawing(width, height)
     x0, y0, x1, y1 = art_box(width, height, style)
-    low, high = _COLUMNS[style.audience]
-    cols = int(rng.integers(low, high + 1))
+    low, high = _TILE_PT[style.audience]
+    cols = 2 if not high else max(3, round((x1 - x0) / rng.uniform(low, high)))
     ux = (x1 - x0) / cols
     rows = max(2, round((y1 - y0) / ux))
     uy = min(ux * 1.25, (y1 - y0) / rows)

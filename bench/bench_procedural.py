@@ -1,0 +1,56 @@
+"""Per page generation + gate time and peak memory by family and audience, 8.5x11 at 300 DPI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+# Safe area of an 8.5x11 page (trim minus 0.375" margins, 0.375" gutter) at 300 DPI.
+WIDTH_PX, HEIGHT_PX, DPI = 2325, 3075, 300
+AUDIENCES = ("toddlers", "children", "adults")
+
+
+def _measure(family: str, audience: str, pages: int) -> dict:
+    from backoffice.features.ebook.shared.quality import evaluate_page
+    from backoffice.features.shared.procedural import render_coloring_page
+
+    start = time.perf_counter()
+    passed = 0
+    for seed in range(pages):
+        image = render_coloring_page(family, audience, seed, WIDTH_PX, HEIGHT_PX, DPI)
+        passed += evaluate_page(image, dpi=DPI, audience=audience).passed
+    seconds = (time.perf_counter() - start) / pages
+    # ru_maxrss is in KiB on Linux: the whole child process's peak, imports included.
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"s_per_page": seconds, "peak_mb": peak_mb, "passed": passed, "pages": pages}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="bench procedural", description=__doc__)
+    parser.add_argument("--pages", type=int, default=3, help="pages per combination")
+    parser.add_argument("--child", nargs=2, metavar=("FAMILY", "AUDIENCE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(_measure(*args.child, args.pages)))
+        return
+    from backoffice.features.shared.procedural import FAMILIES
+
+    print(f"8.5x11 safe area {WIDTH_PX}x{HEIGHT_PX} px at {DPI} DPI, {args.pages} pages each; "
+          "one fresh process per row, peak = its ru_maxrss (imports included)")
+    print(f"{'family':16} {'audience':9} {'s/page':>7} {'peak MB':>8} {'gate':>6}")
+    for family in FAMILIES:
+        for audience in AUDIENCES:
+            out = subprocess.run(
+                [sys.executable, "-m", "bench.bench_procedural", "--pages", str(args.pages),
+                 "--child", family, audience], capture_output=True, text=True, check=True)
+            row = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"{family:16} {audience:9} {row['s_per_page']:7.3f} {row['peak_mb']:8.1f} "
+                  f"{row['passed']:>3}/{row['pages']}")
+
+
+if __name__ == "__main__":
+    main()
