@@ -1,11 +1,12 @@
 """Interior PDF: 1-bit designs placed in each page's safe area, CCITT G4, with bleed boxes.
 
-fpdf2 stores a mode "1" PNG as CCITT Group 4 and keeps only that compressed stream, so a
-book is assembled one page image at a time and never holds the decoded bitmaps together.
+Each design is encoded once to a single-strip G4 TIFF that fpdf2 copies into the PDF as is;
+only compressed streams are kept, so a book never holds its decoded bitmaps together.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,6 +101,21 @@ def fit_art(pixel_size: tuple[int, int], box: kdp.Rect) -> kdp.Rect:
     return kdp.Rect(box.x + (box.width - w) / 2, box.y + (box.height - h) / 2, w, h)
 
 
+def g4_tiff(path: Path) -> tuple[io.BytesIO, tuple[int, int]]:
+    """The design as a one-strip CCITT G4 TIFF (PDF takes one strip), and its pixel size.
+
+    fpdf2 would do the same from the PNG but with two extra full-bitmap copies."""
+    with Image.open(path) as img:
+        if img.mode != "1":
+            raise ValueError(f"{Path(path).name}: interior art must be 1-bit, got {img.mode}")
+        buf = io.BytesIO()
+        img.save(buf, format="TIFF", compression="group4",
+                 strip_size=(img.width + 7) // 8 * img.height + 1)
+        size = img.size
+    buf.seek(0)
+    return buf, size
+
+
 def _top(page_h: float, y_in: float) -> float:
     """fpdf2 measures y from the top, kdp from the bottom."""
     return (page_h - y_in) * PT
@@ -174,15 +190,18 @@ def build_interior_pdf(
         _front_matter(pdf, options, total, page_h)
     design_pages: list[int] = []
     blank_pages: list[int] = []
+    # Compressed only, and fpdf2 keeps these bytes anyway: a repeated design encodes once.
+    encoded: dict[Path, tuple[io.BytesIO, tuple[int, int]]] = {}
     for art in art_paths:
         number = pdf.page_no() + 1
         box = art_box(options.trim, total, kdp.page_side(number), options.page_numbers)
-        with Image.open(art) as img:
-            if img.mode != "1":
-                raise ValueError(f"{Path(art).name}: interior art must be 1-bit, got {img.mode}")
-            place = fit_art(img.size, box)
+        if Path(art) not in encoded:
+            encoded[Path(art)] = g4_tiff(Path(art))
+        data, size = encoded[Path(art)]
+        data.seek(0)
+        place = fit_art(size, box)
         pdf.add_page()
-        pdf.image(Path(art), x=place.x * PT, y=_top(page_h, place.top), w=place.width * PT,
+        pdf.image(data, x=place.x * PT, y=_top(page_h, place.top), w=place.width * PT,
                   h=place.height * PT)
         if options.page_numbers:
             _page_number(pdf, number, box, page_h)
