@@ -1,4 +1,5 @@
 import json
+import zipfile
 from pathlib import Path
 
 import pikepdf
@@ -7,6 +8,7 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw
 
 from backoffice.features.ebook.export import cover_pdf
+from backoffice.features.ebook.export.bundle import safe_filename, write_bundle
 from backoffice.features.ebook.export.cover_pdf import build_cover_pdf
 from backoffice.features.ebook.export.interior_pdf import (
     InteriorOptions,
@@ -262,3 +264,40 @@ def test_every_trim_paper_and_size_builds_and_passes(matrix_dir, trim, paper, pa
     report = run_preflight(inside, outside, trim=trim, paper=paper)
     assert report.passed, report.failed()
     assert report.interior_pages == pages
+
+
+@pytest.mark.parametrize(("title", "name"), [
+    ("Mandalas magiques : l'été", "Mandalas-magiques-l-ete"),
+    ('../../etc/"passwd"', "etc-passwd"),
+    ("日本の塗り絵", "book"),
+    ("", "book"),
+    ("   ", "book"),
+    ("Cœur & Âme — 50 dessins", "Cur-Ame-50-dessins"),
+])
+def test_safe_filename(title, name):
+    assert safe_filename(title) == name
+
+
+def test_safe_filename_is_bounded_and_plain_ascii():
+    name = safe_filename("Très long titre ! " * 30)
+    assert 0 < len(name) <= 80 and name.isascii()
+    assert not set(name) & set("/\\\"' ")
+
+
+def test_bundle_holds_pdfs_report_and_kdp_settings(good, tmp_path):
+    _, inside, outside = good
+    report = run_preflight(inside, outside, trim="8.5x11", paper="white", isbn=ISBN)
+    zip_path = tmp_path / "out" / "bundle.zip"
+    write_bundle(zip_path, interior_pdf=inside, cover_pdf=outside, report=report,
+                 trim="8.5x11", paper="white", interior_pages=100, title="Mandalas d'été")
+    with zipfile.ZipFile(zip_path) as bundle:
+        names = sorted(bundle.namelist())
+        assert names == ["Mandalas-d-ete-cover.pdf", "Mandalas-d-ete-interior.pdf",
+                         "Mandalas-d-ete-preflight.json", "README.txt"]
+        assert bundle.read("Mandalas-d-ete-interior.pdf") == inside.read_bytes()
+        data = json.loads(bundle.read("Mandalas-d-ete-preflight.json"))
+        assert data["passed"] is True
+        readme = bundle.read("README.txt").decode()
+    assert "8.5 x 11 in" in readme and "Black & white, white paper" in readme
+    assert "Bleed (PDF only)" in readme and "Page count         : 100" in readme
+    assert "all rules pass" in readme
