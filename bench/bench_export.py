@@ -58,6 +58,17 @@ def make_pages(folder: Path, count: int, total_pages: int) -> list[Path]:
     return paths
 
 
+def make_variants(folder: Path, stored: int, total: int) -> None:
+    """Mirrored copies up to `total`: identical bytes would be stored once in the PDF."""
+    from PIL import Image
+
+    flips = (Image.Transpose.FLIP_LEFT_RIGHT, Image.Transpose.FLIP_TOP_BOTTOM,
+             Image.Transpose.ROTATE_180)
+    for i in range(stored, total):
+        with Image.open(folder / f"page-{i % stored:03d}.png") as img:
+            img.transpose(flips[(i // stored - 1) % 3]).save(folder / f"copy-{i:03d}.png")
+
+
 def _art_paths(folder: Path, count: int) -> list[Path]:
     stored = sorted(folder.glob("page-*.png"))
     return [stored[i % len(stored)] if i < len(stored) else folder / f"copy-{i:03d}.png"
@@ -79,7 +90,9 @@ def task_encode(folder: Path, count: int, out: Path) -> None:
     for path in _art_paths(folder, count):
         with Image.open(path) as img:
             buf = io.BytesIO()
-            img.save(buf, format="TIFF", compression="group4")
+            # One strip, as a PDF needs and as the interior builder writes.
+            img.save(buf, format="TIFF", compression="group4",
+                     strip_size=(img.width + 7) // 8 * img.height + 1)
             total += buf.tell()
     out.write_text(str(total))
 
@@ -171,8 +184,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Generating {args.pages} stored 1-bit pages ({TRIM}, 300 DPI safe area)...")
         sys.path.insert(0, str(REPO / "src"))
         make_pages(work, args.pages, args.pages)
-        for i in range(args.pages, args.big_pages):  # distinct files, so no image is shared
-            shutil.copy(work / f"page-{i % args.pages:03d}.png", work / f"copy-{i:03d}.png")
+        make_variants(work, args.pages, args.big_pages)
 
         print(f"\n{args.pages}-page interior, {TRIM}:")
         encode = run_step("encode", work, args.pages, work / "encode.txt")
