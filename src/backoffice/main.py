@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -38,22 +37,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from backoffice.queue import close_deferrers, worker_running
+
         check_configuration(settings)
-        worker_task = None
-        if settings.worker == "inprocess":
-            from backoffice.queue import run_worker
-
-            worker_task = asyncio.create_task(run_worker(settings, name="web-inprocess"))
-        app.state.worker_task = worker_task
         try:
-            yield
+            if settings.worker == "inprocess":
+                async with worker_running(settings, name="web-inprocess") as task:
+                    app.state.worker_task = task
+                    yield
+            else:
+                yield
         finally:
-            if worker_task is not None:
-                worker_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await worker_task
-            from backoffice.queue import close_deferrers
-
+            app.state.worker_task = None
             close_deferrers()
             dispose_engines()
 

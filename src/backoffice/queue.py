@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+from collections.abc import AsyncIterator
 from typing import Any
 
 import procrastinate
@@ -78,8 +79,11 @@ async def _recover_stalled_jobs(app: procrastinate.App, settings: Settings) -> N
         await asyncio.sleep(max(settings.stalled_after_seconds / 3, 0.5))
 
 
-async def run_worker(settings: Settings, *, name: str | None = None) -> None:
-    """Run a worker until cancelled: in the web process's lifespan, or standalone."""
+@contextlib.asynccontextmanager
+async def worker_running(settings: Settings, *, name: str | None = None
+                         ) -> AsyncIterator[asyncio.Task]:
+    """Open the queue's pool, run a worker task inside it, and on exit cancel only that
+    task before closing the pool: cancelling a pool mid-open leaves its tasks behind."""
     import importlib
 
     for module in JOB_MODULES:
@@ -88,19 +92,35 @@ async def run_worker(settings: Settings, *, name: str | None = None) -> None:
     connector = procrastinate.PsycopgConnector(conninfo=url)
     with queue_app.replace_connector(connector) as app:
         async with app.open_async():
-            sweeper = asyncio.create_task(_recover_stalled_jobs(app, settings))
+            task = asyncio.create_task(_work(app, settings, name))
             try:
-                await app.run_worker_async(
-                    name=name,
-                    concurrency=settings.worker_concurrency,
-                    install_signal_handlers=False,
-                    update_heartbeat_interval=settings.heartbeat_seconds,
-                    stalled_worker_timeout=settings.stalled_after_seconds,
-                    additional_context={"settings": settings},
-                    delete_jobs="successful",
-                    shutdown_graceful_timeout=10,
-                )
+                yield task
             finally:
-                sweeper.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await sweeper
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await asyncio.wait_for(task, timeout=30)
+
+
+async def _work(app: procrastinate.App, settings: Settings, name: str | None) -> None:
+    sweeper = asyncio.create_task(_recover_stalled_jobs(app, settings))
+    try:
+        await app.run_worker_async(
+            name=name,
+            concurrency=settings.worker_concurrency,
+            install_signal_handlers=False,
+            update_heartbeat_interval=settings.heartbeat_seconds,
+            stalled_worker_timeout=settings.stalled_after_seconds,
+            additional_context={"settings": settings},
+            delete_jobs="successful",
+            shutdown_graceful_timeout=10,
+        )
+    finally:
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
+
+
+async def run_worker(settings: Settings, *, name: str | None = None) -> None:
+    """Run a worker until cancelled (standalone `backoffice worker`, or the CLI's --wait)."""
+    async with worker_running(settings, name=name) as task:
+        await task

@@ -1,0 +1,62 @@
+"""Every field of the API and the form is checked: 422 naming the field, never a 500,
+and never a half-created book."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import BOOK
+
+API_CASES = [
+    ({"page_count": 23}, "page_count"),
+    ({"page_count": 22}, "page_count"),
+    ({"page_count": 600, "trim_size": "8.5x11", "paper": "white"}, "page_count"),
+    ({"page_count": 300, "trim_size": "8.5x11", "paper": "cream"}, "page_count"),
+    ({"page_count": "many"}, "page_count"),
+    ({"trim_size": "9x12"}, "trim_size"),
+    ({"paper": "glossy"}, "paper"),
+    ({"theme": "../etc/passwd"}, "theme"),
+    ({"audience": "seniors"}, "audience"),
+    ({"title": "x" * 201}, "title"),
+    ({"author": ""}, "author"),
+    ({"author": "   "}, "author"),
+    ({"author": "y" * 121}, "author"),
+    ({"seed": -5}, "seed"),
+    ({"seed": 2**60}, "seed"),
+    ({"unexpected": 1}, "unexpected"),
+]
+
+
+@pytest.mark.parametrize(("change", "field"), API_CASES)
+def test_api_refuses_each_bad_field(client, change, field) -> None:
+    response = client.post("/api/ebooks", json={**BOOK, **change})
+    assert response.status_code == 422, response.text
+    fields = [error["loc"][-1] for error in response.json()["detail"]]
+    assert field in fields, response.json()
+    assert client.get("/api/ebooks").json()["total"] == 0
+
+
+def test_api_refuses_a_body_that_is_not_json(client) -> None:
+    response = client.post("/api/ebooks", content=b"{not json",
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 422
+
+
+def test_form_shows_the_message_next_to_the_field_and_keeps_the_others(client) -> None:
+    form = {**BOOK, "page_count": "25", "title": "Mon <b>titre</b>", "author": ""}
+    response = client.post("/ebooks", data={k: str(v) for k, v in form.items()})
+    assert response.status_code == 422
+    html = response.text
+    assert 'id="page_count-error"' in html and "even" in html
+    assert 'id="author-error"' in html
+    assert 'value="Mon &lt;b&gt;titre&lt;/b&gt;"' in html  # kept, and escaped
+    assert 'value="1234"' in html  # the seed is kept
+    assert client.get("/api/ebooks").json()["total"] == 0
+
+
+def test_list_filters_are_checked(client) -> None:
+    assert client.get("/api/ebooks?status=LOST").status_code == 422
+    assert client.get("/api/ebooks?page=0").status_code == 422
+    assert client.get("/api/ebooks?size=1000").status_code == 422
+    assert client.get("/api/ebooks?sort=random").status_code == 422
+    assert client.get("/?status=LOST").status_code == 422
