@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from shapely.geometry import LinearRing, LineString, Point, Polygon
+from shapely.geometry import LinearRing, LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
 MM_PER_PT = 25.4 / 72.0
@@ -69,7 +69,10 @@ def segments_for(radius: float) -> int:
 
 
 def circle(cx: float, cy: float, r: float) -> Polygon:
-    return Point(cx, cy).buffer(r, quad_segs=max(6, segments_for(r) // 4))
+    # The same vertices as Point.buffer(r, quad_segs), built directly: many times faster.
+    n = 4 * max(6, segments_for(r) // 4)
+    t = -2 * math.pi * np.arange(n) / n
+    return Polygon(np.column_stack([cx + r * np.cos(t), cy + r * np.sin(t)]))
 
 
 def arc(cx: float, cy: float, r: float, a0: float, a1: float) -> LineString:

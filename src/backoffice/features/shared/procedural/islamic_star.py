@@ -107,7 +107,10 @@ def build(rng: np.random.Generator, style: Style, width: float, height: float):
     angle = math.radians(float(rng.uniform(52, 72)))
     frame = shapely.box(x0, y0, x1, y1)
     lines = [s for poly in _tiling(kind, edge, x0, y0, x1, y1) for s in _hankin(poly, angle)]
-    network = shapely.unary_union(lines).intersection(frame.buffer(-style.min_gap_pt * 0.01))
+    # Clip exactly at the frame so every line ends on it: cut short, the lines would not
+    # meet the frame when faces are found below, and the faces along the edge would merge
+    # into one big ring whose inset crosses the pattern.
+    network = shapely.unary_union(lines).intersection(frame)
     width = style.detail_pt if style.audience == "adults" else style.line_pt
     drawing.add_line_network(network, width)
     drawing.add(frame, style.line_pt)

@@ -78,6 +78,18 @@ def _spokes(cx, cy, a, b, n, phase, rng, style):
 
 
 def _scallops(cx, cy, a, b, n, phase, rng, style):
+    # Scallops rest on the inner circle, which near the core is much shorter than the
+    # band's middle: fewer, wider scallops there, or beads when even four would be crumbs.
+    gap = style.min_gap_pt
+    m = n
+    while m > 4 and m % 2 == 0 and 2 * a * math.sin(math.pi / m) < 4 * gap:
+        m //= 2
+    if 2 * a * math.sin(math.pi / m) < 4 * gap:
+        m = n
+        while m > 4 and m % 2 == 0 and math.pi * (a + b) / 2 / m < 3 * gap:
+            m //= 2
+        return _beads(cx, cy, a, b, m, phase, rng, style)
+    n = m
     half = math.pi / n
     chord_r = a * math.sin(half)
     bulge = min(chord_r, (b - a) - style.min_gap_pt)

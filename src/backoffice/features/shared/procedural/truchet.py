@@ -21,6 +21,8 @@ from backoffice.features.shared.procedural.geometry import (
 _TILE_PT = {"toddlers": (0.0, 0.0), "children": (85.0, 115.0), "adults": (38.0, 48.0)}
 _BIG_SHARE = {"toddlers": 0.0, "children": 0.3, "adults": 0.3}
 _DOT_SHARE = {"toddlers": 0.0, "children": 0.5, "adults": 0.85}
+# A margin above each audience's gate minimum (15 and 80 regions).
+_MIN_REGIONS = {"toddlers": 0, "children": 19, "adults": 90}
 
 
 def _arc(cx: float, cy: float, rx: float, ry: float, a0: float, a1: float):
@@ -65,6 +67,12 @@ def _big(x: float, y: float, ux: float, uy: float, kind: int, style: Style) -> l
     return shapes
 
 
+def _faces(lines: list, frame) -> int:
+    edges = [g.boundary if g.geom_type == "Polygon" else g for g in lines]
+    return len(shapely.get_parts(shapely.polygonize(
+        shapely.get_parts(shapely.unary_union([*edges, frame.boundary]).intersection(frame)))))
+
+
 def build(rng: np.random.Generator, style: Style, width: float, height: float):
     drawing = Drawing(width, height)
     x0, y0, x1, y1 = art_box(width, height, style)
@@ -105,8 +113,20 @@ def build(rng: np.random.Generator, style: Style, width: float, height: float):
             if flips[r - 1, c - 1] or not flips[r - 1, c] or not flips[r, c - 1] or flips[r, c]:
                 continue
             lines.append(circle(x0 + c * ux, top + r * uy, 0.22 * u))
+    frame = shapely.box(x0, top, x1, top + rows * uy)
+    # Long meanders on a small trim can leave too few regions: dot more tiles until the
+    # page holds a comfortable number (each dot is one more region).
+    wanted = _MIN_REGIONS[style.audience]
+    spare = [(r, c) for r in range(rows) for c in range(cols) if not taken[r, c] and not
+             dots[r, c]]
+    order = rng.permutation(len(spare)) if spare else []
+    if wanted and _faces(lines, frame) < wanted:
+        missing = wanted - _faces(lines, frame)
+        for k in order[:missing]:
+            r, c = spare[k]
+            lines.append(circle(x0 + c * ux + ux / 2, top + r * uy + uy / 2, dot_r))
     for line in lines:
         drawing.add(line, style.detail_pt if style.audience == "adults" else style.line_pt)
-    drawing.add(shapely.box(x0, top, x1, top + rows * uy), style.line_pt)
+    drawing.add(frame, style.line_pt)
     mix = f", {bigs} double tiles" if bigs else ""
     return drawing, f"truchet, {cols}x{rows} tiles{mix}"
