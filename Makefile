@@ -49,8 +49,9 @@ db-status: install ## Show the current and head Alembic revisions
 lint: install ## Ruff
 	$(BIN)/ruff check src tests bench
 
-bench: install ## Benchmarks (print figures)
-	$(BIN)/python -m bench
+bench: install ## Benchmarks: procedural pages and PDF export (prints figures)
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	$(BIN)/python -m bench $(BENCH)
 
 clean: ## Remove the venv (keeps ./var, your data)
 	rm -rf $(VENV)

@@ -57,8 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.worker_task = None
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(listing_router)
+    # Creation first: its /ebooks/new must win over the listing's /ebooks/{ebook_id}.
     app.include_router(creation_router)
+    app.include_router(listing_router)
     app.include_router(export_router)
 
     @app.get("/healthz", tags=["health"])

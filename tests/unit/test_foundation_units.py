@@ -52,4 +52,5 @@ def test_invalid_setting_names_the_variable(monkeypatch) -> None:
             get_settings()
     finally:
         get_settings.cache_clear()
+    monkeypatch.delenv("BACKOFFICE_WORKER_CONCURRENCY")
     assert Settings(DATABASE_URL="postgres://u@h/db").database_url == "postgresql://u@h/db"

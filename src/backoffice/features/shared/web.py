@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from backoffice.features.shared import i18n
 
@@ -53,9 +54,16 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     translations = i18n.translations(lang)
     template_obj = _env.get_template(template)
     gettext = _formatting_gettext(translations)
+    # Set by the accounts middleware: every form and HTMX request carries the token.
+    token = getattr(request.state, "csrf_token", "")
     html = template_obj.render(
         request=request, lang=lang, _=gettext, gettext=gettext,
-        ngettext=translations.ngettext, url_for=request.url_for, **(context or {}),
+        ngettext=translations.ngettext, url_for=request.url_for,
+        csrf_token=lambda: token,
+        csrf_input=lambda: Markup('<input type="hidden" name="csrf_token" value="%s">')
+        % escape(token),
+        current_user=getattr(request.state, "user", None),
+        **(context or {}),
     )
     return HTMLResponse(html, status_code=status_code, headers=headers)
 
