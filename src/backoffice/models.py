@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -57,6 +58,12 @@ class Ebook(TimestampMixin, Base):
     seed: Mapped[int] = mapped_column(BigInteger, nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="DRAFT")
     rejection_reason: Mapped[str | None] = mapped_column(Text)
+    # Print options (KDP export).
+    isbn: Mapped[str | None] = mapped_column(String(13))
+    single_sided: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    front_matter: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    page_numbers: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    blurb: Mapped[str | None] = mapped_column(Text)
 
     pages: Mapped[list[Page]] = relationship(
         back_populates="ebook", cascade="all, delete-orphan", order_by="Page.position"
@@ -141,6 +148,29 @@ class StatusChange(Base):
     to_status: Mapped[str] = mapped_column(String(16), nullable=False)
     actor: Mapped[str] = mapped_column(String(200), nullable=False)
     reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class Export(Base):
+    """One run of the KDP export: the files it made and the preflight's verdict."""
+
+    __tablename__ = "exports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ebook_id: Mapped[int] = mapped_column(
+        ForeignKey("ebooks.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    interior_key: Mapped[str] = mapped_column(String(128), nullable=False)
+    cover_key: Mapped[str] = mapped_column(String(128), nullable=False)
+    interior_pages: Mapped[int] = mapped_column(Integer, nullable=False)
+    passed: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    report: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
+    actor: Mapped[str] = mapped_column(String(200), nullable=False)
+    # A failing export used anyway: who decided it, and why.
+    override_by: Mapped[str | None] = mapped_column(String(200))
+    override_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
