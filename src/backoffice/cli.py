@@ -245,14 +245,18 @@ def book_list(status: Annotated[str | None, typer.Option(help="DRAFT, APPROVED, 
 
 @book_app.command("export")
 def book_export(ebook_id: Annotated[int, typer.Argument(help="Book id")],
-                out: Annotated[Path, typer.Option(help="Folder to write the PDFs into")]) -> None:
-    """Write OUT/interior.pdf and OUT/cover.pdf from the book's current pages."""
+                out: Annotated[Path, typer.Option(help="Folder to write the files into")]
+                ) -> None:
+    """Write OUT/interior.pdf, OUT/cover.pdf and OUT/preflight.json; exit 1 when the KDP
+    preflight fails."""
+    import json
     import shutil
 
     from backoffice.database import session_scope
     from backoffice.features.ebook.export import service as export_service
     from backoffice.features.ebook.listing.service import get_ebook
     from backoffice.features.shared.errors import Conflict, NotFound
+    from backoffice.features.shared.storage import get_storage
 
     settings = settings_or_exit()
     if out.exists() and not out.is_dir():
@@ -261,16 +265,26 @@ def book_export(ebook_id: Annotated[int, typer.Argument(help="Book id")],
     try:
         with session_scope(settings) as session:
             ebook = get_ebook(session, ebook_id)
-            interior = export_service.interior_pdf(session, settings, ebook)
-            cover = export_service.cover_pdf(session, settings, ebook)
+            export = export_service.run_export(session, settings, ebook, actor="cli")
+            interior_key, cover_key, report = export.interior_key, export.cover_key, export.report
+            passed = export.passed or bool(export.override_by)
     except NotFound as exc:
         fail(str(exc))
     except Conflict as exc:
         fail(f"book {ebook_id}: {exc}")
+    storage = get_storage(settings.storage_dir)
     out.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(interior, out / "interior.pdf")
-    shutil.copyfile(cover, out / "cover.pdf")
-    typer.echo(f"wrote {out / 'interior.pdf'} and {out / 'cover.pdf'}")
+    shutil.copyfile(storage.path(interior_key), out / "interior.pdf")
+    shutil.copyfile(storage.path(cover_key), out / "cover.pdf")
+    (out / "preflight.json").write_text(json.dumps(report, indent=2, ensure_ascii=False),
+                                        encoding="utf-8")
+    for rule in report["rules"]:
+        if not rule["passed"]:
+            typer.echo(f"preflight: FAIL {rule['code']}: {rule['message']}", err=True)
+    typer.echo(f"wrote {out / 'interior.pdf'}, {out / 'cover.pdf'} and "
+               f"{out / 'preflight.json'} (preflight {'passed' if passed else 'FAILED'})")
+    if not passed:
+        raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -32,7 +32,7 @@ def test_storage_is_content_addressed_and_refuses_bad_keys(tmp_path: Path) -> No
     for bad in ("../etc/passwd", "abc.exe", "a/b.png", "..png"):
         with pytest.raises(ValueError):
             storage.path(bad)
-    assert not list(tmp_path.rglob("*.part"))
+    assert not list(tmp_path.rglob("*.tmp.*"))
 
 
 def test_language_negotiation() -> None:

@@ -62,7 +62,8 @@ class FileSystemStorage:
     def _atomic_write(target: Path, writer: Callable[[Path], None]) -> None:
         # Write then rename, so a reader (or a killed worker) never sees half a file.
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        # Keep the real suffix last: writers such as PIL pick the format from it.
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, suffix=".tmp" + target.suffix)
         os.close(fd)
         tmp = Path(tmp_name)
         try:

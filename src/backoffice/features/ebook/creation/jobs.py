@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from backoffice.config import Settings
 from backoffice.database import session_scope
+from backoffice.features.ebook.shared import geometry
 from backoffice.features.ebook.shared.page_images import PageSpec, make_page_image, page_seed
 from backoffice.features.shared.providers import GenerationCancelled, ProviderError
 from backoffice.features.shared.storage import get_storage
@@ -91,7 +92,8 @@ def _load_spec(session: Session, job: GenerationJob, page: Page, settings: Setti
             cover_png = get_storage(settings.storage_dir).get(cover.current_version.image_key)
     return PageSpec(
         kind=page.kind, position=page.position, theme_id=ebook.theme, audience=ebook.audience,
-        trim=ebook.trim_size, designs=ebook.page_count, book_seed=ebook.seed,
+        trim=ebook.trim_size, designs=ebook.page_count,
+        interior_pages=geometry.book_interior_pages(ebook), book_seed=ebook.seed,
         seed=overrides.get("seed", page_seed(ebook.seed, page.kind, page.position)),
         title=ebook.title, subtitle=ebook.subtitle, author=ebook.author,
         prompt_override=overrides.get("prompt"), cover_png=cover_png,
@@ -206,8 +208,8 @@ def finalize(context: procrastinate.JobContext, generation_job_id: int) -> None:
         with session_scope(settings) as session:
             ebook = session.get(Ebook, ebook_id)
             assert ebook is not None
-            export_service.interior_pdf(session, settings, ebook)
-            export_service.cover_pdf(session, settings, ebook)
+            # Builds both PDFs (cached) and records the preflight the book page shows.
+            export_service.run_export(session, settings, ebook, actor="system")
     except Exception as exc:  # the job row must say what went wrong, in words
         logger.exception("assembly of book %s failed", ebook_id)
         _fail(settings, generation_job_id, f"PDF assembly failed: {exc}")

@@ -40,7 +40,8 @@ def create_and_queue(settings, data: EbookCreate, actor: str) -> CreatedEbook:
             job = session.get(GenerationJob, created.job.id)
             if job is not None:
                 job.status, job.error = "failed", f"could not queue the generation: {exc}"
-        raise HTTPException(503, "the job queue is unavailable; the book was saved as failed")
+        raise HTTPException(
+            503, "the job queue is unavailable; the book was saved as failed") from None
     return created
 
 

@@ -33,8 +33,26 @@ class EbookCreate(BaseModel):
     page_count: int = Field(default=24, ge=kdp.MIN_PAGES, le=828,
                             description="Number of coloring pages (designs); even.")
     seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
+    isbn: str | None = Field(default=None, max_length=20,
+                             description="ISBN-13; printed as an EAN-13 barcode on the back")
+    single_sided: bool = Field(default=True,
+                               description="A blank back after each design (markers)")
+    front_matter: bool = Field(default=True, description="Title page and copyright page")
+    page_numbers: bool = False
+    blurb: str = Field(default="", max_length=600, description="Back-cover text")
 
-    @field_validator("title", "subtitle", "author", mode="before")
+    @field_validator("isbn", mode="before")
+    @classmethod
+    def _valid_isbn(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str):
+            raise ValueError("must be a string of 13 digits")
+        from backoffice.features.ebook.export.barcode import validate_isbn13
+
+        return validate_isbn13(value)
+
+    @field_validator("title", "subtitle", "author", "blurb", mode="before")
     @classmethod
     def _normalise(cls, value: object) -> object:
         return _clean_text(value) if isinstance(value, str) else value

@@ -26,14 +26,13 @@ def validate_for_settings(data: EbookCreate, settings: Settings) -> Theme:
     theme = themes.get(data.theme)
     if theme is None:
         errors["theme"] = f"unknown theme {data.theme!r}; choose one of {', '.join(themes)}"
+    total = geometry.book_interior_pages(data)
     try:
-        kdp.check_page_count(geometry.interior_pages(data.page_count), data.trim_size,
-                             data.paper)
+        kdp.check_page_count(total, data.trim_size, data.paper)
     except kdp.KdpError as exc:
         low, high = kdp.page_limits(data.trim_size, data.paper)
         errors["page_count"] = (
-            f"{data.page_count} coloring pages make an interior of "
-            f"{geometry.interior_pages(data.page_count)} pages: {exc} "
+            f"{data.page_count} coloring pages make an interior of {total} pages: {exc} "
             f"(allowed interior: {low}–{high})"
         )
     if errors:
@@ -56,6 +55,11 @@ def create_ebook(session: Session, settings: Settings, data: EbookCreate, *,
         page_count=data.page_count,
         seed=data.seed_or_random(),
         status="DRAFT",
+        isbn=data.isbn,
+        single_sided=data.single_sided,
+        front_matter=data.front_matter,
+        page_numbers=data.page_numbers,
+        blurb=data.blurb or None,
     )
     ebook.pages = [Page(kind="cover", position=0)]
     ebook.pages += [Page(kind="content", position=i) for i in range(1, data.page_count + 1)]

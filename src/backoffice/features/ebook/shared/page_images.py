@@ -33,6 +33,7 @@ class PageSpec:
     audience: str
     trim: str
     designs: int
+    interior_pages: int
     book_seed: int
     seed: int
     title: str
@@ -98,7 +99,7 @@ def make_page_image(
     kind = PROVIDER_KIND[spec.kind]
     provider = _providers(settings)[kind]
     if spec.kind == "content":
-        width, height = geometry.art_size_px(spec.trim, spec.designs)
+        width, height = geometry.art_size_px(spec.trim, spec.interior_pages)
     else:
         width, height = geometry.panel_size_px(spec.trim)
     prompt = _prompt(theme, spec)

@@ -41,7 +41,7 @@ def ebook_detail(request: Request, ebook: Ebook, job: GenerationJob | None) -> E
         **{c: getattr(ebook, c) for c in EbookDetail.model_fields if hasattr(ebook, c)
            and c not in ("job", "pages")},
         "job": JobOut.model_validate(job) if job else None,
-        "interior_pages": geometry.interior_pages(ebook.page_count),
+        "interior_pages": geometry.book_interior_pages(ebook),
         "pages": pages,
         "interior_pdf_url": str(request.url_for("interior_pdf", ebook_id=ebook.id)),
         "cover_pdf_url": str(request.url_for("cover_pdf", ebook_id=ebook.id)),

@@ -48,6 +48,11 @@ class EbookOut(BaseModel):
     seed: int
     status: str
     rejection_reason: str | None
+    isbn: str | None = None
+    single_sided: bool = True
+    front_matter: bool = True
+    page_numbers: bool = False
+    blurb: str | None = None
     created_at: datetime
     updated_at: datetime
 
