@@ -86,6 +86,21 @@ def _prompt(theme: Theme, spec: PageSpec) -> str:
     return prompts[(spec.position - 1) % len(prompts)]
 
 
+def _fit_panel(png: bytes, width: int, height: int) -> tuple[bytes, list[int] | None]:
+    """AI covers come at the provider's size and shape: crop to the panel's proportions,
+    centred, then resize, so the cover fills its panel to the bleed."""
+    from PIL import ImageOps
+
+    image = Image.open(io.BytesIO(png))
+    if image.size == (width, height):
+        return png, None
+    original = list(image.size)
+    fitted = ImageOps.fit(image.convert("RGB"), (width, height), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    fitted.save(buffer, format="PNG")
+    return buffer.getvalue(), original
+
+
 def make_page_image(
     settings: Settings,
     spec: PageSpec,
@@ -120,8 +135,10 @@ def make_page_image(
         generated = provider.generate(request, on_progress=on_progress,
                                       should_cancel=should_cancel)
         if spec.kind != "content":
-            return PageImage(generated.data, generated.provider, generated.model,
-                             generated.prompt or prompt, seed, {"kind": "colour"})
+            data, resized = _fit_panel(generated.data, width, height)
+            return PageImage(data, generated.provider, generated.model,
+                             generated.prompt or prompt, seed,
+                             {"kind": "colour", "resized_from": resized})
         art = Image.open(io.BytesIO(generated.data))
         cleaned = False
         if provider.name != "procedural":
