@@ -17,7 +17,9 @@ from backoffice.config import Settings, get_settings
 from backoffice.database import dispose_engines, session_scope
 from backoffice.features.ebook.creation.routes import router as creation_router
 from backoffice.features.ebook.export.routes import router as export_router
+from backoffice.features.ebook.lifecycle.routes import router as lifecycle_router
 from backoffice.features.ebook.listing.routes import router as listing_router
+from backoffice.features.ebook.regeneration.routes import router as regeneration_router
 
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "features" / "shared" / "static"
@@ -61,6 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(creation_router)
     app.include_router(listing_router)
     app.include_router(export_router)
+    app.include_router(lifecycle_router)
+    app.include_router(regeneration_router)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -27,38 +27,49 @@ FORM_FIELDS = ("title", "subtitle", "author", "theme", "audience", "trim_size", 
                "page_count", "seed")
 
 
+def queue_generation(settings, job_id: int) -> None:
+    """Defer a committed generation job; if the queue is down, say so on the job row."""
+    try:
+        defer(settings, "ebook.generate", generation_job_id=job_id)
+    except Exception as exc:
+        logger.exception("could not queue generation job %s", job_id)
+        with session_scope(settings) as session:
+            job = session.get(GenerationJob, job_id)
+            if job is not None:
+                job.status, job.error = "failed", f"could not queue the generation: {exc}"
+        raise HTTPException(
+            503, "the job queue is unavailable; the job was saved as failed") from None
+
+
 def create_and_queue(settings, data: EbookCreate, actor: str) -> CreatedEbook:
     """Create the book in one transaction, then queue its generation after the commit."""
     with session_scope(settings) as session:
         ebook, job = service.create_ebook(session, settings, data, actor=actor)
         created = CreatedEbook(ebook=EbookOut.model_validate(ebook), job=JobOut.model_validate(job))
-    try:
-        defer(settings, "ebook.generate", generation_job_id=created.job.id)
-    except Exception as exc:
-        logger.exception("could not queue generation job %s", created.job.id)
-        with session_scope(settings) as session:
-            job = session.get(GenerationJob, created.job.id)
-            if job is not None:
-                job.status, job.error = "failed", f"could not queue the generation: {exc}"
-        raise HTTPException(
-            503, "the job queue is unavailable; the book was saved as failed") from None
+    queue_generation(settings, created.job.id)
     return created
 
 
 @router.post("/api/ebooks", status_code=202, response_model=CreatedEbook, tags=["ebooks"],
              responses={422: {"description": "A field is invalid; `detail` names it"}})
-def api_create_ebook(data: EbookCreate, settings: SettingsDep) -> CreatedEbook | JSONResponse:
+def api_create_ebook(data: EbookCreate, request: Request,
+                     settings: SettingsDep) -> CreatedEbook | JSONResponse:
     try:
-        return create_and_queue(settings, data, actor="api")
+        from backoffice.features.ebook.lifecycle.service import actor_of
+
+        return create_and_queue(settings, data, actor=actor_of(request, "api"))
     except InvalidInput as exc:
         return JSONResponse(status_code=422, content={"detail": [
             {"loc": ["body", field], "msg": message, "type": "value_error"}
             for field, message in exc.errors.items()]})
 
 
-def _form_context(settings, values: dict, errors: dict) -> dict:
+def _form_context(request: Request, settings, values: dict, errors: dict) -> dict:
+    themes = themes_in(str(settings.themes_dir))
+    theme = themes.get(values.get("theme", "")) or next(iter(themes.values()))
     return {
-        "themes": themes_in(str(settings.themes_dir)),
+        **_hint_context(request, theme, str(values.get("audience", "children"))),
+        "themes": themes,
         "audiences": AUDIENCES,
         "trims": kdp.TRIMS,
         "papers": kdp.PAPERS,
@@ -71,11 +82,10 @@ def _form_context(settings, values: dict, errors: dict) -> dict:
 def new_ebook_form(request: Request, settings: SettingsDep) -> Response:
     defaults = {"audience": "children", "trim_size": "8.5x11", "paper": "white",
                 "page_count": 24, "theme": next(iter(themes_in(str(settings.themes_dir))))}
-    return render(request, "creation/new.html", _form_context(settings, defaults, {}))
+    return render(request, "creation/new.html", _form_context(request, settings, defaults, {}))
 
 
-@router.post("/ebooks", name="create_ebook", include_in_schema=False)
-async def create_ebook_form(request: Request, settings: SettingsDep) -> Response:
+async def _read_form(request: Request) -> tuple[dict, EbookCreate | None, dict[str, str]]:
     form = await request.form()
     values = {field: str(form.get(field, "")).strip() for field in FORM_FIELDS}
     raw = {k: v for k, v in values.items() if v != "" or k in ("title", "subtitle", "author")}
@@ -87,15 +97,139 @@ async def create_ebook_form(request: Request, settings: SettingsDep) -> Response
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else "form"
             errors.setdefault(field, error["msg"].removeprefix("Value error, "))
+    return values, data, errors
+
+
+@router.post("/ebooks", name="create_ebook", include_in_schema=False)
+async def create_ebook_form(request: Request, settings: SettingsDep) -> Response:
+    from backoffice.features.ebook.lifecycle.service import actor_of
+
+    values, data, errors = await _read_form(request)
+    if data is not None and not data.title:
+        from backoffice.features.shared.web import request_language
+
+        # The title suggested on the form is the one in the reader's language.
+        theme = themes_in(str(settings.themes_dir)).get(data.theme)
+        if theme is not None:
+            data = data.model_copy(update={"title": service.suggest_title(
+                theme, data.audience, request_language(request))})
     if data is not None:
         try:
             from starlette.concurrency import run_in_threadpool
 
-            created = await run_in_threadpool(create_and_queue, settings, data, "web")
+            created = await run_in_threadpool(create_and_queue, settings, data,
+                                              actor_of(request, "web"))
         except InvalidInput as exc:
             errors.update(exc.errors)
         else:
             return redirect(request, str(request.url_for("ebook_detail",
                                                          ebook_id=created.ebook.id)))
-    return render(request, "creation/new.html", _form_context(settings, values, errors),
+    return render(request, "creation/new.html", _form_context(request, settings, values, errors),
                   status_code=422)
+
+
+def _cancel(settings, ebook_id: int, job_id: int) -> JobOut:
+    with session_scope(settings) as session:
+        return JobOut.model_validate(service.cancel_generation(session, ebook_id, job_id))
+
+
+@router.post("/api/ebooks/{ebook_id}/jobs/{job_id}/cancel", response_model=JobOut,
+             tags=["ebooks"], responses={404: {"description": "No such job for this ebook"},
+                                         409: {"description": "The job has already finished"}})
+def api_cancel_job(ebook_id: int, job_id: int, settings: SettingsDep) -> JobOut:
+    """Stop a queued or running generation; pages already drawn are kept."""
+    from backoffice.features.shared.errors import Conflict, NotFound
+
+    try:
+        return _cancel(settings, ebook_id, job_id)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    except Conflict as exc:
+        raise HTTPException(409, str(exc)) from None
+
+
+@router.post("/ebooks/{ebook_id}/jobs/{job_id}/cancel", name="cancel_job", include_in_schema=False)
+def cancel_job_form(ebook_id: int, job_id: int, request: Request,
+                    settings: SettingsDep) -> Response:
+    from backoffice.features.ebook.listing.routes import after_action
+    from backoffice.features.shared.errors import Conflict, NotFound
+    from backoffice.features.shared.feedback import error_response
+    from backoffice.features.shared.web import gettext_for
+
+    try:
+        _cancel(settings, ebook_id, job_id)
+    except (NotFound, Conflict) as exc:
+        return error_response(request, exc)
+    return after_action(request, settings, ebook_id,
+                        gettext_for(request)("Generation cancelled. Pages already drawn are kept."))
+
+
+@router.get("/themes/{theme_id}/sample.png", name="theme_sample", include_in_schema=False)
+def theme_sample(theme_id: str, settings: SettingsDep) -> Response:
+    from backoffice.features.ebook.creation import preview
+    from backoffice.features.shared.storage import get_storage
+
+    theme = themes_in(str(settings.themes_dir)).get(theme_id)
+    if theme is None:
+        raise HTTPException(404, "no such theme")
+    key = preview.theme_sample(settings, theme)
+    return Response(get_storage(settings.storage_dir).get(key), media_type="image/png",
+                    headers={"Cache-Control": "private, max-age=86400"})
+
+
+@router.get("/ebooks/new/theme", name="theme_hint", include_in_schema=False)
+def theme_hint(request: Request, settings: SettingsDep, theme: str = "",
+               audience: str = "children") -> Response:
+    """The sample image and the suggested title, refreshed when theme or audience change."""
+    themes = themes_in(str(settings.themes_dir))
+    chosen = themes.get(theme) or next(iter(themes.values()))
+    return render(request, "creation/_theme_hint.html", _hint_context(request, chosen, audience))
+
+
+def _hint_context(request: Request, theme, audience: str) -> dict:
+    from backoffice.features.shared.web import request_language
+
+    audience = audience if audience in AUDIENCES else "children"
+    return {"sample_theme": theme,
+            "suggested_title": service.suggest_title(theme, audience, request_language(request))}
+
+
+@router.post("/ebooks/preview", name="quick_preview", include_in_schema=False)
+async def quick_preview(request: Request, settings: SettingsDep) -> Response:
+    """Cover + two pages at low resolution; nothing is saved in the database."""
+    from starlette.concurrency import run_in_threadpool
+
+    from backoffice.features.ebook.creation import preview
+    from backoffice.features.shared.web import request_language
+
+    values, data, errors = await _read_form(request)
+    theme = None
+    if data is not None:
+        try:
+            theme = service.validate_for_settings(data, settings)
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    if errors or data is None or theme is None:
+        # 200: the fragment itself is the message, shown inline under the buttons.
+        return render(request, "creation/_preview.html", {"errors": errors})
+    title = data.title or service.suggest_title(theme, data.audience, request_language(request))
+    try:
+        images = await run_in_threadpool(preview.quick_preview, settings, data, theme, title)
+    except Exception:  # a provider's failure must read as words, not a blank box
+        logger.exception("quick preview failed")
+        return render(request, "creation/_preview.html", {"failed": True}, status_code=502)
+    return render(request, "creation/_preview.html", {"images": images, "title": title})
+
+
+@router.get("/ebooks/preview/{key}", name="preview_image", include_in_schema=False)
+def preview_image(key: str, settings: SettingsDep) -> Response:
+    from backoffice.features.shared.storage import get_storage
+
+    storage = get_storage(settings.storage_dir)
+    try:
+        if not key.endswith(".png") or not storage.exists(key):
+            raise ValueError(key)
+    except ValueError:
+        raise HTTPException(404, "no such preview") from None
+    return Response(storage.get(key), media_type="image/png",
+                    headers={"Cache-Control": "private, max-age=3600"})

@@ -81,3 +81,30 @@ def create_ebook(session: Session, settings: Settings, data: EbookCreate, *,
     session.add(job)
     session.flush()
     return ebook, job
+
+
+def cancel_generation(session: Session, ebook_id: int, job_id: int) -> GenerationJob:
+    """Stop a job: page jobs skip a cancelled job and providers poll for it; the queued
+    Procrastinate jobs are cancelled (and running ones asked to abort) in the same
+    transaction, so nothing is left to pick up."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from backoffice.features.ebook.lifecycle.service import N_, EditorialConflict
+    from backoffice.features.shared.errors import NotFound
+    from backoffice.models import JOB_ACTIVE
+
+    job = session.get(GenerationJob, job_id, with_for_update=True)
+    if job is None or job.ebook_id != ebook_id:
+        raise NotFound(f"job {job_id} does not exist for ebook {ebook_id}")
+    if job.status not in JOB_ACTIVE:
+        raise EditorialConflict(N_("This generation has already finished."))
+    job.status, job.step = "cancelled", "cancelled"
+    job.finished_at = datetime.now(UTC)
+    session.execute(text(
+        "SELECT procrastinate_cancel_job_v1(id, true, false) FROM procrastinate_jobs "
+        "WHERE status IN ('todo', 'doing') AND args->>'generation_job_id' = :job"),
+        {"job": str(job_id)})
+    session.flush()
+    return job

@@ -59,43 +59,108 @@ def api_get_ebook(ebook_id: int, request: Request, session: SessionDep) -> Ebook
     return ebook_detail(request, ebook, job)
 
 
+def _cover_urls(request: Request, ebooks) -> dict[int, str]:
+    covers = {}
+    for ebook in ebooks:
+        cover = next((p for p in ebook.pages if p.kind == "cover"), None)
+        if cover is not None and cover.current_version_id:
+            covers[ebook.id] = page_image_url(request, ebook.id, cover.id, 120,
+                                              cover.current_version_id)
+    return covers
+
+
 @router.get("/", name="dashboard", include_in_schema=False)
 def dashboard(request: Request, session: SessionDep, settings: SettingsDep,
               status: str | None = Query(None), q: str | None = Query(None, max_length=200),
               sort: str = Query("newest"), page: int = Query(1, ge=1, le=100_000)) -> Response:
     status_filter = _status_filter(status)
+    sort = sort if sort in service.SORTS else "newest"
     result = service.list_ebooks(session, status=status_filter, query=q, sort=sort, page=page,
                                  size=PAGE_SIZE)
-    jobs = service.latest_jobs(session, [e.id for e in result.items])
-    covers = {}
-    for ebook in result.items:
-        cover = next((p for p in ebook.pages if p.kind == "cover"), None)
-        if cover is not None and cover.current_version_id:
-            covers[ebook.id] = page_image_url(request, ebook.id, cover.id, 120,
-                                              cover.current_version_id)
-    return render(request, "listing/dashboard.html", {
-        "result": result, "jobs": jobs, "covers": covers, "stats": service.stats(session),
+    context = {
+        "result": result, "jobs": service.latest_jobs(session, [e.id for e in result.items]),
+        "covers": _cover_urls(request, result.items), "stats": service.stats(session),
         "status": status_filter, "q": q or "", "sort": sort,
         "themes": themes_in(str(settings.themes_dir)),
-    })
+    }
+    if request.headers.get("hx-request") and request.headers.get("hx-target") == "book-list":
+        # Filters and pagination swap only the list, so typing in the search box is live.
+        return render(request, "listing/_book_list.html", context)
+    return render(request, "listing/dashboard.html", context)
 
 
-@router.get("/ebooks/{ebook_id}", name="ebook_detail", include_in_schema=False)
-def detail_page(ebook_id: int, request: Request, session: SessionDep,
+@router.get("/ebooks/stats", name="dashboard_stats", include_in_schema=False)
+def stats_partial(request: Request, session: SessionDep) -> Response:
+    return render(request, "listing/_stats.html", {"stats": service.stats(session)})
+
+
+@router.get("/ebooks/{ebook_id}/row", name="ebook_row", include_in_schema=False)
+def row_partial(ebook_id: int, request: Request, session: SessionDep,
                 settings: SettingsDep) -> Response:
     try:
         ebook = service.get_ebook(session, ebook_id)
     except NotFound:
-        return render(request, "listing/not_found.html", {}, status_code=404)
+        return Response(status_code=200)  # deleted meanwhile: the row disappears
+    return render(request, "listing/_row.html", {
+        "ebook": ebook, "job": service.latest_jobs(session, [ebook.id]).get(ebook.id),
+        "covers": _cover_urls(request, [ebook]), "themes": themes_in(str(settings.themes_dir)),
+    })
+
+
+def detail_context(request: Request, session, settings, ebook_id: int,
+                   open_page: int | None = None) -> dict:
+    """Everything the book page shows; also re-rendered after every action on it."""
+    from backoffice.features.ebook.export import service as export_service
+    from backoffice.features.ebook.lifecycle import service as lifecycle
+    from backoffice.features.ebook.regeneration import service as regeneration
+
+    ebook = service.get_ebook(session, ebook_id)
     job = service.latest_jobs(session, [ebook.id]).get(ebook.id)
-    interior = geometry.interior_pages(ebook.page_count)
-    return render(request, "listing/detail.html", {
-        "ebook": ebook, "job": job, "pages": service.ordered_pages(ebook),
+    pages = service.ordered_pages(ebook)
+    interior = geometry.book_interior_pages(ebook)
+    viewer = None
+    if open_page is not None:
+        page = next((p for p in pages if p.id == open_page), None)
+        if page is not None:
+            index = pages.index(page)
+            viewer = {"page": page, "versions": regeneration.versions(session, ebook.id, page.id),
+                      "prev": pages[index - 1] if index > 0 else None,
+                      "next": pages[index + 1] if index + 1 < len(pages) else None,
+                      "content_count": sum(p.kind == "content" for p in pages)}
+    active = job is not None and job.status in ("queued", "running")
+    complete = all(p.current_version_id for p in pages)
+    low, high = kdp.page_limits(ebook.trim_size, ebook.paper)
+    return {
+        "ebook": ebook, "job": job, "pages": pages, "viewer": viewer,
         "theme": themes_in(str(settings.themes_dir)).get(ebook.theme),
         "interior_pages": interior,
         "spine_in": kdp.spine_width(interior, ebook.paper),
         "trim": kdp.trim(ebook.trim_size), "paper": kdp.paper(ebook.paper),
-    })
+        "active": active, "complete": complete,
+        "downloadable": complete and not active,
+        "editable": ebook.status in ("DRAFT", "APPROVED") and not active,
+        "actions": lifecycle.allowed_actions(ebook.status),
+        "history": lifecycle.history(session, ebook.id),
+        "max_add": max(0, (high - interior) // (2 if ebook.single_sided else 1)),
+        "export": export_service.latest_export(session, ebook.id), "ebook_id": ebook.id,
+        "min_pages": kdp.MIN_PAGES,
+    }
+
+
+@router.get("/ebooks/{ebook_id}", name="ebook_detail", include_in_schema=False)
+def detail_page(ebook_id: int, request: Request, session: SessionDep, settings: SettingsDep,
+                page: int | None = Query(None)) -> Response:
+    try:
+        context = detail_context(request, session, settings, ebook_id, open_page=page)
+    except NotFound:
+        return render(request, "listing/not_found.html", {}, status_code=404)
+    return render(request, "listing/detail.html", context)
+
+
+@router.get("/ebooks/{ebook_id}/pdf-preview", name="pdf_preview", include_in_schema=False)
+def pdf_preview(ebook_id: int, request: Request,
+                which: str = Query("interior", pattern="^(interior|cover)$")) -> Response:
+    return render(request, "listing/_pdf_preview.html", {"ebook_id": ebook_id, "which": which})
 
 
 @router.get("/ebooks/{ebook_id}/progress", name="ebook_progress", include_in_schema=False)
@@ -104,8 +169,8 @@ def progress_partial(ebook_id: int, request: Request, session: SessionDep) -> Re
     if job is None:
         raise HTTPException(404, "no generation job")
     headers = {}
-    if job.status == "succeeded":
-        # Reload once so the thumbnails and downloads appear.
+    if job.status in ("succeeded", "cancelled", "failed"):
+        # Reload the book once so thumbnails, downloads and actions match the new state.
         headers["HX-Refresh"] = "true"
     return render(request, "listing/_progress.html", {"job": job, "ebook_id": ebook_id},
                   headers=headers)
@@ -156,3 +221,48 @@ def _rendered(storage, page: Page, version, width: int | None) -> bytes:
     image.save(buffer, format="PNG", optimize=width is not None)
     storage.put_file(key, lambda tmp: tmp.write_bytes(buffer.getvalue()))
     return buffer.getvalue()
+
+
+def after_action(request: Request, settings, ebook_id: int, message: str, *,
+                 open_page: int | None = None, job_id: int | None = None) -> Response:
+    """The answer to an action on a book's page, once its transaction has committed:
+    queue its job, then the re-rendered page body plus a toast (HTMX), or PRG."""
+    from backoffice.database import session_scope
+    from backoffice.features.ebook.creation.routes import queue_generation
+    from backoffice.features.shared.feedback import is_htmx, with_toast
+    from backoffice.features.shared.web import redirect
+
+    if job_id is not None:
+        queue_generation(settings, job_id)
+    url = str(request.url_for("ebook_detail", ebook_id=ebook_id))
+    if open_page is not None:
+        url += f"?page={open_page}"
+    if not is_htmx(request):
+        return redirect(request, url)
+    with session_scope(settings) as session:
+        try:
+            context = detail_context(request, session, settings, ebook_id, open_page=open_page)
+        except NotFound:
+            return redirect(request, str(request.url_for("dashboard")))
+        response = render(request, "listing/_detail_body.html", context)
+    return with_toast(response, request, message)
+
+
+@router.post("/language", name="set_language", include_in_schema=False)
+async def set_language(request: Request) -> Response:
+    from fastapi.responses import RedirectResponse
+
+    from backoffice.features.shared import i18n
+    from backoffice.features.shared.web import LANG_COOKIE
+
+    form = await request.form()
+    lang = str(form.get("lang", ""))
+    target = str(form.get("next", "/"))
+    # Only paths of this site: an absolute or protocol-relative URL would be an open redirect.
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = "/"
+    response = RedirectResponse(target, status_code=303)
+    if lang in i18n.LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax",
+                            httponly=True)
+    return response

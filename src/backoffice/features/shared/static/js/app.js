@@ -1,0 +1,97 @@
+// Toasts, HTMX error reporting and small helpers. No inline script anywhere (strict CSP):
+// everything is wired here from data attributes. Text is only ever set via textContent.
+(function () {
+  "use strict";
+  var TOAST_MS = 6000;
+
+  function toasts() { return document.getElementById("toasts"); }
+
+  function dismissLater(toast) {
+    if (toast.dataset.timed) { return; }
+    toast.dataset.timed = "1";
+    if (toast.classList.contains("toast-error")) { return; }  // errors stay until closed
+    window.setTimeout(function () { toast.remove(); }, TOAST_MS);
+  }
+
+  function showToast(message, kind) {
+    var box = toasts();
+    if (!box) { return; }
+    var toast = document.createElement("div");
+    toast.className = "toast toast-" + (kind || "ok");
+    toast.setAttribute("role", kind === "error" ? "alert" : "status");
+    var text = document.createElement("span");
+    text.className = "toast-text";
+    text.textContent = message;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "toast-close";
+    close.setAttribute("aria-label", document.body.dataset.msgClose || "Close");
+    close.textContent = "×";
+    toast.appendChild(text);
+    toast.appendChild(close);
+    box.appendChild(toast);
+    dismissLater(toast);
+  }
+
+  function armToasts() {
+    var box = toasts();
+    if (box) { box.querySelectorAll(".toast").forEach(dismissLater); }
+  }
+
+  // The server's words for a failed request: its toasts, else a JSON `detail`.
+  function messagesOf(xhr) {
+    var body = xhr.responseText || "";
+    var found = [];
+    try {
+      var doc = new DOMParser().parseFromString(body, "text/html");
+      doc.querySelectorAll(".toast .toast-text, .form-error").forEach(function (node) {
+        var text = (node.textContent || "").trim();
+        if (text) { found.push(text); }
+      });
+    } catch (e) { /* not HTML */ }
+    if (!found.length) {
+      try {
+        var data = JSON.parse(body);
+        if (typeof data.detail === "string") { found.push(data.detail); }
+        else if (Array.isArray(data.detail)) {
+          data.detail.forEach(function (d) {
+            found.push(((d.loc || []).slice(-1)[0] || "") + ": " + (d.msg || ""));
+          });
+        }
+      } catch (e) { /* not JSON */ }
+    }
+    return found;
+  }
+
+  document.addEventListener("htmx:responseError", function (evt) {
+    var xhr = evt.detail.xhr;
+    var found = messagesOf(xhr);
+    if (!found.length) {
+      found.push((document.body.dataset.msgError || "Error {status}")
+        .replace("{status}", String(xhr.status)));
+    }
+    found.forEach(function (m) { showToast(m, "error"); });
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    showToast(document.body.dataset.msgNetwork || "Network error", "error");
+  });
+
+  document.addEventListener("htmx:afterSettle", armToasts);
+  document.addEventListener("htmx:oobAfterSwap", armToasts);
+  document.addEventListener("DOMContentLoaded", armToasts);
+
+  document.addEventListener("click", function (evt) {
+    var target = evt.target;
+    if (!(target instanceof Element)) { return; }
+    var close = target.closest(".toast-close");
+    if (close) { close.closest(".toast").remove(); return; }
+    var select = target.closest("[data-select]");
+    if (select) {
+      var form = select.closest("form");
+      var on = select.dataset.select === "all";
+      document.querySelectorAll('input[name="page_ids"][form="' + form.id + '"]')
+        .forEach(function (box) { box.checked = on; });
+    }
+  });
+})();
