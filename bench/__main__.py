@@ -10,7 +10,7 @@ from pathlib import Path
 
 def main(argv: list[str]) -> None:
     available = sorted(m.name.removeprefix("bench_") for m in
-                       pkgutil.iter_modules([str(Path(__file__).parent))
+                       pkgutil.iter_modules([str(Path(__file__).parent)])
                        if m.name.startswith("bench_"))
     names = argv or available
     for name in names:
