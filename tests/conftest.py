@@ -4,6 +4,7 @@ built by the Alembic migrations once, and a fresh clone of it for every test."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -92,14 +93,71 @@ def settings(db_url: str, tmp_path: Path):
     )
 
 
-@pytest.fixture
-def client(settings):
-    from fastapi.testclient import TestClient
+PASSWORD = "correct horse battery staple"
+ADMIN_EMAIL = "admin@example.com"
+EDITOR_EMAIL = "editor@example.com"
 
+
+def make_user(settings, email: str, role: str, password: str | None = PASSWORD) -> int:
+    from backoffice.database import session_scope
+    from backoffice.features.accounts import service
+
+    with session_scope(settings) as db_session:
+        return service.create_user(db_session, email=email, role=role, password=password,
+                                   actor="test").id
+
+
+def login(test_client, email: str, password: str = PASSWORD) -> None:
+    """Through the real login form; then the client sends the session's CSRF token and a
+    same-origin Origin on every request, as the browser (htmx's hx-headers) does."""
+    session_token = test_client.headers.pop("X-CSRF-Token", None)
+    shown = test_client.get("/login", follow_redirects=False).status_code == 200
+    # Signed out: the login form's token; still signed in (re-login): the session's.
+    csrf = test_client.cookies.get("bo_csrf") if shown else session_token
+    response = test_client.post("/login", data={
+        "email": email, "password": password, "csrf_token": csrf}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    page = test_client.get("/account")
+    token = re.search(r'"X-CSRF-Token": "([^"]+)"', page.text)
+    assert token, page.text
+    test_client.headers["X-CSRF-Token"] = token.group(1)
+    test_client.headers["Origin"] = str(test_client.base_url).rstrip("/")
+
+
+@pytest.fixture
+def app(settings):
     from backoffice.main import create_app
 
-    with TestClient(create_app(settings)) as test_client:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app, settings):
+    """Signed in as an admin (admins can do everything editors can)."""
+    from fastapi.testclient import TestClient
+
+    make_user(settings, ADMIN_EMAIL, "admin")
+    with TestClient(app) as test_client:
+        login(test_client, ADMIN_EMAIL)
         yield test_client
+
+
+@pytest.fixture
+def editor_client(app, settings):
+    from fastapi.testclient import TestClient
+
+    make_user(settings, EDITOR_EMAIL, "editor")
+    test_client = TestClient(app)
+    login(test_client, EDITOR_EMAIL)
+    return test_client
+
+
+@pytest.fixture
+def anon_client(app):
+    """No session, no lifespan (no worker): for what the public and refusals look like."""
+    from fastapi.testclient import TestClient
+
+    return TestClient(app)
 
 
 @pytest.fixture

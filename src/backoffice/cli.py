@@ -1,4 +1,4 @@
-"""The `backoffice` command: serve, worker, db, book."""
+"""The `backoffice` command: serve, worker, db, book, users."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 book_app = typer.Typer(help="Create, list and export books.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(book_app, name="book")
+# Imported here, not lazily: Typer must know the sub-commands to list them.
+from backoffice.features.accounts.cli import users_app  # noqa: E402
+
+app.add_typer(users_app, name="users")
 
 CLI_OPTION_NAMES = {"page_count": "--pages", "trim_size": "--trim", "theme": "--theme",
                     "audience": "--audience", "paper": "--paper", "title": "--title",
@@ -74,7 +78,9 @@ def serve(host: Annotated[str | None, typer.Option(help="Default: HOST or 127.0.
     _migrate(settings)
     host, port = host or settings.host, port or settings.port
     typer.echo(f"Backoffice on http://{host}:{port}  (worker: {settings.worker})")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    web_app = create_app(settings)
+    web_app.state.public_url = f"http://{host}:{port}"  # for the first-run setup link
+    uvicorn.run(web_app, host=host, port=port, log_level="info")
 
 
 @app.command()

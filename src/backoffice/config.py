@@ -42,6 +42,19 @@ class Settings(BaseSettings):
                                  alias="GEMINI_BASE_URL")
     comfyui_url: str | None = Field(default=None, alias="COMFYUI_URL")
 
+    # Accounts and security (features/accounts).
+    session_idle_minutes: int = Field(default=120, ge=1, le=7 * 24 * 60,
+                                      alias="BACKOFFICE_SESSION_IDLE_MINUTES")
+    session_max_hours: int = Field(default=12, ge=1, le=24 * 90,
+                                   alias="BACKOFFICE_SESSION_MAX_HOURS")
+    login_max_failures_account: int = Field(default=5, ge=1, le=1000,
+                                            alias="BACKOFFICE_LOGIN_MAX_FAILURES_ACCOUNT")
+    login_max_failures_ip: int = Field(default=20, ge=1, le=10000,
+                                       alias="BACKOFFICE_LOGIN_MAX_FAILURES_IP")
+    login_window_minutes: int = Field(default=15, ge=1, le=24 * 60,
+                                      alias="BACKOFFICE_LOGIN_WINDOW_MINUTES")
+    max_body_mb: float = Field(default=10.0, gt=0, le=1024, alias="BACKOFFICE_MAX_BODY_MB")
+
     @field_validator("database_url")
     @classmethod
     def _postgres_only(cls, value: str | None) -> str | None:
@@ -52,6 +65,10 @@ class Settings(BaseSettings):
         if value.startswith("postgres://"):
             value = "postgresql://" + value[len("postgres://"):]
         return value
+
+    @property
+    def max_body_bytes(self) -> int:
+        return int(self.max_body_mb * 1024 * 1024)
 
     @property
     def storage_dir(self) -> Path:

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from backoffice.config import Settings, get_settings
 from backoffice.database import dispose_engines, session_scope
+from backoffice.features import accounts
 from backoffice.features.ebook.creation.routes import router as creation_router
 from backoffice.features.ebook.export.routes import router as export_router
 from backoffice.features.ebook.lifecycle.routes import router as lifecycle_router
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from backoffice.queue import close_deferrers, worker_running
 
         check_configuration(settings)
+        accounts.announce_setup(app, settings)
         try:
             if settings.worker == "inprocess":
                 async with worker_running(settings, name="web-inprocess") as task:
@@ -65,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(export_router)
     app.include_router(lifecycle_router)
     app.include_router(regeneration_router)
+    # Sign-in for every route outside its public allow-list, CSRF, headers, body limits.
+    accounts.install(app, settings)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

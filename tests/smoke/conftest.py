@@ -71,11 +71,36 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
+def new_page(browser):
     context = browser.new_context(locale="fr-FR", accept_downloads=True,
                                   viewport={"width": 1366, "height": 900})
-    page = context.new_page()
+    return context, context.new_page()
+
+
+def sign_in(page, base: str, email: str, password: str) -> None:
+    """Through the real login page, as a person would."""
+    page.goto(base + "/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    """Signed in as an editor: the everyday role, whose whole workflow the tests walk."""
+    from tests.conftest import EDITOR_EMAIL, PASSWORD, make_user
+
+    make_user(settings, EDITOR_EMAIL, "editor")
+    context, page = new_page(browser)
+    sign_in(page, live_server, EDITOR_EMAIL, PASSWORD)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def anon_page(browser):
+    context, page = new_page(browser)
     yield page
     context.close()
 

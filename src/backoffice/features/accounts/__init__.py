@@ -1,0 +1,55 @@
+"""Accounts and security: wired into the app by `install`, first run by `announce_setup`."""
+
+from __future__ import annotations
+
+import sys
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
+
+from backoffice.config import Settings
+
+
+async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
+    """A value the database cannot hold (an id past 2^31, a NUL byte in text) is bad input,
+    not a server fault: 422 in FastAPI's validation shape, whatever route let it through."""
+    return JSONResponse(status_code=422, content={"detail": [
+        {"loc": ["request"], "msg": "a value is out of range or not storable",
+         "type": "value_error"}]})
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    from backoffice.features.accounts.middleware import (
+        AuthMiddleware,
+        BodySizeLimitMiddleware,
+        SecurityHeadersMiddleware,
+    )
+    from backoffice.features.accounts.routes import api_router, router
+
+    app.state.setup_token_digest = None
+    app.add_exception_handler(DataError, _out_of_range)
+    app.include_router(router)
+    app.include_router(api_router)
+    # Added innermost first: the headers wrap every answer, 401/403/413 included.
+    app.add_middleware(AuthMiddleware, settings=settings)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+
+
+def announce_setup(app: FastAPI, settings: Settings) -> None:
+    """With no account yet, print a one-time link that creates the first admin. The token
+    lives only in this process (as a digest) and dies with it or with its first use."""
+    from backoffice.database import session_scope
+    from backoffice.features.accounts import security, service
+
+    with session_scope(settings) as session:
+        if service.any_user(session):
+            app.state.setup_token_digest = None
+            return
+    token = security.new_token()
+    app.state.setup_token_digest = security.digest(token)
+    base = getattr(app.state, "public_url", None) or f"http://{settings.host}:{settings.port}"
+    print(f"\nNo account exists yet. Create the first admin account (link valid once, until "
+          f"the server stops):\n\n    {base}/setup?token={token}\n", file=sys.stdout,
+          flush=True)
