@@ -122,6 +122,12 @@ def reject(session: Session, ebook_id: int, *, actor: str, reason: str) -> Ebook
         raise InvalidInput({"reason": f"at most {MAX_REASON} characters"})
     ebook = load_for_update(session, ebook_id)
     _check(ebook, "reject")
+    running = active_job(session, ebook.id)
+    if running is not None:
+        from backoffice.features.ebook.creation.service import cancel_generation
+
+        # A rejected book will not be used: stop spending time drawing it.
+        cancel_generation(session, ebook.id, running.id)
     ebook.rejection_reason = reason
     record(session, ebook, "REJECTED", actor=actor, reason=reason)
     return ebook
