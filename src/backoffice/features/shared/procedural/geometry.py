@@ -102,7 +102,8 @@ def petal(cx: float, cy: float, angle: float, r_in: float, r_out: float, half_wi
     left = np.column_stack([along * ca - side * sa, along * sa + side * ca])
     right = np.column_stack([along * ca + side * sa, along * sa - side * ca])[::-1]
     pts = np.concatenate([left, right[1:-1]]) + (cx, cy)
-    return shapely.make_valid(Polygon(pts)).buffer(0)
+    # The two sides mirror each other about the ray (side >= 0), so the outline is simple.
+    return Polygon(pts)
 
 
 def regular_polygon(cx: float, cy: float, r: float, n: int, rotation: float = 0.0) -> Polygon:
