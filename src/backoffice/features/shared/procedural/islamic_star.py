@@ -119,9 +119,11 @@ def build(rng: np.random.Generator, style: Style, width: float, height: float):
     inset = style.min_gap_pt * (1.6 if style.audience == "adults" else 1.4)
     min_area = (inset * 4.5) ** 2
     insets = 0
+    border = frame.exterior
     for face in shapely.polygonize(list(shapely.get_parts(
             shapely.unary_union([network, frame.exterior])))).geoms:
-        if face.area < min_area:
+        # Faces cut by the frame are partial, often thin wedges whose inset would pinch.
+        if face.area < min_area or face.intersects(border):
             continue
         inner = face.buffer(-inset, join_style="mitre", mitre_limit=3.0)
         if inner.geom_type == "Polygon" and inner.area > face.area * 0.2:
