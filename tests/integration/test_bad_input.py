@@ -60,3 +60,18 @@ def test_list_filters_are_checked(client) -> None:
     assert client.get("/api/ebooks?size=1000").status_code == 422
     assert client.get("/api/ebooks?sort=random").status_code == 422
     assert client.get("/?status=LOST").status_code == 422
+
+
+def test_form_print_options_are_stored_and_a_bad_isbn_is_shown(client) -> None:
+    form = {**{k: str(v) for k, v in BOOK.items()}, "print_options": "1",
+            "front_matter": "on", "page_numbers": "on", "isbn": "978-2-07-036002-5"}
+    refused = client.post("/ebooks", data=form)
+    assert refused.status_code == 422 and 'id="isbn-error"' in refused.text
+    form["isbn"] = "9782070360024"
+    created = client.post("/ebooks", data=form, follow_redirects=False)
+    assert created.status_code == 303, created.text
+    ebook_id = int(created.headers["location"].rstrip("/").split("/")[-1])
+    book = client.get(f"/api/ebooks/{ebook_id}").json()
+    assert (book["single_sided"], book["front_matter"], book["page_numbers"]) == (
+        False, True, True)
+    assert book["isbn"] == "9782070360024" and book["interior_pages"] == 26

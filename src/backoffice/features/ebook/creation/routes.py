@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 router = APIRouter()
 
 FORM_FIELDS = ("title", "subtitle", "author", "theme", "audience", "trim_size", "paper",
-               "page_count", "seed")
+               "page_count", "seed", "isbn", "blurb")
+# Unticked checkboxes are not sent at all, so their absence means False.
+CHECKBOXES = ("single_sided", "front_matter", "page_numbers")
 
 
 def queue_generation(settings, job_id: int) -> None:
@@ -81,14 +83,18 @@ def _form_context(request: Request, settings, values: dict, errors: dict) -> dic
 @router.get("/ebooks/new", name="new_ebook", include_in_schema=False)
 def new_ebook_form(request: Request, settings: SettingsDep) -> Response:
     defaults = {"audience": "children", "trim_size": "8.5x11", "paper": "white",
-                "page_count": 24, "theme": next(iter(themes_in(str(settings.themes_dir))))}
+                "page_count": 24, "theme": next(iter(themes_in(str(settings.themes_dir)))),
+                "single_sided": True, "front_matter": True, "page_numbers": False}
     return render(request, "creation/new.html", _form_context(request, settings, defaults, {}))
 
 
 async def _read_form(request: Request) -> tuple[dict, EbookCreate | None, dict[str, str]]:
     form = await request.form()
-    values = {field: str(form.get(field, "")).strip() for field in FORM_FIELDS}
+    values: dict = {field: str(form.get(field, "")).strip() for field in FORM_FIELDS}
     raw = {k: v for k, v in values.items() if v != "" or k in ("title", "subtitle", "author")}
+    if "print_options" in form:
+        for box in CHECKBOXES:
+            values[box] = raw[box] = form.get(box) in ("on", "true", "1")
     errors: dict[str, str] = {}
     data = None
     try:
