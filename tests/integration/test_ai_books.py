@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from backoffice.config import DEFAULT_CONFIG_DIR, Settings
 from backoffice.main import create_app
+from tests.conftest import EDITOR_EMAIL, login, make_user
 from tests.fakes.comfyui import FakeComfyUI
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.openrouter import FakeOpenRouter
@@ -57,7 +58,9 @@ def test_a_book_through_each_provider_reaches_draft(provider, model, options, se
             "DATABASE_URL": settings.database_url, "BACKOFFICE_DATA_DIR": settings.data_dir,
             "BACKOFFICE_CONFIG_DIR": _config(tmp_path, provider, model, options),
             **env(url)})
+        make_user(ai_settings, EDITOR_EMAIL, "editor")
         with TestClient(create_app(ai_settings)) as client:
+            login(client, EDITOR_EMAIL)
             created = client.post("/api/ebooks", json={
                 "title": "Dinos", "author": "Léa", "theme": "dinosaurs",
                 "audience": "children", "trim_size": "8.5x11", "paper": "white",
