@@ -47,7 +47,7 @@ def test_form_shows_the_message_next_to_the_field_and_keeps_the_others(client) -
     response = client.post("/ebooks", data={k: str(v) for k, v in form.items()})
     assert response.status_code == 422
     html = response.text
-    assert 'id="page_count-error"' in html and "even" in html
+    assert 'id="page_count-error"' in html and "Doit être pair" in html
     assert 'id="author-error"' in html
     assert 'value="Mon &lt;b&gt;titre&lt;/b&gt;"' in html  # kept, and escaped
     assert 'value="1234"' in html  # the seed is kept
@@ -75,3 +75,16 @@ def test_form_print_options_are_stored_and_a_bad_isbn_is_shown(client) -> None:
     assert (book["single_sided"], book["front_matter"], book["page_numbers"]) == (
         False, True, True)
     assert book["isbn"] == "9782070360024" and book["interior_pages"] == 26
+
+
+def test_form_messages_follow_the_language(client) -> None:
+    too_long = {**{k: str(v) for k, v in BOOK.items()}, "page_count": "600",
+                "trim_size": "8.5x11"}
+    not_a_number = {**{k: str(v) for k, v in BOOK.items()}, "seed": "abc"}
+    english = {"Accept-Language": "en"}
+    assert "KDP accepte de 24 à 590 pages" in client.post("/ebooks", data=too_long).text
+    assert "KDP accepts 24 to 590 pages" in client.post("/ebooks", data=too_long,
+                                                        headers=english).text
+    assert "Saisissez un nombre entier." in client.post("/ebooks", data=not_a_number).text
+    assert "Enter a whole number." in client.post("/ebooks", data=not_a_number,
+                                                  headers=english).text

@@ -66,6 +66,6 @@ def test_form_errors_are_shown_next_to_the_field(live_server, page) -> None:
     page.get_by_label("Pages à colorier").fill("25")
     page.get_by_label("Auteur").fill("Anne")
     page.get_by_role("button", name="Créer l'ebook complet").click()
-    expect(page.locator("#page_count-error")).to_contain_text("even")
+    expect(page.locator("#page_count-error")).to_contain_text("pair")
     expect(page.get_by_label("Auteur")).to_have_value("Anne")
     shot(page, "06-form-error")

@@ -12,11 +12,12 @@ from backoffice.database import session_scope
 from backoffice.deps import SettingsDep
 from backoffice.features.ebook.creation import service
 from backoffice.features.ebook.creation.schemas import EbookCreate
-from backoffice.features.ebook.shared import kdp
+from backoffice.features.ebook.shared import geometry, kdp
 from backoffice.features.ebook.shared.schemas import CreatedEbook, EbookOut, JobOut
+from backoffice.features.shared import form_errors
 from backoffice.features.shared.errors import InvalidInput
 from backoffice.features.shared.themes import AUDIENCES, themes_in
-from backoffice.features.shared.web import redirect, render
+from backoffice.features.shared.web import gettext_for, redirect, render
 from backoffice.models import GenerationJob
 from backoffice.queue import defer
 
@@ -102,8 +103,22 @@ async def _read_form(request: Request) -> tuple[dict, EbookCreate | None, dict[s
     except ValidationError as exc:
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else "form"
-            errors.setdefault(field, error["msg"].removeprefix("Value error, "))
+            errors.setdefault(field, form_errors.localize(gettext_for(request), error))
     return values, data, errors
+
+
+def _service_errors(request: Request, exc: InvalidInput, data: EbookCreate) -> dict[str, str]:
+    """The service's English messages, said again in the reader's language."""
+    gettext = gettext_for(request)
+    errors = dict(exc.errors)
+    if "theme" in errors:
+        errors["theme"] = gettext(form_errors.N_("Choose one of the listed themes."))
+    if "page_count" in errors:
+        low, high = kdp.page_limits(data.trim_size, data.paper)
+        errors["page_count"] = form_errors.page_limit_message(
+            gettext, designs=data.page_count, total=geometry.book_interior_pages(data),
+            low=low, high=high)
+    return errors
 
 
 @router.post("/ebooks", name="create_ebook", include_in_schema=False)
@@ -126,7 +141,7 @@ async def create_ebook_form(request: Request, settings: SettingsDep) -> Response
             created = await run_in_threadpool(create_and_queue, settings, data,
                                               actor_of(request, "web"))
         except InvalidInput as exc:
-            errors.update(exc.errors)
+            errors.update(_service_errors(request, exc, data))
         else:
             return redirect(request, str(request.url_for("ebook_detail",
                                                          ebook_id=created.ebook.id)))
@@ -214,7 +229,7 @@ async def quick_preview(request: Request, settings: SettingsDep) -> Response:
         try:
             theme = service.validate_for_settings(data, settings)
         except InvalidInput as exc:
-            errors.update(exc.errors)
+            errors.update(_service_errors(request, exc, data))
     if errors or data is None or theme is None:
         # 200: the fragment itself is the message, shown inline under the buttons.
         return render(request, "creation/_preview.html", {"errors": errors})
