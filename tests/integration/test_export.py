@@ -45,6 +45,10 @@ def test_generated_book_has_a_passing_preflight_and_a_bundle(client) -> None:
     readme = zipfile.ZipFile(io.BytesIO(bundle.content)).read("README.txt").decode()
     assert "8.5 x 8.5 in" in readme and "Page count         : 50" in readme
 
+    page = client.get(f"/ebooks/{ebook_id}").text
+    assert "Intérieur : Noir et blanc purs (1 bit)" in page
+    assert "Couverture : Largeur du dos pour ce nombre de pages et ce papier" in page
+
     preview = client.get(f"/ebooks/{ebook_id}/cover-preview.png")
     assert preview.status_code == 200 and preview.content.startswith(b"\x89PNG")
 

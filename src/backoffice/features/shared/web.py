@@ -25,6 +25,11 @@ _env = Environment(
 )
 
 
+def register_global(name: str, value: Any) -> None:
+    """Lets a feature offer a helper to every template (e.g. export's rule labels)."""
+    _env.globals[name] = value
+
+
 def request_language(request: Request) -> str:
     settings = request.app.state.settings
     cookie = request.cookies.get(LANG_COOKIE)

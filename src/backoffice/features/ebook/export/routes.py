@@ -11,14 +11,15 @@ from pydantic import BaseModel, Field
 
 from backoffice.database import session_scope
 from backoffice.deps import SessionDep, SettingsDep
-from backoffice.features.ebook.export import service
+from backoffice.features.ebook.export import rule_labels, service
 from backoffice.features.ebook.listing.service import get_ebook
 from backoffice.features.shared.downloads import content_disposition
 from backoffice.features.shared.errors import Conflict, NotFound
-from backoffice.features.shared.web import redirect
+from backoffice.features.shared.web import redirect, register_global
 from backoffice.models import Export
 
 router = APIRouter(tags=["export"])
+register_global("rule_label", rule_labels.label)
 
 _PDF_RESPONSES = {
     200: {"content": {"application/pdf": {}}, "description": "The PDF"},

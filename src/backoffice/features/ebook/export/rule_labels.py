@@ -1,0 +1,38 @@
+"""Short, translatable names of the preflight rules, by the rule's code suffix; the
+report's own sentence (with the measured figures) is shown beside it."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    return message
+
+
+PART = {"interior": N_("Interior"), "cover": N_("Cover")}
+
+RULE = {
+    "readable": N_("Readable PDF"),
+    "no_encryption": N_("Not encrypted"),
+    "file_size": N_("File under 650 MB"),
+    "no_annotations": N_("No annotations or comments"),
+    "fonts_embedded": N_("Fonts embedded"),
+    "image_resolution": N_("Images at 300 DPI or more"),
+    "page_count": N_("Page count within KDP's limits"),
+    "page_parity": N_("Even number of pages"),
+    "page_size": N_("Page size: trim plus bleed"),
+    "trim_box": N_("TrimBox set"),
+    "bleed_box": N_("BleedBox set"),
+    "no_gray": N_("Pure black and white (1-bit)"),
+    "ink_in_safe_area": N_("Art inside the safe area"),
+    "blank_pages": N_("No more than 2 blank pages in a row"),
+    "spine_width": N_("Spine width for this page count and paper"),
+    "spine_text": N_("Spine text rule"),
+    "barcode_area": N_("Barcode area"),
+}
+
+
+def label(code: str) -> tuple[str, str]:
+    """(part msgid, rule msgid) for a code like "interior.no_gray"; unknown codes read
+    as themselves."""
+    part, _, rule = code.partition(".")
+    return PART.get(part, part), RULE.get(rule, rule)
