@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
@@ -24,6 +24,7 @@ from backoffice.features.ebook.regeneration.routes import router as regeneration
 
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "features" / "shared" / "static"
+SWAGGER_UI = "swagger-ui-5.35.0"
 
 
 def check_configuration(settings: Settings) -> None:
@@ -56,8 +57,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             close_deferrers()
             dispose_engines()
 
+    # /docs is served from vendored Swagger UI files (the product works offline); ReDoc
+    # would need a CDN, so it is off.
     app = FastAPI(title="Backoffice", version="0.1.0", lifespan=lifespan,
-                  description="Create, review and export print-ready Amazon KDP coloring books.")
+                  description="Create, review and export print-ready Amazon KDP coloring books.",
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.worker_task = None
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -69,6 +73,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(regeneration_router)
     # Sign-in for every route outside its public allow-list, CSRF, headers, body limits.
     accounts.install(app, settings)
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="Backoffice API",
+            swagger_js_url=f"/static/vendor/{SWAGGER_UI}/swagger-ui-bundle.js",
+            swagger_css_url=f"/static/vendor/{SWAGGER_UI}/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/favicon.svg")
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

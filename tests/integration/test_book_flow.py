@@ -86,3 +86,11 @@ def test_health_and_readiness(client) -> None:
     assert ready.status_code == 200, ready.text
     assert ready.json()["database"] == "ok" and ready.json()["worker"] == "ok"
     assert client.get("/openapi.json").status_code == 200
+
+
+def test_api_docs_work_offline(client) -> None:
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "/static/vendor/swagger-ui-5.35.0/swagger-ui-bundle.js" in docs.text
+    assert "cdn." not in docs.text and "cdn." not in docs.headers["content-security-policy"]
+    assert client.get("/static/vendor/swagger-ui-5.35.0/swagger-ui-bundle.js").status_code == 200

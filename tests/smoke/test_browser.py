@@ -69,3 +69,13 @@ def test_form_errors_are_shown_next_to_the_field(live_server, page) -> None:
     expect(page.locator("#page_count-error")).to_contain_text("pair")
     expect(page.get_by_label("Auteur")).to_have_value("Anne")
     shot(page, "06-form-error")
+
+
+def test_api_docs_render_offline(live_server, page) -> None:
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(live_server + "/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Backoffice")
+    expect(page.get_by_text("/api/ebooks").first).to_be_visible()
+    shot(page, "07-api-docs")
+    assert not [e for e in errors if "Content Security Policy" in e], errors

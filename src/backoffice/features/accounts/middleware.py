@@ -42,10 +42,9 @@ CSP = ("default-src 'self'; script-src 'self'; "
        f"style-src 'self' 'sha256-{_HTMX_STYLE_HASH}'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'self'; frame-src 'self'; "
        "frame-ancestors 'self'; base-uri 'self'; form-action 'self'")
-# FastAPI's /docs and /redoc load their viewer from a CDN with one inline bootstrap script;
-# that script is allowed by its hash only, computed from the page actually served.
-DOCS_PATHS = frozenset({"/docs", "/redoc"})
-DOCS_CDN = "https://cdn.jsdelivr.net"
+# /docs runs the vendored Swagger UI with one inline bootstrap script; that script is
+# allowed by its hash only, computed from the page actually served.
+DOCS_PATHS = frozenset({"/docs"})
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
 
 
@@ -133,10 +132,10 @@ class SecurityHeadersMiddleware:
         body = b"".join(chunks)
         hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(s).digest()).decode()
                           + "'" for s in _INLINE_SCRIPT.findall(body))
-        csp = (f"default-src 'self'; script-src 'self' {DOCS_CDN} {hashes}; "
-               f"style-src 'self' {DOCS_CDN} 'unsafe-inline'; img-src 'self' data: "
-               f"https://fastapi.tiangolo.com; worker-src blob:; object-src 'none'; "
-               "frame-ancestors 'self'; base-uri 'self'; form-action 'self'")
+        csp = (f"default-src 'self'; script-src 'self' {hashes}; "
+               "style-src 'self' 'unsafe-inline'; img-src 'self' data:; worker-src blob:; "
+               "object-src 'none'; frame-ancestors 'self'; base-uri 'self'; "
+               "form-action 'self'")
         self._add(MutableHeaders(scope=start), csp)
         await send(start)
         await send({"type": "http.response.body", "body": body})
