@@ -8,7 +8,6 @@ part of the candidate, so every part is looked at.
 from __future__ import annotations
 
 import base64
-import random
 
 import httpx
 
@@ -22,11 +21,10 @@ from backoffice.features.shared.providers.base import (
 )
 from backoffice.features.shared.providers.http_retry import (
     HttpOptions,
-    as_png,
     check_status,
     decode_base64,
+    generate_once,
     nearest_aspect_ratio,
-    with_retries,
 )
 from backoffice.features.shared.providers.openrouter import text_with_negative
 
@@ -119,16 +117,9 @@ class GeminiProvider:
 
     def generate(self, request: ImageRequest, *, on_progress: ProgressCallback | None = None,
                  should_cancel: CancelCheck | None = None) -> GeneratedImage:
-        if not request.prompt.strip():
-            raise ProviderError(f"{NAME}: empty prompt", retryable=False, provider=NAME)
-        body = self._body(request)
-        raw = with_retries(lambda: self._attempt(body), provider=NAME, options=self.options,
-                           should_cancel=should_cancel, rng=random.Random(request.seed))
-        png, (width, height) = as_png(raw, NAME)
-        if on_progress is not None:
-            on_progress(1.0)
-        return GeneratedImage(
-            data=png, provider=NAME, model=self.model, prompt=request.prompt, seed=request.seed,
-            meta={"width": width, "height": height,
-                  "aspect_ratio": body["generationConfig"]["imageConfig"]["aspectRatio"]},
-        )
+        body = self._body(request) if request.prompt.strip() else {}
+        return generate_once(
+            provider=NAME, model=self.model, request=request,
+            attempt=lambda: self._attempt(body), options=self.options,
+            aspect_ratio=body["generationConfig"]["imageConfig"]["aspectRatio"] if body else "",
+            on_progress=on_progress, should_cancel=should_cancel)

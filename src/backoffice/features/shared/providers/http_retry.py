@@ -19,7 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backoffice.features.shared.providers.base import (
     CancelCheck,
+    GeneratedImage,
     GenerationCancelled,
+    ImageRequest,
+    ProgressCallback,
     ProviderError,
 )
 
@@ -245,3 +248,23 @@ def nearest_aspect_ratio(width: int, height: int) -> str:
         return abs(int(w) / int(h) - target)
 
     return min(ASPECT_RATIOS, key=distance)
+
+
+def generate_once(
+    *, provider: str, model: str, request: ImageRequest, attempt: Callable[[], bytes],
+    options: HttpOptions, aspect_ratio: str, on_progress: ProgressCallback | None,
+    should_cancel: CancelCheck | None,
+) -> GeneratedImage:
+    """One image from a one-shot HTTP API (OpenRouter, Gemini): retried, checked, as PNG.
+
+    The jitter is seeded by the request, so a retried book waits the same way."""
+    if not request.prompt.strip():
+        raise ProviderError(f"{provider}: empty prompt", retryable=False, provider=provider)
+    raw = with_retries(attempt, provider=provider, options=options,
+                       should_cancel=should_cancel, rng=random.Random(request.seed))
+    png, (width, height) = as_png(raw, provider)
+    if on_progress is not None:
+        on_progress(1.0)
+    return GeneratedImage(data=png, provider=provider, model=model, prompt=request.prompt,
+                          seed=request.seed, meta={"width": width, "height": height,
+                                                   "aspect_ratio": aspect_ratio})
