@@ -15,6 +15,10 @@ AUDIENCES = ("toddlers", "children", "adults")
 
 
 def _measure(family: str, audience: str, pages: int) -> dict:
+    import cv2
+
+    # The target is per page on ONE core: OpenCV would otherwise use every core.
+    cv2.setNumThreads(1)
     from backoffice.features.ebook.shared.quality import evaluate_page
     from backoffice.features.shared.procedural import render_coloring_page
 
@@ -40,7 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     from backoffice.features.shared.procedural import FAMILIES
 
     print(f"8.5x11 safe area {WIDTH_PX}x{HEIGHT_PX} px at {DPI} DPI, {args.pages} pages each; "
-          "one fresh process per row, peak = its ru_maxrss (imports included)")
+          "one fresh process per row on one core (OpenCV limited to 1 thread), "
+          "peak = its ru_maxrss (imports included)")
     print(f"{'family':16} {'audience':9} {'s/page':>7} {'peak MB':>8} {'gate':>6}")
     for family in FAMILIES:
         for audience in AUDIENCES:
