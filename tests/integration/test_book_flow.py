@@ -62,6 +62,8 @@ def test_form_creates_a_book_and_its_page_shows_progress(client) -> None:
     dashboard = client.get("/")
     assert "Affichage de 1 à 1 sur 1 ebooks" in dashboard.text
     assert book["title"] in dashboard.text
+    cover = book["pages"][0]
+    assert f"/pages/{cover['id']}/image.png?w=120&amp;v={cover['version_id']}" in dashboard.text
 
 
 def test_same_seed_gives_the_same_pages(client) -> None:

@@ -66,7 +66,9 @@ def _year(ebook: Ebook) -> int:
     return (ebook.created_at or datetime.now(UTC)).year
 
 
-def build_files(session: Session, settings: Settings, ebook: Ebook) -> BookFiles:
+def build_files(session: Session, settings: Settings, ebook: Ebook, *, interior: bool = True,
+                cover: bool = True) -> BookFiles:
+    """Both files' cache keys; builds (if not cached) only the files asked for."""
     from backoffice.features.ebook.export.cover_pdf import build_cover_pdf
     from backoffice.features.ebook.export.interior_pdf import (
         InteriorOptions,
@@ -90,7 +92,9 @@ def build_files(session: Session, settings: Settings, ebook: Ebook) -> BookFiles
         "front": ebook.front_matter, "numbers": ebook.page_numbers})
     art_paths = [storage.path(v.image_key) for v in content]
     try:
-        storage.put_file(interior_key, lambda tmp: build_interior_pdf(art_paths, tmp, options))
+        if interior:
+            storage.put_file(interior_key,
+                             lambda tmp: build_interior_pdf(art_paths, tmp, options))
     except ValueError as exc:
         # A page that is not print-ready line art (e.g. gray) must be regenerated first.
         raise Conflict(f"the interior cannot be built: {exc}") from None
@@ -100,21 +104,22 @@ def build_files(session: Session, settings: Settings, ebook: Ebook) -> BookFiles
     front, back = versions["cover"][0], versions["back_cover"][0]
     cover_key = _cache_key("cover", ebook, [front, back], {
         "spine": spine_color, "pages": total, "blurb": ebook.blurb})
-    storage.put_file(cover_key, lambda tmp: build_cover_pdf(
-        storage.path(front.image_key), storage.path(back.image_key), tmp,
-        trim=ebook.trim_size, paper=ebook.paper, interior_pages=total, title=ebook.title,
-        subtitle=ebook.subtitle, author=ebook.author, spine_color=spine_color,
-        isbn=ebook.isbn, blurb=ebook.blurb))
+    if cover:
+        storage.put_file(cover_key, lambda tmp: build_cover_pdf(
+            storage.path(front.image_key), storage.path(back.image_key), tmp,
+            trim=ebook.trim_size, paper=ebook.paper, interior_pages=total, title=ebook.title,
+            subtitle=ebook.subtitle, author=ebook.author, spine_color=spine_color,
+            isbn=ebook.isbn, blurb=ebook.blurb))
     return BookFiles(interior_key, cover_key, total)
 
 
 def interior_pdf(session: Session, settings: Settings, ebook: Ebook) -> Path:
-    files = build_files(session, settings, ebook)
+    files = build_files(session, settings, ebook, cover=False)
     return get_storage(settings.storage_dir).path(files.interior_key)
 
 
 def cover_pdf(session: Session, settings: Settings, ebook: Ebook) -> Path:
-    files = build_files(session, settings, ebook)
+    files = build_files(session, settings, ebook, interior=False)
     return get_storage(settings.storage_dir).path(files.cover_key)
 
 

@@ -64,14 +64,12 @@ def api_get_ebook(ebook_id: int, request: Request, session: SessionDep) -> Ebook
     return ebook_detail(request, ebook, job)
 
 
-def _cover_urls(request: Request, ebooks) -> dict[int, str]:
-    covers = {}
-    for ebook in ebooks:
-        cover = next((p for p in ebook.pages if p.kind == "cover"), None)
-        if cover is not None and cover.current_version_id:
-            covers[ebook.id] = page_image_url(request, ebook.id, cover.id, 120,
-                                              cover.current_version_id)
-    return covers
+def _cover_urls(request: Request, session, ebooks) -> dict[int, str]:
+    return {
+        ebook_id: page_image_url(request, ebook_id, cover.id, 120, cover.current_version_id)
+        for ebook_id, cover in service.cover_pages(session, [e.id for e in ebooks]).items()
+        if cover.current_version_id
+    }
 
 
 @router.get("/", name="dashboard", include_in_schema=False)
@@ -84,7 +82,7 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep,
                                  size=PAGE_SIZE)
     context = {
         "result": result, "jobs": service.latest_jobs(session, [e.id for e in result.items]),
-        "covers": _cover_urls(request, result.items), "stats": service.stats(session),
+        "covers": _cover_urls(request, session, result.items), "stats": service.stats(session),
         "status": status_filter, "q": q or "", "sort": sort,
         "themes": themes_in(str(settings.themes_dir)),
     }
@@ -108,7 +106,8 @@ def row_partial(ebook_id: int, request: Request, session: SessionDep,
         return Response(status_code=200)  # deleted meanwhile: the row disappears
     return render(request, "listing/_row.html", {
         "ebook": ebook, "job": service.latest_jobs(session, [ebook.id]).get(ebook.id),
-        "covers": _cover_urls(request, [ebook]), "themes": themes_in(str(settings.themes_dir)),
+        "covers": _cover_urls(request, session, [ebook]),
+        "themes": themes_in(str(settings.themes_dir)),
     })
 
 

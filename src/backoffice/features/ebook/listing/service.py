@@ -73,6 +73,15 @@ def latest_jobs(session: Session, ebook_ids: list[int]) -> dict[int, GenerationJ
     return {job.ebook_id: job for job in jobs}
 
 
+def cover_pages(session: Session, ebook_ids: list[int]) -> dict[int, Page]:
+    """The cover page of each listed book, in one query (not every page of every book)."""
+    if not ebook_ids:
+        return {}
+    covers = session.scalars(select(Page).where(Page.ebook_id.in_(ebook_ids),
+                                                Page.kind == "cover"))
+    return {page.ebook_id: page for page in covers}
+
+
 def get_ebook(session: Session, ebook_id: int) -> Ebook:
     ebook = session.scalar(
         select(Ebook).where(Ebook.id == ebook_id)

@@ -24,6 +24,7 @@ from backoffice.features.shared.providers.http_retry import (
     check_status,
     decode_base64,
     generate_once,
+    json_object,
     nearest_aspect_ratio,
 )
 from backoffice.features.shared.providers.openrouter import text_with_negative
@@ -73,14 +74,7 @@ class GeminiProvider:
         with httpx.Client(timeout=self.options.timeout()) as client:
             response = client.post(self._url, json=body, headers=headers)
         check_status(response, NAME, (self._key,))
-        try:
-            reply = response.json()
-        except ValueError:
-            raise ProviderError(f"{NAME}: the reply is not JSON", retryable=True,
-                                provider=NAME) from None
-        if not isinstance(reply, dict):
-            raise ProviderError(f"{NAME}: the reply is not a JSON object", retryable=True,
-                                provider=NAME)
+        reply = json_object(response, NAME)
         return self._image_of(reply)
 
     def _image_of(self, reply: dict) -> bytes:

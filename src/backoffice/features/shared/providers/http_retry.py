@@ -131,6 +131,19 @@ def error_text(response: httpx.Response) -> str:
     return " ".join(response.text.split())[:300]
 
 
+def json_object(response: httpx.Response, provider: str) -> dict:
+    """The reply's JSON object; anything else is a malformed reply, worth one more try."""
+    try:
+        reply = response.json()
+    except ValueError:
+        raise ProviderError(f"{provider}: the reply is not JSON", retryable=True,
+                            provider=provider) from None
+    if not isinstance(reply, dict):
+        raise ProviderError(f"{provider}: the reply is not a JSON object", retryable=True,
+                            provider=provider)
+    return reply
+
+
 def check_status(response: httpx.Response, provider: str, secrets: tuple[str | None, ...]) -> None:
     status = response.status_code
     if status < 400:

@@ -26,6 +26,7 @@ from backoffice.features.shared.providers.http_retry import (
     check_status,
     decode_data_url,
     generate_once,
+    json_object,
     nearest_aspect_ratio,
     redact,
 )
@@ -88,14 +89,7 @@ class OpenRouterProvider:
         with httpx.Client(timeout=self.options.timeout()) as client:
             response = client.post(self._url, json=body, headers=self._headers())
         check_status(response, NAME, (self._key,))
-        try:
-            reply = response.json()
-        except ValueError:
-            raise ProviderError(f"{NAME}: the reply is not JSON", retryable=True,
-                                provider=NAME) from None
-        if not isinstance(reply, dict):
-            raise ProviderError(f"{NAME}: the reply is not a JSON object", retryable=True,
-                                provider=NAME)
+        reply = json_object(response, NAME)
         self._raise_body_error(reply)
         return self._image_of(reply)
 
