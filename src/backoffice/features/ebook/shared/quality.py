@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import cv2
@@ -13,6 +14,9 @@ POINTS_PER_INCH = 72.0
 # A gap this wide in a line must not merge two regions (closing radius = half of it).
 LEAK_GAP_MM = 0.5
 BLOB_THICKNESS_MM = 3.0
+# Largest relative error of OpenCV's 5x5 chamfer distance (1, 1.4, 2.1969) against the
+# Euclidean one is about 2 %; the margin makes the blob check exact (see _blobs).
+CHAMFER_ERROR = 0.05
 RIDGE_BAND_ROWS = 256
 # White specks below this are anti-aliasing crumbs where lines meet, not colourable regions.
 SPECK_MM2 = 0.15
@@ -64,14 +68,10 @@ def _ink_mask(image: Image.Image) -> tuple[np.ndarray, float]:
 
 def _white_regions(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """4-connected white components: labels and areas, with the border-touching ones zeroed."""
-    _, labels, stats = _components(1 - ink)
-    areas = stats[:, cv2.CC_STAT_AREA].astype(np.int64)
-    h, w = ink.shape
-    left, top = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
-    right = left + stats[:, cv2.CC_STAT_WIDTH]
-    bottom = top + stats[:, cv2.CC_STAT_HEIGHT]
-    outside = (left == 0) | (top == 0) | (right == w) | (bottom == h)
-    areas[outside] = 0
+    count, labels = _components(1 - ink)
+    areas = _areas(labels, count)
+    for edge in (labels[0], labels[-1], labels[:, 0], labels[:, -1]):
+        areas[edge] = 0
     areas[0] = 0  # label 0 is the ink itself
     return labels, areas
 
@@ -94,31 +94,63 @@ def _ridge_distances(dist: np.ndarray, ink: np.ndarray) -> np.ndarray:
     return np.concatenate(found) if found else np.zeros(0, np.float32)
 
 
-def _components(white: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+def _blobs(ink: np.ndarray, chamfer: np.ndarray, limit_px: float) -> tuple[int, float]:
+    """Solid areas whose distance to white exceeds `limit_px`, and the largest distance.
+
+    `chamfer` is within CHAMFER_ERROR of the exact distance, which only matters near the
+    limit: there, and only there, the exact distance is computed on a crop holding every
+    pixel that could pass it and all the white nearest to them. Elsewhere the largest
+    distance is the chamfer one, too far under the limit to change a verdict."""
+    peak = float(chamfer.max()) if chamfer.size else 0.0
+    near = chamfer > limit_px * (1 - CHAMFER_ERROR)
+    if not near.any():
+        return 0, peak
+    rows, cols = np.nonzero(near)
+    # The nearest white is at most peak x (1 + error) away from any pixel of the crop's core.
+    pad = math.ceil(peak * (1 + CHAMFER_ERROR)) + 2
+    h, w = ink.shape
+    y0, y1 = max(0, rows.min() - pad), min(h, rows.max() + 1 + pad)
+    x0, x1 = max(0, cols.min() - pad), min(w, cols.max() + 1 + pad)
+    exact = cv2.distanceTransform(ink[y0:y1, x0:x1], cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    # Crop edges count as far from white, so only the near pixels' values are trusted.
+    exact[~near[y0:y1, x0:x1]] = 0
+    core = (exact > limit_px).astype(np.uint8)
+    return cv2.connectedComponents(core, connectivity=8)[0] - 1, float(exact.max())
+
+
+def _components(white: np.ndarray) -> tuple[int, np.ndarray]:
     """4-connected components with uint16 labels (half the memory of int32); OpenCV
-    refuses, rather than wraps, when a pathological page has more than 65,535."""
+    refuses, rather than wraps, when a pathological page has more than 65,535. Without
+    stats: OpenCV's also compute centroids and cost three times the labelling itself."""
     try:
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(
-            white, connectivity=4, ltype=cv2.CV_16U)
+        return cv2.connectedComponents(white, connectivity=4, ltype=cv2.CV_16U)
     except cv2.error:
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(
-            white, connectivity=4, ltype=cv2.CV_32S)
-    return count, labels, stats
+        return cv2.connectedComponents(white, connectivity=4, ltype=cv2.CV_32S)
 
 
-def _leaks(ink: np.ndarray, labels: np.ndarray, px_per_mm: float, min_part_px: int) -> int:
+def _areas(labels: np.ndarray, count: int) -> np.ndarray:
+    """Pixels per label, counted band by band: a whole-page bincount would first copy the
+    labels into a full-page int64 array."""
+    areas = np.zeros(count, np.int64)
+    for top in range(0, labels.shape[0], RIDGE_BAND_ROWS):
+        areas += np.bincount(labels[top:top + RIDGE_BAND_ROWS].ravel(), minlength=count)
+    return areas
+
+
+def _leaks(ink: np.ndarray, labels: np.ndarray, regions: int, px_per_mm: float,
+           min_part_px: int) -> int:
     """Gaps that a small closing seals: each splits one region into more sizeable parts."""
     radius = max(1, round(LEAK_GAP_MM * px_per_mm / 2))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
     white = 1 - cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel)
-    count, after, stats = _components(white)
+    count, after = _components(white)
     del white
     # Closing only adds ink, so each sealed part lies inside exactly one original region.
     parent = np.zeros(count, np.int32)
     parent[after.ravel()] = labels.ravel()
-    sizeable = stats[:, cv2.CC_STAT_AREA] >= min_part_px
+    sizeable = _areas(after, count) >= min_part_px
     sizeable[0] = False
-    parts = np.bincount(parent[sizeable], minlength=int(labels.max()) + 1)
+    parts = np.bincount(parent[sizeable], minlength=regions)
     return int(np.maximum(parts - 1, 0).sum())
 
 
@@ -147,25 +179,24 @@ def evaluate_page(image: Image.Image, *, dpi: int, audience: str,
     inside_ink = int(inside.sum())
     coverage = inside_ink / max(1, inside.size)
 
-    # Exact distances: the 5x5-mask approximation is 5x faster but overstates diagonal
-    # thickness enough to call a toddler page's stroke a 3 mm blob.
-    dist = cv2.distanceTransform(ink, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    # OpenCV's 5x5 chamfer distance: 7x faster than the exact one, and within 2 % of it
+    # (see CHAMFER_ERROR). Where that could decide a blob, _blobs measures exactly.
+    dist = cv2.distanceTransform(ink, cv2.DIST_L2, cv2.DIST_MASK_5)
     widths_pt = (2.0 * _ridge_distances(dist, ink) - 1.0) * pt_per_px
     if widths_pt.size:
         p5, p50, p95 = (float(v) for v in np.percentile(widths_pt, [5, 50, 95]))
     else:
         p5 = p50 = p95 = 0.0
-
-    blob_core = (dist > BLOB_THICKNESS_MM / 2 * px_per_mm).astype(np.uint8)
-    blob_count = cv2.connectedComponents(blob_core, connectivity=8)[0] - 1
-    thickest_mm = float(2 * dist.max() - 1) / px_per_mm if total_ink else 0.0
-    del dist, blob_core
+    blob_count, thickest_px = _blobs(ink, dist, BLOB_THICKNESS_MM / 2 * px_per_mm)
+    thickest_mm = (2 * thickest_px - 1) / px_per_mm if total_ink else 0.0
+    del dist
 
     labels, areas = _white_regions(ink)
     speck_px = SPECK_MM2 / mm2_per_px
     region_areas = areas[areas >= speck_px] * mm2_per_px
     small = int((region_areas < band.min_region_mm2).sum())
-    leaks = _leaks(ink, labels, px_per_mm, max(1, round(band.min_region_mm2 / mm2_per_px / 4)))
+    min_part_px = max(1, round(band.min_region_mm2 / mm2_per_px / 4))
+    leaks = _leaks(ink, labels, areas.size, px_per_mm, min_part_px)
 
     metrics = {
         "dpi": dpi,
