@@ -72,6 +72,7 @@ def compose(items: list, gap: float, occluder: Polygon | None = None,
                 shape = _polygonal(shapely.union_all([shape, *keep]))
         parts = list(composed[0]) if composed else [shape.boundary]
         first_line = next((d for d in details if not isinstance(d, Polygon)), None)
+        outline = None
         for d in details:
             if isinstance(d, Polygon):
                 if local is not None and d.distance(local) < reach and not local.contains(d):
@@ -87,7 +88,8 @@ def compose(items: list, gap: float, occluder: Polygon | None = None,
                 if d is not first_line and d.intersects(local):
                     continue
                 # A free end must also stay clear of the shape's own (possibly cut) outline.
-                outline = shapely.union(local.boundary, shape.boundary)
+                if outline is None:
+                    outline = shapely.union(local.boundary, shape.boundary)
                 for piece in shapely.get_parts(d.difference(local)):
                     ends = shapely.distance(shapely.get_parts(piece.boundary), outline)
                     if not ((ends > 1e-6) & (ends < reach)).any() and (
@@ -149,11 +151,16 @@ def _head(cx: float, cy: float, radius: float, kind: str, rng, style: Style):
     union = shapely.union_all(shapes)
     fills = shapely.get_parts(union.buffer(gap, quad_segs=4).buffer(-gap, quad_segs=4)
                               .difference(union))
-    for fill in fills[shapely.area(fills) > 1e-3 * gap * gap]:
-        touching = np.nonzero(shapely.intersects(shapes, fill.buffer(gap * 0.01)))[0]
-        if len(touching):
-            k = int(touching[-1])
-            shapes[k] = _polygonal(shapely.union(shapes[k], fill))
+    fills = fills[shapely.area(fills) > 1e-3 * gap * gap]
+    if len(fills):
+        touching = shapely.STRtree(shapes).query(shapely.buffer(fills, gap * 0.01),
+                                                 predicate="intersects")
+        owner: dict[int, int] = {}
+        for fill, k in zip(*touching.tolist(), strict=True):
+            owner[fill] = max(owner.get(fill, -1), k)
+        for k in sorted(set(owner.values())):
+            pieces = [fills[f] for f, owned_by in owner.items() if owned_by == k]
+            shapes[k] = _polygonal(shapely.union_all([shapes[k], *pieces]))
             items[k] = (shapes[k], items[k][1])
     cover: list = []
     lines = compose(items, gap, cover=cover, bridge=False)
