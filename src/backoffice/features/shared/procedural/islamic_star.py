@@ -114,19 +114,25 @@ def build(rng: np.random.Generator, style: Style, width: float, height: float):
     width = style.detail_pt if style.audience == "adults" else style.line_pt
     drawing.add_line_network(network, width)
     drawing.add(frame, style.line_pt)
-    # An inset outline inside each face gives the layered, strapwork look; small or thin
-    # faces are skipped so no sliver is left to colour.
+    # An inset outline inside each region gives the layered, strapwork look; small or thin
+    # regions are skipped so no sliver is left to colour.
     inset = style.min_gap_pt * (1.6 if style.audience == "adults" else 1.4)
     min_area = (inset * 4.5) ** 2
     insets = 0
     border = frame.exterior
     for face in shapely.polygonize(list(shapely.get_parts(
-            shapely.unary_union([network, frame.exterior])))).geoms:
-        # Faces cut by the frame are partial, often thin wedges whose inset would pinch.
-        if face.area < min_area or face.intersects(border):
+            shapely.unary_union([network, border])))).geoms:
+        if face.area < min_area:
             continue
-        inner = face.buffer(-inset, join_style="mitre", mitre_limit=3.0)
-        if inner.geom_type == "Polygon" and inner.area > face.area * 0.2:
+        # A face can be several regions joined at the points where lines cross (the ink
+        # there parts them on paper): the inset splits it into one outline per region.
+        for inner in shapely.get_parts(face.buffer(-inset, join_style="mitre",
+                                                   mitre_limit=3.0)):
+            region = inner.buffer(inset, join_style="mitre", mitre_limit=3.0)
+            # Regions cut by the frame are partial, often thin wedges whose inset would pinch.
+            if (inner.distance(border) < 1.5 * inset or region.area < min_area
+                    or inner.area < region.area * 0.2):
+                continue
             drawing.add(inner, style.detail_pt)
             insets += 1
     return drawing, (f"islamic star, {kind} tiling, contact angle {math.degrees(angle):.0f}°, "
