@@ -22,7 +22,6 @@ import io
 import struct
 import time
 import uuid
-from collections import deque
 
 from PIL import Image
 from starlette.applications import Starlette
@@ -32,13 +31,14 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from tests.fakes.drawing import speckled_line_drawing
+from tests.fakes.scripted import ScriptedFake
 
 
-class FakeComfyUI:
+class FakeComfyUI(ScriptedFake):
     def __init__(self, *, steps: int = 5, slow_step: float = 0.5) -> None:
+        super().__init__()
         self.steps = steps
         self.slow_step = slow_step
-        self.script: deque[str] = deque()
         self.prompts: list[dict] = []
         self.interrupts: list[dict] = []
         self.deleted: list[str] = []
@@ -56,10 +56,6 @@ class FakeComfyUI:
             WebSocketRoute("/ws", self.ws),
         ]
         self.app = Starlette(routes=[*routes, Mount("/api", routes=routes)])
-
-    def then(self, *behaviours: str) -> FakeComfyUI:
-        self.script.extend(behaviours)
-        return self
 
     def reset(self) -> None:
         for name in ("prompts", "interrupts", "deleted", "uploads"):
@@ -85,7 +81,7 @@ class FakeComfyUI:
         workflow = body.get("prompt")
         if not isinstance(workflow, dict):
             return JSONResponse({"error": "no prompt", "node_errors": []}, status_code=400)
-        behaviour = self.script.popleft() if self.script else "ok"
+        behaviour = self.next_behaviour()
         if behaviour == "500":
             return JSONResponse({"error": "internal"}, status_code=500)
         if behaviour == "reject":

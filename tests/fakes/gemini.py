@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
-from collections import deque
 from functools import lru_cache
 
 from starlette.applications import Starlette
@@ -28,6 +27,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.fakes.drawing import speckled_line_drawing
+from tests.fakes.scripted import ScriptedFake
 
 STATUS = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 429: "RESOURCE_EXHAUSTED",
           500: "INTERNAL", 503: "UNAVAILABLE"}
@@ -43,21 +43,17 @@ def _error(code: int, message: str, **headers: str) -> JSONResponse:
                         status_code=code, headers=headers)
 
 
-class FakeGemini:
+class FakeGemini(ScriptedFake):
     def __init__(self, api_key: str = "gm-test-key-123", *, retry_after: float = 0.01,
                  slow_seconds: float = 2.0) -> None:
+        super().__init__()
         self.api_key = api_key
         self.retry_after = retry_after
         self.slow_seconds = slow_seconds
-        self.script: deque[str] = deque()
         self.requests: list[dict] = []
         self.app = Starlette(routes=[
             Route("/v1beta/models/{target}", self.generate, methods=["POST"]),
         ])
-
-    def then(self, *behaviours: str) -> FakeGemini:
-        self.script.extend(behaviours)
-        return self
 
     @staticmethod
     def _reply(parts: list[dict], finish: str = "STOP") -> JSONResponse:
@@ -79,7 +75,7 @@ class FakeGemini:
             return _error(400, f"unknown method {method}")
         if request.headers.get("x-goog-api-key") != self.api_key:
             return _error(400, "API key not valid. Please pass a valid API key.")
-        behaviour = self.script.popleft() if self.script else "ok"
+        behaviour = self.next_behaviour()
         if behaviour == "429":
             return _error(429, "Resource has been exhausted (e.g. check quota).",
                           **{"Retry-After": str(self.retry_after)})

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
-from collections import deque
 from functools import lru_cache
 
 from starlette.applications import Starlette
@@ -28,6 +27,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.fakes.drawing import speckled_line_drawing
+from tests.fakes.scripted import ScriptedFake
 
 
 @lru_cache(maxsize=8)
@@ -40,21 +40,17 @@ def _error(code: int, message: str, **headers: str) -> JSONResponse:
                         status_code=code, headers=headers)
 
 
-class FakeOpenRouter:
+class FakeOpenRouter(ScriptedFake):
     def __init__(self, api_key: str = "sk-or-v1-test-key", *, retry_after: float = 0.01,
                  slow_seconds: float = 2.0) -> None:
+        super().__init__()
         self.api_key = api_key
         self.retry_after = retry_after
         self.slow_seconds = slow_seconds
-        self.script: deque[str] = deque()
         self.requests: list[dict] = []
         self.app = Starlette(routes=[
             Route("/api/v1/chat/completions", self.completions, methods=["POST"]),
         ])
-
-    def then(self, *behaviours: str) -> FakeOpenRouter:
-        self.script.extend(behaviours)
-        return self
 
     def _completion(self, message: dict) -> dict:
         return {"id": "gen-1", "object": "chat.completion", "created": int(time.time()),
@@ -73,7 +69,7 @@ class FakeOpenRouter:
                               "url": str(request.url), "at": time.monotonic()})
         if request.headers.get("authorization") != f"Bearer {self.api_key}":
             return _error(401, "No auth credentials found")
-        behaviour = self.script.popleft() if self.script else "ok"
+        behaviour = self.next_behaviour()
         if behaviour == "429":
             return _error(429, "Rate limit exceeded: free-models-per-min",
                           **{"Retry-After": str(self.retry_after)})
