@@ -122,19 +122,9 @@ async def setup_submit(request: Request, settings: SettingsDep) -> Response:
     token, email = form.get("token", ""), form.get("email", "")
     if not _setup_valid(request, token):
         return render(request, "accounts/link_invalid.html", {}, status_code=404)
-    errors = _password_pair_errors(form)
-
-    def create() -> service.AuthUser | dict[str, str] | None:
-        with session_scope(settings) as session:
-            try:
-                return service.AuthUser.of(service.create_first_admin(
-                    session, email=email, password=form.get("password", "")))
-            except InvalidInput as exc:
-                return exc.errors
-            except Conflict:
-                return None
-
-    result = errors or await run_in_threadpool(create)
+    result = _password_pair_errors(form) or await run_in_threadpool(
+        _set_password, settings, lambda session: service.create_first_admin(
+            session, email=email, password=form.get("password", "")))
     if result is None:
         return render(request, "accounts/link_invalid.html", {}, status_code=404)
     if isinstance(result, dict):
@@ -142,6 +132,19 @@ async def setup_submit(request: Request, settings: SettingsDep) -> Response:
             "token": token, "email": email[:254], "errors": result}, status_code=422)
     request.app.state.setup_token_digest = None  # single use, even before the next start
     return await run_in_threadpool(_signed_in, request, settings, result, "/")
+
+
+def _set_password(settings, act) -> service.AuthUser | dict[str, str] | None:
+    """Run a password-setting action (first admin, invitation, reset) in its own
+    transaction: the user to sign in, the form's errors, or None when the link or the
+    set-up is no longer valid."""
+    with session_scope(settings) as session:
+        try:
+            return service.AuthUser.of(act(session))
+        except InvalidInput as exc:
+            return exc.errors
+        except Conflict:
+            return None
 
 
 def _password_pair_errors(form: dict[str, str]) -> dict[str, str]:
@@ -162,29 +165,22 @@ def welcome_page(request: Request, token: str, session: SessionDep) -> Response:
 @router.post("/welcome/{token}", name="welcome_submit")
 async def welcome_submit(request: Request, token: str, settings: SettingsDep) -> Response:
     form = await _form(request)
-    errors = _password_pair_errors(form)
-
-    def use() -> service.AuthUser | dict[str, str] | None:
-        with session_scope(settings) as session:
-            try:
-                return service.AuthUser.of(service.use_link(
-                    session, raw=token, password=form.get("password", "")))
-            except InvalidInput as exc:
-                return exc.errors
-            except Conflict:
-                return None
-
-    result = errors or await run_in_threadpool(use)
+    result = _password_pair_errors(form) or await run_in_threadpool(
+        _set_password, settings, lambda session: service.use_link(
+            session, raw=token, password=form.get("password", "")))
     if result is None:
         return render(request, "accounts/link_invalid.html", {}, status_code=404)
     if isinstance(result, dict):
-        with session_scope(settings) as session:
-            link = service.valid_link(session, token)
-            if link is None:
-                return render(request, "accounts/link_invalid.html", {}, status_code=404)
-            email, purpose = link.user.email, link.purpose
+        def link_details() -> tuple[str, str] | None:
+            with session_scope(settings) as session:
+                link = service.valid_link(session, token)
+                return (link.user.email, link.purpose) if link else None
+
+        details = await run_in_threadpool(link_details)
+        if details is None:
+            return render(request, "accounts/link_invalid.html", {}, status_code=404)
         return render(request, "accounts/welcome.html", {
-            "token": token, "email": email, "purpose": purpose, "errors": result},
+            "token": token, "email": details[0], "purpose": details[1], "errors": result},
             status_code=422)
     return await run_in_threadpool(_signed_in, request, settings, result, "/")
 
