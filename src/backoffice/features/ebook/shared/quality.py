@@ -17,7 +17,9 @@ BLOB_THICKNESS_MM = 3.0
 # Largest relative error of OpenCV's 5x5 chamfer distance (1, 1.4, 2.1969) against the
 # Euclidean one is about 2 %; the margin makes the blob check exact (see _blobs).
 CHAMFER_ERROR = 0.05
-RIDGE_BAND_ROWS = 256
+# Full-page temporaries (a dilated distance map, int64 label counts) are built in row
+# bands of this height, to keep the peak memory down.
+BAND_ROWS = 256
 # White specks below this are anti-aliasing crumbs where lines meet, not colourable regions.
 SPECK_MM2 = 0.15
 HISTOGRAM_EDGES_MM2 = (1.0, 10.0, 100.0, 1000.0)
@@ -83,8 +85,8 @@ def _ridge_distances(dist: np.ndarray, ink: np.ndarray) -> np.ndarray:
     height = dist.shape[0]
     kernel = np.ones((3, 3), np.uint8)
     found = []
-    for top in range(0, height, RIDGE_BAND_ROWS):
-        bottom = min(height, top + RIDGE_BAND_ROWS)
+    for top in range(0, height, BAND_ROWS):
+        bottom = min(height, top + BAND_ROWS)
         # One row of context on each side makes the 3x3 maximum exact inside the band.
         lo, hi = max(0, top - 1), min(height, bottom + 1)
         band = dist[lo:hi]
@@ -132,8 +134,8 @@ def _areas(labels: np.ndarray, count: int) -> np.ndarray:
     """Pixels per label, counted band by band: a whole-page bincount would first copy the
     labels into a full-page int64 array."""
     areas = np.zeros(count, np.int64)
-    for top in range(0, labels.shape[0], RIDGE_BAND_ROWS):
-        areas += np.bincount(labels[top:top + RIDGE_BAND_ROWS].ravel(), minlength=count)
+    for top in range(0, labels.shape[0], BAND_ROWS):
+        areas += np.bincount(labels[top:top + BAND_ROWS].ravel(), minlength=count)
     return areas
 
 
