@@ -6,17 +6,17 @@ from __future__ import annotations
 import statistics
 import time
 
+from backoffice.art.themes import themes_in
 from backoffice.config import Settings
-from backoffice.features.ebook.shared import geometry
-from backoffice.features.ebook.shared.page_images import PageSpec, make_page_image, page_seed
-from backoffice.features.shared.themes import themes_in
+from backoffice.kdp import pixels
+from backoffice.providers.drawing import PageSpec, make_page_image, page_seed
 
 PAGES = 24
 TRIM = "8.5x11"
 
 
 def book_figures(settings: Settings, theme_id: str, audience: str) -> dict:
-    interior = geometry.interior_pages(PAGES)
+    interior = pixels.interior_pages(PAGES)
     results = []
     started = time.perf_counter()
     for position in range(1, PAGES + 1):

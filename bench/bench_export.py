@@ -33,9 +33,9 @@ def make_pages(folder: Path, count: int, total_pages: int) -> list[Path]:
     """Stored 1-bit designs at the safe-area size, dense enough to look like line art."""
     from PIL import Image, ImageDraw
 
-    from backoffice.features.ebook.shared import kdp
+    from backoffice.kdp import specs
 
-    safe = kdp.safe_area(TRIM, total_pages, "right")
+    safe = specs.safe_area(TRIM, total_pages, "right")
     w, h = round(safe.width * 300), round(safe.height * 300)
     paths = []
     for i in range(count):
@@ -76,7 +76,7 @@ def _art_paths(folder: Path, count: int) -> list[Path]:
 
 
 def task_ours(folder: Path, count: int, out: Path) -> None:
-    from backoffice.features.ebook.export.interior_pdf import InteriorOptions, build_interior_pdf
+    from backoffice.kdp.interior_pdf import InteriorOptions, build_interior_pdf
 
     opts = InteriorOptions(trim=TRIM, paper="white", title="Bench", author="Bench", year=2025,
                            front_matter=False, single_sided=False)
@@ -100,10 +100,10 @@ def task_encode(folder: Path, count: int, out: Path) -> None:
 def task_weasyprint(folder: Path, count: int, out: Path) -> None:
     from weasyprint import HTML
 
-    from backoffice.features.ebook.export.interior_pdf import art_box, fit_art
-    from backoffice.features.ebook.shared import kdp
+    from backoffice.kdp import specs
+    from backoffice.kdp.interior_pdf import art_box, fit_art
 
-    width, height = kdp.interior_page_size(TRIM)
+    width, height = specs.interior_page_size(TRIM)
     parts = [f"<style>@page{{size:{width}in {height}in;margin:0}}"
              "body{margin:0}.p{position:relative;width:100%;height:" + f"{height}in;"
              "page-break-after:always}img{position:absolute}</style>"]
@@ -111,7 +111,7 @@ def task_weasyprint(folder: Path, count: int, out: Path) -> None:
 
     for number, path in enumerate(_art_paths(folder, count), 1):
         with Image.open(path) as img:
-            box = fit_art(img.size, art_box(TRIM, count, kdp.page_side(number), False))
+            box = fit_art(img.size, art_box(TRIM, count, specs.page_side(number), False))
         data = base64.b64encode(path.read_bytes()).decode()
         parts.append(
             f'<div class="p"><img src="data:image/png;base64,{data}" style="left:{box.x}in;'
@@ -127,7 +127,7 @@ def _child(argv: list[str]) -> None:
     name, folder, count, out = argv[0], Path(argv[1]), int(argv[2]), Path(argv[3])
     import PIL.Image  # noqa: F401  (imports belong to the baseline, not to the step)
 
-    import backoffice.features.ebook.export.interior_pdf  # noqa: F401
+    import backoffice.kdp.interior_pdf  # noqa: F401
     if name == "weasyprint":
         import weasyprint  # noqa: F401
     before = _peak_mb()

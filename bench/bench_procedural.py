@@ -19,8 +19,8 @@ def _measure(family: str, audience: str, pages: int) -> dict:
 
     # The target is per page on ONE core: OpenCV would otherwise use every core.
     cv2.setNumThreads(1)
-    from backoffice.features.ebook.shared.quality import evaluate_page
-    from backoffice.features.shared.procedural import render_coloring_page
+    from backoffice.art.procedural import render_coloring_page
+    from backoffice.art.quality import evaluate_page
 
     start = time.perf_counter()
     passed = 0
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.child:
         print(json.dumps(_measure(*args.child, args.pages)))
         return
-    from backoffice.features.shared.procedural import FAMILIES
+    from backoffice.art.procedural import FAMILIES
 
     print(f"8.5x11 safe area {WIDTH_PX}x{HEIGHT_PX} px at {DPI} DPI, {args.pages} pages each; "
           "one fresh process per row on one core (OpenCV limited to 1 thread), "

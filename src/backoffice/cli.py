@@ -185,9 +185,9 @@ def book_create(
 ) -> None:
     """Create a book and queue its generation; prints the book's id on the last line."""
     from backoffice.database import session_scope
-    from backoffice.features.ebook.creation import service
-    from backoffice.features.ebook.creation.schemas import EbookCreate
-    from backoffice.features.shared.errors import InvalidInput
+    from backoffice.errors import InvalidInput
+    from backoffice.features.creation import service
+    from backoffice.features.creation.schemas import EbookCreate
     from backoffice.queue import close_deferrers, defer
 
     settings = settings_or_exit()
@@ -229,7 +229,7 @@ def book_list(status: Annotated[str | None, typer.Option(help="DRAFT, APPROVED, 
               limit: Annotated[int, typer.Option(min=1, max=1000)] = 50) -> None:
     """List books, newest first."""
     from backoffice.database import session_scope
-    from backoffice.features.ebook.listing import service
+    from backoffice.features.listing import service
     from backoffice.models import EBOOK_STATUSES
 
     settings = settings_or_exit()
@@ -259,10 +259,10 @@ def book_export(ebook_id: Annotated[int, typer.Argument(help="Book id")],
     import shutil
 
     from backoffice.database import session_scope
-    from backoffice.features.ebook.export import service as export_service
-    from backoffice.features.ebook.listing.service import get_ebook
-    from backoffice.features.shared.errors import Conflict, NotFound
-    from backoffice.features.shared.storage import get_storage
+    from backoffice.errors import Conflict, NotFound
+    from backoffice.features.export import service as export_service
+    from backoffice.features.listing.service import get_ebook
+    from backoffice.storage import get_storage
 
     settings = settings_or_exit()
     if out.exists() and not out.is_dir():

@@ -16,21 +16,21 @@ from sqlalchemy import text
 from backoffice.config import Settings, get_settings
 from backoffice.database import dispose_engines, session_scope
 from backoffice.features import accounts
-from backoffice.features.ebook.creation.routes import router as creation_router
-from backoffice.features.ebook.export.routes import router as export_router
-from backoffice.features.ebook.lifecycle.routes import router as lifecycle_router
-from backoffice.features.ebook.listing.routes import router as listing_router
-from backoffice.features.ebook.regeneration.routes import router as regeneration_router
+from backoffice.features.creation.routes import router as creation_router
+from backoffice.features.export.routes import router as export_router
+from backoffice.features.lifecycle.routes import router as lifecycle_router
+from backoffice.features.listing.routes import router as listing_router
+from backoffice.features.regeneration.routes import router as regeneration_router
 
 logger = logging.getLogger(__name__)
-STATIC_DIR = Path(__file__).resolve().parent / "features" / "shared" / "static"
+STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 SWAGGER_UI = "swagger-ui-5.35.0"
 
 
 def check_configuration(settings: Settings) -> None:
     """Fail at start-up, in one line, on an invalid theme or provider configuration."""
-    from backoffice.features.shared.models_config import build_providers
-    from backoffice.features.shared.themes import themes_in
+    from backoffice.art.themes import themes_in
+    from backoffice.providers.config import build_providers
 
     themes_in(str(settings.themes_dir))
     build_providers(settings)

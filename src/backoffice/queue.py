@@ -21,7 +21,7 @@ from backoffice.database import libpq_url, sqlalchemy_url
 logger = logging.getLogger(__name__)
 
 JOB_MODULES = [
-    "backoffice.features.ebook.creation.jobs",
+    "backoffice.features.creation.jobs",
 ]
 
 # Tasks register on this app at import time; the worker swaps in a real connector.

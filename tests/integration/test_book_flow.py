@@ -6,7 +6,7 @@ import io
 
 import pikepdf
 
-from backoffice.features.ebook.shared import geometry, kdp
+from backoffice.kdp import pixels, specs
 from tests.helpers import BOOK, wait_for_job
 
 
@@ -33,16 +33,16 @@ def test_api_book_is_generated_with_every_page_and_both_pdfs(client) -> None:
     assert interior.status_code == 200
     assert interior.headers["content-type"] == "application/pdf"
     pdf = pikepdf.open(io.BytesIO(interior.content))
-    total = geometry.interior_pages(24)
+    total = pixels.interior_pages(24)
     assert len(pdf.pages) == total == 50
-    width, height = kdp.interior_page_size("8.5x8.5")
+    width, height = specs.interior_page_size("8.5x8.5")
     box = [float(v) for v in pdf.pages[0].MediaBox]
     assert abs(box[2] - width * 72) < 0.01 and abs(box[3] - height * 72) < 0.01
 
     cover = client.get(f"/api/ebooks/{ebook_id}/cover.pdf")
     assert cover.status_code == 200
     cover_pdf = pikepdf.open(io.BytesIO(cover.content))
-    layout = kdp.cover_layout("8.5x8.5", total, "white")
+    layout = specs.cover_layout("8.5x8.5", total, "white")
     box = [float(v) for v in cover_pdf.pages[0].MediaBox]
     assert abs(box[2] - layout.width * 72) < 0.01 and abs(box[3] - layout.height * 72) < 0.01
 

@@ -10,10 +10,10 @@ from PIL import Image
 from sqlalchemy import select
 
 from backoffice.database import session_scope
-from backoffice.features.ebook.export import service as export_service
-from backoffice.features.shared.errors import Conflict
-from backoffice.features.shared.storage import get_storage
+from backoffice.errors import Conflict
+from backoffice.features.export import service as export_service
 from backoffice.models import Ebook, Page, PageVersion
+from backoffice.storage import get_storage
 from tests.helpers import BOOK, wait_for_job
 from tests.integration.test_cli import run
 

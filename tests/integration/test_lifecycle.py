@@ -104,7 +104,7 @@ def test_html_forms_answer_htmx_with_body_and_toast(client, ready_book) -> None:
 
 
 def test_publish_runs_the_preflight(client, ready_book) -> None:
-    from backoffice.features.ebook.export import service as export_service
+    from backoffice.features.export import service as export_service
 
     if not hasattr(export_service, "ensure_publishable"):
         pytest.skip("export.service.ensure_publishable (the lead's preflight gate) is missing")

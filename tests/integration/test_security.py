@@ -152,7 +152,7 @@ def test_templates_never_mark_text_safe():
 def test_download_names_are_rfc_6266_and_5987_encoded():
     from starlette.responses import Response
 
-    from backoffice.features.shared.downloads import content_disposition
+    from backoffice.web.downloads import content_disposition
 
     title = 'L’été "des" mandalas / vol\\2'
     header = content_disposition(title, "-interior.pdf")

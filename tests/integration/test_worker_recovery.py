@@ -12,8 +12,8 @@ import time
 from sqlalchemy import select
 
 from backoffice.database import session_scope
-from backoffice.features.ebook.creation import service
-from backoffice.features.ebook.creation.schemas import EbookCreate
+from backoffice.features.creation import service
+from backoffice.features.creation.schemas import EbookCreate
 from backoffice.models import GenerationJob, PageVersion
 from backoffice.queue import defer
 from tests.helpers import BOOK

@@ -1,6 +1,6 @@
 import pytest
 
-from backoffice.features.ebook.export import barcode
+from backoffice.kdp import barcode
 
 VALID = "978-2-1234-5680-3"
 

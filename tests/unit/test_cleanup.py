@@ -6,11 +6,11 @@ import pytest
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
-from backoffice.features.shared.cleanup import CleanupError, to_line_art, to_line_art_with_info
+from backoffice.art.cleanup import CleanupError, to_line_art, to_line_art_with_info
 from tests.fakes.drawing import speckled_line_drawing
 
 try:
-    from backoffice.features.ebook.shared.quality import evaluate_page
+    from backoffice.art.quality import evaluate_page
 except ImportError:  # the quality gate is optional for this test
     evaluate_page = None
 

@@ -6,19 +6,19 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
 
-from backoffice.features.ebook.export.cover_pdf import (
+from backoffice.kdp import specs
+from backoffice.kdp.cover_pdf import (
     build_cover_pdf,
     contrast_color,
     render_cover_preview,
 )
-from backoffice.features.ebook.shared import kdp
-from backoffice.features.ebook.shared.cover_text import draw_cover_text
+from backoffice.kdp.cover_text import draw_cover_text
 
 TITLE = "Mandalas magiques"
 
 
 def panels(tmp: Path, trim: str) -> tuple[Path, Path]:
-    t = kdp.trim(trim)
+    t = specs.trim(trim)
     size = (round((t.width + 0.125) * 300), round((t.height + 0.25) * 300))
     paths = []
     for name, color in (("front", (70, 130, 200)), ("back", (200, 90, 120))):
@@ -68,7 +68,7 @@ def test_spine_text_top_to_bottom_only_from_79_pages(tmp_path):
     assert len(text) == len(boxes)
     start = text.rindex(TITLE)
     assert "Jeanne Dupont" in text[start:]
-    layout = kdp.cover_layout("6x9", 200, "white")
+    layout = specs.cover_layout("6x9", 200, "white")
     area = layout.spine_text_area
     spine_boxes = boxes[start:start + len(TITLE)]
     for left, _bottom, right, _top in spine_boxes:
@@ -98,7 +98,7 @@ def test_spine_ink_contrasts(color, ink):
 def test_front_text_inside_safe_zone(tmp_path):
     long_title = "Le très grand livre des mandalas apaisants pour petits et grands " * 2
     out, _ = build(tmp_path, pages=100, title=long_title)
-    layout = kdp.cover_layout("6x9", 100, "white")
+    layout = specs.cover_layout("6x9", 100, "white")
     safe = layout.panel_safe(layout.front, 0.25)
     text, boxes = char_boxes(out)
     front = [b for b in boxes if b[0] > layout.front.x * 72 and b[2] > b[0]]
@@ -111,7 +111,7 @@ def test_front_text_inside_safe_zone(tmp_path):
 def test_barcode_area_white_without_isbn(tmp_path):
     out, info = build(tmp_path)
     assert not info.barcode
-    layout = kdp.cover_layout("6x9", 100, "white")
+    layout = specs.cover_layout("6x9", 100, "white")
     bc = layout.barcode
     bitmap = pdfium.PdfDocument(str(out))[0].render(
         scale=1, crop=(bc.x * 72, bc.y * 72, (layout.width - bc.right) * 72,
@@ -143,7 +143,7 @@ def test_preview_png(tmp_path):
     out, _ = build(tmp_path, pages=200)
     png = tmp_path / "preview.png"
     render_cover_preview(out, png, trim="6x9", paper="white", interior_pages=200, dpi=40)
-    layout = kdp.cover_layout("6x9", 200, "white")
+    layout = specs.cover_layout("6x9", 200, "white")
     with Image.open(png) as img:
         assert abs(img.width - layout.width * 40) <= 1
         assert abs(img.height - layout.height * 40) <= 1

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from backoffice.config import Settings, SettingsError, get_settings
-from backoffice.features.shared.downloads import ascii_filename, content_disposition
-from backoffice.features.shared.i18n import negotiate, translations
-from backoffice.features.shared.storage import FileSystemStorage
+from backoffice.storage import FileSystemStorage
+from backoffice.web.downloads import ascii_filename, content_disposition
+from backoffice.web.i18n import negotiate, translations
 
 
 def test_download_names_survive_hostile_titles() -> None:

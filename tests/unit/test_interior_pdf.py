@@ -6,20 +6,20 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
 
-from backoffice.features.ebook.export.interior_pdf import (
+from backoffice.kdp import specs
+from backoffice.kdp.interior_pdf import (
     InteriorOptions,
     art_box,
     build_interior_pdf,
     fit_art,
     interior_page_total,
 )
-from backoffice.features.ebook.shared import kdp
 
 
 def make_art(tmp: Path, trim: str, total: int, count: int, *, frame: bool = True) -> list[Path]:
     """1-bit designs sized to the safe area at 300 DPI, each with a black frame on its edge
     so a misplaced design shows up as ink in the margin."""
-    safe = kdp.safe_area(trim, total, "right")
+    safe = specs.safe_area(trim, total, "right")
     size = (round(safe.width * 300), round(safe.height * 300))
     paths = []
     for i in range(count):
@@ -57,7 +57,7 @@ def test_page_total_uses_blank_backs_and_front_matter():
 
 
 def test_fit_art_never_upscales_and_centres():
-    box = kdp.Rect(1, 1, 6, 9)
+    box = specs.Rect(1, 1, 6, 9)
     small = fit_art((600, 900), box)  # 2 x 3 in at 300 DPI: kept at native size
     assert (small.width, small.height) == (2, 3)
     assert small.x == pytest.approx(3) and small.y == pytest.approx(4)
@@ -106,9 +106,9 @@ def test_designs_stay_in_the_safe_area_of_their_side(tmp_path, page_numbers):
     out = tmp_path / "interior.pdf"
     info = build_interior_pdf(make_art(tmp_path, "8x10", 2, 2), out, opts)
     assert info.page_count == 2  # no padding: preflight reports the page limits
-    _, page_h = kdp.interior_page_size("8x10")
+    _, page_h = specs.interior_page_size("8x10")
     for n in (1, 2):
-        safe = kdp.safe_area("8x10", info.page_count, kdp.page_side(n))
+        safe = specs.safe_area("8x10", info.page_count, specs.page_side(n))
         left, top, right, bottom = ink_bbox(out, n)
         assert left >= safe.x - 0.02 and right <= safe.right + 0.02
         assert top >= page_h - safe.top - 0.02 and bottom <= page_h - safe.y + 0.02
@@ -121,7 +121,7 @@ def test_designs_stay_in_the_safe_area_of_their_side(tmp_path, page_numbers):
         text = pdfium.PdfDocument(str(out))[1].get_textpage().get_text_range()
         assert text.strip() == "2"
         box = art_box("8x10", 2, "left", True)
-        assert box.y == pytest.approx(kdp.safe_area("8x10", 2, "left").y + 0.3)
+        assert box.y == pytest.approx(specs.safe_area("8x10", 2, "left").y + 0.3)
 
 
 def test_rejects_grayscale_art(tmp_path):

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from backoffice.config import DEFAULT_CONFIG_DIR, Settings
-from backoffice.features.shared.models_config import (
+from backoffice.providers.config import (
     ProviderConfigError,
     build_providers,
     check_secrets,

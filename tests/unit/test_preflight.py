@@ -7,22 +7,21 @@ import pytest
 from fpdf import FPDF
 from PIL import Image, ImageDraw
 
-from backoffice.features.ebook.export import cover_pdf
-from backoffice.features.ebook.export.bundle import safe_filename, write_bundle
-from backoffice.features.ebook.export.cover_pdf import build_cover_pdf
-from backoffice.features.ebook.export.interior_pdf import (
+from backoffice.kdp import cover_pdf, specs
+from backoffice.kdp.bundle import safe_filename, write_bundle
+from backoffice.kdp.cover_pdf import build_cover_pdf
+from backoffice.kdp.interior_pdf import (
     InteriorOptions,
     build_interior_pdf,
     interior_page_total,
 )
-from backoffice.features.ebook.export.preflight import run_preflight
-from backoffice.features.ebook.shared import kdp
+from backoffice.kdp.preflight import run_preflight
 
 ISBN = "978-2-1234-5680-3"
 
 
 def art(tmp: Path, trim: str, total: int, name: str = "art.png") -> Path:
-    safe = kdp.safe_area(trim, total, "right")
+    safe = specs.safe_area(trim, total, "right")
     size = (round(safe.width * 300), round(safe.height * 300))
     img = Image.new("1", size, 1)
     draw = ImageDraw.Draw(img)
@@ -46,7 +45,7 @@ def interior(tmp: Path, trim: str, paper: str, pages: int, numbers: bool = True)
 
 
 def cover(tmp: Path, trim: str, paper: str, pages: int, panels: str = "png", **kw) -> Path:
-    t = kdp.trim(trim)
+    t = specs.trim(trim)
     size = (round((t.width + 0.125) * 300), round((t.height + 0.25) * 300))
     front, back = tmp / f"front-{trim}.{panels}", tmp / f"back-{trim}.{panels}"
     if not front.exists():
@@ -80,7 +79,7 @@ def test_good_book_passes_and_serialises(good):
 
 def craft_interior(tmp: Path, *, pages=24, mode="1", size=None, full_bleed_art=False) -> Path:
     """A hand-made interior with fpdf2 + pikepdf, so each defect can be injected alone."""
-    width, height = size or kdp.interior_page_size("8.5x11")
+    width, height = size or specs.interior_page_size("8.5x11")
     pdf = FPDF(unit="pt", format=(width * 72, height * 72))
     image = tmp / f"craft-{mode}.png"
     img = Image.new(mode, (600, 600), 255 if mode != "1" else 1)
@@ -96,7 +95,7 @@ def craft_interior(tmp: Path, *, pages=24, mode="1", size=None, full_bleed_art=F
     pdf.output(str(out))
     with pikepdf.open(out, allow_overwriting_input=True) as doc:
         for n, page in enumerate(doc.pages, 1):
-            t = kdp.trim_box("8.5x11", kdp.page_side(n))
+            t = specs.trim_box("8.5x11", specs.page_side(n))
             page.obj.TrimBox = [t.x * 72, t.y * 72, t.right * 72, t.top * 72]
             page.obj.BleedBox = page.obj.MediaBox
         doc.save(out)
@@ -161,7 +160,7 @@ def test_too_few_pages_and_too_many_blank_pages(tmp_path):
             doc.pages.append(pikepdf.Page(pikepdf.Dictionary(Type=pikepdf.Name.Page)))
         doc.pages.append(doc.pages[0])  # 22 pages: even, but under 24
         for n, page in enumerate(doc.pages, 1):
-            t = kdp.trim_box("8.5x11", kdp.page_side(n))
+            t = specs.trim_box("8.5x11", specs.page_side(n))
             page.obj.MediaBox = doc.pages[0].obj.MediaBox
             page.obj.BleedBox = doc.pages[0].obj.MediaBox
             page.obj.TrimBox = [t.x * 72, t.y * 72, t.right * 72, t.top * 72]
@@ -198,7 +197,7 @@ def test_barcode_area_rules(good, tmp_path):
     assert "13" in bad.rule("cover.barcode_area").message
 
     art_in_box = tmp_path / "art-in-box.pdf"
-    layout = kdp.cover_layout("8.5x11", 100, "white")
+    layout = specs.cover_layout("8.5x11", 100, "white")
     with pikepdf.open(outside) as doc:
         bc = layout.barcode
         doc.pages[0].contents_add(
@@ -234,7 +233,7 @@ def test_encryption_annotations_and_unembedded_fonts_fail(good, tmp_path):
     pdf.output(str(core))
     with pikepdf.open(core, allow_overwriting_input=True) as doc:
         for n, page in enumerate(doc.pages, 1):
-            t = kdp.trim_box("8.5x11", kdp.page_side(n))
+            t = specs.trim_box("8.5x11", specs.page_side(n))
             page.obj.TrimBox = [t.x * 72, t.y * 72, t.right * 72, t.top * 72]
             page.obj.BleedBox = page.obj.MediaBox
         doc.save(core)
@@ -245,8 +244,8 @@ def test_encryption_annotations_and_unembedded_fonts_fail(good, tmp_path):
 
 
 MATRIX = [
-    (t, p, n) for t in kdp.TRIMS for p in kdp.PAPERS for n in (24, 80, 300)
-    if kdp.page_limits(t, p)[0] <= n <= kdp.page_limits(t, p)[1]
+    (t, p, n) for t in specs.TRIMS for p in specs.PAPERS for n in (24, 80, 300)
+    if specs.page_limits(t, p)[0] <= n <= specs.page_limits(t, p)[1]
 ]
 
 

@@ -8,16 +8,16 @@ import os
 
 import pytest
 
-from backoffice.features.ebook.shared.quality import evaluate_page
-from backoffice.features.shared.procedural import (
+from backoffice.art.procedural import (
     FAMILIES,
     pick_family,
     render_back_cover_art,
     render_coloring_page,
     render_cover_art,
 )
-from backoffice.features.shared.procedural.cover import barcode_box_px
-from backoffice.features.shared.providers import ImageRequest, create_provider
+from backoffice.art.procedural.cover import barcode_box_px
+from backoffice.art.quality import evaluate_page
+from backoffice.providers import ImageRequest, create_provider
 
 AUDIENCES = ("toddlers", "children", "adults")
 # Safe areas (trim minus margins) of three trims, at print resolution.

@@ -3,15 +3,15 @@ import sys
 
 import pytest
 
-from backoffice.config import DEFAULT_CONFIG_DIR
-from backoffice.features.shared.prompts import (
+from backoffice.art.prompts import (
     back_cover_prompt,
     cover_prompt,
     negative_prompt,
     page_prompt,
     page_prompts,
 )
-from backoffice.features.shared.themes import Theme, load_theme_file
+from backoffice.art.themes import Theme, load_theme_file
+from backoffice.config import DEFAULT_CONFIG_DIR
 
 OWN_THEMES = ("dinosaurs", "pirates", "unicorns", "christmas")
 
@@ -48,8 +48,8 @@ def test_same_seed_same_prompts_other_seed_other_prompts(name):
 
 def test_prompts_are_the_same_in_another_process():
     code = ("from backoffice.config import DEFAULT_CONFIG_DIR as d;"
-            "from backoffice.features.shared.themes import load_theme_file as l;"
-            "from backoffice.features.shared.prompts import page_prompts as p;"
+            "from backoffice.art.themes import load_theme_file as l;"
+            "from backoffice.art.prompts import page_prompts as p;"
             "print(p(l(d/'themes'/'pirates.yml'),'adults',99,5))")
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True, env={"PYTHONHASHSEED": seed}).stdout

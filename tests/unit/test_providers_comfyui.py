@@ -7,13 +7,13 @@ import pytest
 from PIL import Image
 
 from backoffice.config import DEFAULT_CONFIG_DIR, Settings
-from backoffice.features.shared.models_config import ProviderConfigError
-from backoffice.features.shared.providers import (
+from backoffice.providers import (
     GenerationCancelled,
     ImageRequest,
     ProviderError,
     create_provider,
 )
+from backoffice.providers.config import ProviderConfigError
 from tests.fakes.comfyui import FakeComfyUI
 from tests.fakes.server import serve
 

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from backoffice.config import Settings
-from backoffice.features.shared.providers import (
+from backoffice.providers import (
     GenerationCancelled,
     ImageRequest,
     ProviderError,

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from backoffice.features.ebook.shared.quality import BANDS, evaluate_page
+from backoffice.art.quality import BANDS, evaluate_page
 
 DPI = 300
 

@@ -38,8 +38,8 @@ def users_create(
     """Create an account; the password is asked on the terminal (or read from stdin)."""
     from backoffice.cli import _migrate, settings_or_exit
     from backoffice.database import session_scope
+    from backoffice.errors import InvalidInput
     from backoffice.features.accounts import service
-    from backoffice.features.shared.errors import InvalidInput
     from backoffice.models import USER_ROLES
 
     if role not in USER_ROLES:

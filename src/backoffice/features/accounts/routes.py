@@ -12,14 +12,14 @@ from starlette.concurrency import run_in_threadpool
 
 from backoffice.database import session_scope
 from backoffice.deps import AdminUser, CurrentUser, SessionDep, SettingsDep
+from backoffice.errors import Conflict, InvalidInput, NotFound
 from backoffice.features.accounts import security, service, sessions
 from backoffice.features.accounts.middleware import (
     ANON_CSRF_COOKIE,
     cookie_header,
     session_cookie_name,
 )
-from backoffice.features.shared.errors import Conflict, InvalidInput, NotFound
-from backoffice.features.shared.web import redirect, render
+from backoffice.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(tags=["accounts"])

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from backoffice.errors import Conflict, InvalidInput, NotFound
 from backoffice.features.accounts import security
-from backoffice.features.shared.errors import Conflict, InvalidInput, NotFound
 from backoffice.models import USER_ROLES, AccountLink, ApiToken, User, UserEvent, UserSession
 
 LINK_LIFETIME = timedelta(days=3)

@@ -1,0 +1,221 @@
+"""Generation jobs: fan out one idempotent job per page, then assemble the PDFs.
+
+Every step checks what is already done for its generation job before working, so a
+retry after a crash (or a duplicate delivery) resumes instead of redoing pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+
+import procrastinate
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backoffice.config import Settings
+from backoffice.database import session_scope
+from backoffice.kdp import pixels
+from backoffice.models import Ebook, GenerationJob, Page, PageVersion
+from backoffice.providers import GenerationCancelled, ProviderError
+from backoffice.providers.drawing import PageSpec, make_page_image, page_seed
+from backoffice.queue import defer, queue_app
+from backoffice.storage import get_storage
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 4
+RETRY = procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS, exponential_wait=2,
+                                    retry_exceptions={ProviderError})
+FINISHED = ("succeeded", "failed", "cancelled")
+
+
+def _settings(context: procrastinate.JobContext) -> Settings:
+    return context.additional_context["settings"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _fail(settings: Settings, job_id: int, message: str) -> None:
+    with session_scope(settings) as session:
+        job = session.get(GenerationJob, job_id, with_for_update=True)
+        if job is not None and job.status not in FINISHED:
+            job.status, job.error, job.finished_at = "failed", message, _now()
+
+
+def _done_pages(session: Session, job: GenerationJob) -> set[int]:
+    rows = session.scalars(
+        select(PageVersion.page_id).where(PageVersion.generation_job_id == job.id)
+    )
+    return set(rows)
+
+
+@queue_app.task(name="ebook.generate", pass_context=True, retry=RETRY)
+def generate(context: procrastinate.JobContext, generation_job_id: int) -> None:
+    """Start a generation job: queue every page that this job has not produced yet."""
+    settings = _settings(context)
+    with session_scope(settings) as session:
+        job = session.get(GenerationJob, generation_job_id, with_for_update=True)
+        if job is None or job.status in FINISHED:
+            return
+        job.status, job.started_at = "running", job.started_at or _now()
+        job.step = job.step if job.step != "queued" else "pages"
+        done = _done_pages(session, job)
+        pages = session.scalars(
+            select(Page).where(Page.id.in_(job.params.get("page_ids", [])))
+        ).all()
+        cover_pending = any(p.kind == "cover" and p.id not in done for p in pages)
+        # The back cover is derived from the cover, so it waits for it.
+        todo = [p.id for p in pages if p.id not in done
+                and not (p.kind == "back_cover" and cover_pending)]
+        all_done = len(done) >= len(pages)
+    for page_id in todo:
+        defer(settings, "ebook.generate_page", queueing_lock=f"page-{generation_job_id}-{page_id}",
+              generation_job_id=generation_job_id, page_id=page_id)
+    if all_done:
+        defer(settings, "ebook.finalize", queueing_lock=f"finalize-{generation_job_id}",
+              generation_job_id=generation_job_id)
+
+
+def _load_spec(session: Session, job: GenerationJob, page: Page, settings: Settings) -> PageSpec:
+    ebook = session.get(Ebook, page.ebook_id)
+    assert ebook is not None
+    overrides = job.params.get("overrides", {}).get(str(page.id), {})
+    cover_png = None
+    if page.kind == "back_cover":
+        cover = session.scalar(select(Page).where(Page.ebook_id == ebook.id,
+                                                  Page.kind == "cover"))
+        if cover is not None and cover.current_version is not None:
+            cover_png = get_storage(settings.storage_dir).get(cover.current_version.image_key)
+    return PageSpec(
+        kind=page.kind, position=page.position, theme_id=ebook.theme, audience=ebook.audience,
+        trim=ebook.trim_size, designs=ebook.page_count,
+        interior_pages=pixels.book_interior_pages(ebook), book_seed=ebook.seed,
+        seed=overrides.get("seed", page_seed(ebook.seed, page.kind, page.position)),
+        title=ebook.title, subtitle=ebook.subtitle, author=ebook.author,
+        prompt_override=overrides.get("prompt"), cover_png=cover_png,
+    )
+
+
+def _status(settings: Settings, job_id: int) -> str | None:
+    with session_scope(settings) as session:
+        return session.scalar(select(GenerationJob.status).where(GenerationJob.id == job_id))
+
+
+@queue_app.task(name="ebook.generate_page", pass_context=True, retry=RETRY)
+def generate_page(context: procrastinate.JobContext, generation_job_id: int,
+                  page_id: int) -> None:
+    settings = _settings(context)
+    with session_scope(settings) as session:
+        job = session.get(GenerationJob, generation_job_id)
+        page = session.get(Page, page_id)
+        if job is None or page is None or job.status in FINISHED:
+            return
+        already = session.scalar(select(PageVersion.id).where(
+            PageVersion.generation_job_id == job.id, PageVersion.page_id == page.id))
+        spec = None if already else _load_spec(session, job, page, settings)
+
+    if spec is not None:
+        last_check = [0.0, False]
+
+        def should_cancel() -> bool:
+            # Polled by providers while they wait; one small query a second at most.
+            if context.should_abort():
+                return True
+            if time.monotonic() - last_check[0] > 1.0:
+                last_check[0] = time.monotonic()
+                last_check[1] = _status(settings, generation_job_id) == "cancelled"
+            return bool(last_check[1])
+
+        try:
+            image = make_page_image(settings, spec, should_cancel=should_cancel)
+        except GenerationCancelled:
+            return
+        except ProviderError as exc:
+            if exc.retryable and context.job.attempts + 1 < MAX_ATTEMPTS:
+                raise
+            _fail(settings, generation_job_id, f"{spec.kind} {spec.position}: {exc}")
+            return
+        key = get_storage(settings.storage_dir).put(image.png, ".png")
+        _record_version(settings, generation_job_id, page_id, key, image)
+    _after_page(settings, generation_job_id, page_id)
+
+
+def _record_version(settings: Settings, job_id: int, page_id: int, key: str, image) -> None:
+    with session_scope(settings) as session:
+        job = session.get(GenerationJob, job_id, with_for_update=True)
+        if job is None or job.status in FINISHED:
+            return
+        duplicate = session.scalar(select(PageVersion.id).where(
+            PageVersion.generation_job_id == job_id, PageVersion.page_id == page_id))
+        if duplicate:
+            return
+        version = PageVersion(page_id=page_id, generation_job_id=job_id, image_key=key,
+                              provider=image.provider, model=image.model, prompt=image.prompt,
+                              seed=image.seed, quality=image.quality)
+        session.add(version)
+        session.flush()
+        page = session.get(Page, page_id)
+        assert page is not None
+        page.current_version_id = version.id
+
+
+def _after_page(settings: Settings, job_id: int, page_id: int) -> None:
+    """Update progress; queue the back cover after the cover, and assembly at the end."""
+    follow_ups: list[tuple[str, dict]] = []
+    with session_scope(settings) as session:
+        job = session.get(GenerationJob, job_id, with_for_update=True)
+        if job is None or job.status in FINISHED:
+            return
+        page_ids = job.params.get("page_ids", [])
+        done_count = session.scalar(
+            select(func.count(func.distinct(PageVersion.page_id))).where(
+                PageVersion.generation_job_id == job_id)) or 0
+        job.done = min(done_count, len(page_ids))
+        page = session.get(Page, page_id)
+        if page is not None and page.kind == "cover":
+            back = session.scalar(select(Page.id).where(
+                Page.ebook_id == page.ebook_id, Page.kind == "back_cover",
+                Page.id.in_(page_ids)))
+            if back is not None:
+                follow_ups.append(("ebook.generate_page", {"page_id": back}))
+        if done_count >= len(page_ids):
+            job.step = "assembly"
+            follow_ups.append(("ebook.finalize", {}))
+        else:
+            job.step = "pages"
+    for task, kwargs in follow_ups:
+        lock = (f"finalize-{job_id}" if task == "ebook.finalize"
+                else f"page-{job_id}-{kwargs['page_id']}")
+        defer(settings, task, queueing_lock=lock, generation_job_id=job_id, **kwargs)
+
+
+@queue_app.task(name="ebook.finalize", pass_context=True, retry=RETRY)
+def finalize(context: procrastinate.JobContext, generation_job_id: int) -> None:
+    """Build both PDFs once, so the first download is instant, and close the job."""
+    from backoffice.features.export import service as export_service
+
+    settings = _settings(context)
+    with session_scope(settings) as session:
+        job = session.get(GenerationJob, generation_job_id)
+        if job is None or job.status in FINISHED:
+            return
+        ebook_id = job.ebook_id
+    try:
+        with session_scope(settings) as session:
+            ebook = session.get(Ebook, ebook_id)
+            assert ebook is not None
+            # Builds both PDFs (cached) and records the preflight the book page shows.
+            export_service.run_export(session, settings, ebook, actor="system")
+    except Exception as exc:  # the job row must say what went wrong, in words
+        logger.exception("assembly of book %s failed", ebook_id)
+        _fail(settings, generation_job_id, f"PDF assembly failed: {exc}")
+        return
+    with session_scope(settings) as session:
+        job = session.get(GenerationJob, generation_job_id, with_for_update=True)
+        if job is not None and job.status not in FINISHED:
+            job.status, job.step, job.finished_at = "succeeded", "done", _now()
+            job.done = job.total

@@ -1,0 +1,110 @@
+"""Create a book: the row, its pages and its generation job, in the caller's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from backoffice.art.themes import Theme, themes_in
+from backoffice.config import Settings
+from backoffice.errors import InvalidInput
+from backoffice.features.creation.schemas import EbookCreate
+from backoffice.kdp import pixels, specs
+from backoffice.models import Ebook, GenerationJob, Page, StatusChange
+
+
+def suggest_title(theme: Theme, audience: str, lang: str = "fr") -> str:
+    label = theme.label.get(lang)
+    if lang == "en":
+        return f"{label} Coloring Book" + (" for Kids" if audience != "adults" else "")
+    return f"{label} : livre de coloriage" + (" pour enfants" if audience != "adults" else "")
+
+
+def validate_for_settings(data: EbookCreate, settings: Settings) -> Theme:
+    """Checks that need configuration: the theme exists and KDP's page limits hold."""
+    themes = themes_in(str(settings.themes_dir))
+    errors: dict[str, str] = {}
+    theme = themes.get(data.theme)
+    if theme is None:
+        errors["theme"] = f"unknown theme {data.theme!r}; choose one of {', '.join(themes)}"
+    total = pixels.book_interior_pages(data)
+    try:
+        specs.check_page_count(total, data.trim_size, data.paper)
+    except specs.KdpError as exc:
+        low, high = specs.page_limits(data.trim_size, data.paper)
+        errors["page_count"] = (
+            f"{data.page_count} coloring pages make an interior of {total} pages: {exc} "
+            f"(allowed interior: {low}–{high})"
+        )
+    if errors:
+        raise InvalidInput(errors)
+    assert theme is not None
+    return theme
+
+
+def create_ebook(session: Session, settings: Settings, data: EbookCreate, *,
+                 actor: str = "system") -> tuple[Ebook, GenerationJob]:
+    theme = validate_for_settings(data, settings)
+    ebook = Ebook(
+        title=data.title or suggest_title(theme, data.audience, settings.language),
+        subtitle=data.subtitle,
+        author=data.author,
+        theme=data.theme,
+        audience=data.audience,
+        trim_size=data.trim_size,
+        paper=data.paper,
+        page_count=data.page_count,
+        seed=data.seed_or_random(),
+        status="DRAFT",
+        isbn=data.isbn,
+        single_sided=data.single_sided,
+        front_matter=data.front_matter,
+        page_numbers=data.page_numbers,
+        blurb=data.blurb or None,
+    )
+    ebook.pages = [Page(kind="cover", position=0)]
+    ebook.pages += [Page(kind="content", position=i) for i in range(1, data.page_count + 1)]
+    ebook.pages.append(Page(kind="back_cover", position=0))
+    session.add(ebook)
+    session.flush()
+    session.add(StatusChange(ebook_id=ebook.id, from_status=None, to_status="DRAFT",
+                             actor=actor, reason=None))
+    job = GenerationJob(
+        ebook_id=ebook.id,
+        kind="generate",
+        status="queued",
+        done=0,
+        # every page, then the PDF assembly
+        total=len(ebook.pages) + 1,
+        step="queued",
+        params={"page_ids": [page.id for page in ebook.pages]},
+    )
+    session.add(job)
+    session.flush()
+    return ebook, job
+
+
+def cancel_generation(session: Session, ebook_id: int, job_id: int) -> GenerationJob:
+    """Stop a job: page jobs skip a cancelled job and providers poll for it; the queued
+    Procrastinate jobs are cancelled (and running ones asked to abort) in the same
+    transaction, so nothing is left to pick up."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from backoffice.errors import NotFound
+    from backoffice.features.lifecycle.service import N_, EditorialConflict
+    from backoffice.models import JOB_ACTIVE
+
+    job = session.get(GenerationJob, job_id, with_for_update=True)
+    if job is None or job.ebook_id != ebook_id:
+        raise NotFound(f"job {job_id} does not exist for ebook {ebook_id}")
+    if job.status not in JOB_ACTIVE:
+        raise EditorialConflict(N_("This generation has already finished."))
+    job.status, job.step = "cancelled", "cancelled"
+    job.finished_at = datetime.now(UTC)
+    session.execute(text(
+        "SELECT procrastinate_cancel_job_v1(id, true, false) FROM procrastinate_jobs "
+        "WHERE status IN ('todo', 'doing') AND args->>'generation_job_id' = :job"),
+        {"job": str(job_id)})
+    session.flush()
+    return job

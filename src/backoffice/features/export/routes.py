@@ -1,0 +1,183 @@
+"""PDF downloads, the KDP export with its preflight, the bundle and the cover preview."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, Field
+
+from backoffice.database import session_scope
+from backoffice.deps import SessionDep, SettingsDep
+from backoffice.errors import Conflict, NotFound
+from backoffice.features.export import rule_labels, service
+from backoffice.features.listing.service import get_ebook
+from backoffice.models import Export
+from backoffice.web.downloads import content_disposition
+from backoffice.web.templating import redirect, register_global
+
+router = APIRouter(tags=["export"])
+register_global("rule_label", rule_labels.label)
+
+_PDF_RESPONSES = {
+    200: {"content": {"application/pdf": {}}, "description": "The PDF"},
+    404: {"description": "No such ebook"},
+    409: {"description": "The ebook is not fully generated yet"},
+}
+
+
+class RuleOut(BaseModel):
+    code: str
+    passed: bool
+    message: str
+
+
+class ExportOut(BaseModel):
+    id: int
+    passed: bool
+    interior_pages: int
+    rules: list[RuleOut]
+    actor: str
+    override_by: str | None
+    override_reason: str | None
+    created_at: datetime
+    bundle_url: str
+
+    @classmethod
+    def of(cls, request: Request, export: Export) -> ExportOut:
+        return cls(id=export.id, passed=export.passed, interior_pages=export.interior_pages,
+                   rules=[RuleOut(**r) for r in export.report.get("rules", [])],
+                   actor=export.actor, override_by=export.override_by,
+                   override_reason=export.override_reason, created_at=export.created_at,
+                   bundle_url=str(request.url_for("export_bundle", ebook_id=export.ebook_id)))
+
+
+class OverrideIn(BaseModel):
+    reason: str = Field(min_length=5, max_length=500)
+
+
+def _actor(request: Request, default: str) -> str:
+    user = getattr(request.state, "user", None)
+    return getattr(user, "email", None) or default
+
+
+def _load(session, ebook_id: int):
+    try:
+        return get_ebook(session, ebook_id)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+def _pdf(session, settings, ebook_id: int, which: str, inline: bool) -> FileResponse:
+    ebook = _load(session, ebook_id)
+    try:
+        path = (service.interior_pdf if which == "interior" else service.cover_pdf)(
+            session, settings, ebook)
+    except Conflict as exc:
+        raise HTTPException(409, str(exc)) from None
+    suffix = "-interior.pdf" if which == "interior" else "-cover.pdf"
+    return FileResponse(path, media_type="application/pdf", headers={
+        "Content-Disposition": content_disposition(ebook.title, suffix, inline=inline),
+        # The URL stays the same while the content changes with every regeneration.
+        "Cache-Control": "no-store",
+    })
+
+
+@router.get("/api/ebooks/{ebook_id}/interior.pdf", name="interior_pdf", responses=_PDF_RESPONSES,
+            response_class=FileResponse)
+def interior_pdf(ebook_id: int, session: SessionDep, settings: SettingsDep,
+                 inline: bool = Query(False)) -> FileResponse:
+    return _pdf(session, settings, ebook_id, "interior", inline)
+
+
+@router.get("/api/ebooks/{ebook_id}/cover.pdf", name="cover_pdf", responses=_PDF_RESPONSES,
+            response_class=FileResponse)
+def cover_pdf(ebook_id: int, session: SessionDep, settings: SettingsDep,
+              inline: bool = Query(False)) -> FileResponse:
+    return _pdf(session, settings, ebook_id, "cover", inline)
+
+
+def _export(settings, ebook_id: int, actor: str) -> tuple[Export, Any]:
+    with session_scope(settings) as session:
+        ebook = _load(session, ebook_id)
+        try:
+            export = service.run_export(session, settings, ebook, actor=actor)
+        except Conflict as exc:
+            raise HTTPException(409, str(exc)) from None
+        return export, ebook
+
+
+@router.post("/api/ebooks/{ebook_id}/export", name="api_run_export", response_model=ExportOut,
+             responses={404: {"description": "No such ebook"},
+                        409: {"description": "Not fully generated yet"}})
+def api_run_export(ebook_id: int, request: Request, settings: SettingsDep) -> ExportOut:
+    """Build the KDP files from the current pages and run the preflight on them."""
+    export, _ = _export(settings, ebook_id, _actor(request, "api"))
+    return ExportOut.of(request, export)
+
+
+@router.get("/api/ebooks/{ebook_id}/export", name="api_latest_export", response_model=ExportOut,
+            responses={404: {"description": "No export yet"}})
+def api_latest_export(ebook_id: int, request: Request, session: SessionDep) -> ExportOut:
+    _load(session, ebook_id)
+    export = service.latest_export(session, ebook_id)
+    if export is None:
+        raise HTTPException(404, "this ebook has not been exported yet")
+    return ExportOut.of(request, export)
+
+
+@router.post("/api/ebooks/{ebook_id}/export/override", name="api_override_export",
+             response_model=ExportOut,
+             responses={403: {"description": "Admins only"}, 404: {"description": "No export"},
+                        409: {"description": "Nothing to override"}})
+def api_override_export(ebook_id: int, body: OverrideIn, request: Request,
+                        settings: SettingsDep) -> ExportOut:
+    """Allow a failing export to be downloaded and published anyway; recorded."""
+    user = getattr(request.state, "user", None)
+    if getattr(user, "role", None) != "admin":
+        raise HTTPException(403, "only an admin may override a failing preflight")
+    with session_scope(settings) as session:
+        ebook = _load(session, ebook_id)
+        try:
+            export = service.run_export(session, settings, ebook, actor=user.email)
+        except Conflict as exc:
+            raise HTTPException(409, str(exc)) from None
+        if export.passed:
+            raise HTTPException(409, "the preflight passes: there is nothing to override")
+        export.override_by, export.override_reason = user.email, body.reason
+        return ExportOut.of(request, export)
+
+
+@router.get("/api/ebooks/{ebook_id}/bundle.zip", name="export_bundle",
+            response_class=FileResponse,
+            responses={200: {"content": {"application/zip": {}}},
+                       404: {"description": "No such ebook"},
+                       409: {"description": "Preflight failed and was not overridden"}})
+def export_bundle(ebook_id: int, request: Request, settings: SettingsDep) -> FileResponse:
+    """The KDP-ready zip: interior, cover, preflight.json and README.txt."""
+    export, ebook = _export(settings, ebook_id, _actor(request, "api"))
+    if not export.passed and not export.override_by:
+        raise HTTPException(409, "KDP preflight failed: " + "; ".join(
+            service.failing_rules(export)))
+    path = service.bundle_path(settings, ebook, export)
+    return FileResponse(path, media_type="application/zip", headers={
+        "Content-Disposition": content_disposition(ebook.title, "-kdp.zip"),
+        "Cache-Control": "no-store"})
+
+
+@router.post("/ebooks/{ebook_id}/export", name="run_export", include_in_schema=False)
+def run_export_form(ebook_id: int, request: Request, settings: SettingsDep) -> Response:
+    _export(settings, ebook_id, _actor(request, "web"))
+    return redirect(request, str(request.url_for("ebook_detail", ebook_id=ebook_id))
+                    + "#preflight")
+
+
+@router.get("/ebooks/{ebook_id}/cover-preview.png", name="cover_preview",
+            include_in_schema=False)
+def cover_preview(ebook_id: int, request: Request, settings: SettingsDep) -> Response:
+    """The full-wrap cover with trim, fold, safe-zone and barcode guides drawn over it."""
+    export, ebook = _export(settings, ebook_id, _actor(request, "web"))
+    png = service.cover_preview_png(settings, export, ebook)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})

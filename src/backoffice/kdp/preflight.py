@@ -1,0 +1,282 @@
+"""KDP preflight: reads the produced PDFs back and checks them rule by rule.
+
+Every rule has a stable `code` (for translation) and an English sentence. Checks never
+trust how the files were built; they look at what is in the PDF, rendering where needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+
+from backoffice.kdp import barcode, pdf_inspect, specs
+
+PT = 72.0
+BOX_TOLERANCE_PT = 0.5
+# One page of white paper is 0.16 pt of spine: a cover for the wrong page count must fail.
+SPINE_TOLERANCE_PT = 0.05
+INK_DPI = 50
+REGION_DPI = 300
+BARCODE_DPI = 400
+MAX_BLANK_RUN = 2
+
+
+@dataclass
+class Rule:
+    code: str
+    passed: bool
+    message: str
+
+
+@dataclass
+class PreflightReport:
+    trim: str
+    paper: str
+    interior_pages: int
+    rules: list[Rule] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(rule.passed for rule in self.rules)
+
+    def failed(self) -> list[str]:
+        return [rule.code for rule in self.rules if not rule.passed]
+
+    def rule(self, code: str) -> Rule:
+        return next(rule for rule in self.rules if rule.code == code)
+
+    def add(self, code: str, passed: bool, ok: str, bad: str) -> None:
+        self.rules.append(Rule(code, bool(passed), ok if passed else bad))
+
+    def to_dict(self) -> dict:
+        return {"passed": self.passed, "trim": self.trim, "paper": self.paper,
+                "interior_pages": self.interior_pages,
+                "rules": [asdict(rule) for rule in self.rules]}
+
+
+def _pages(numbers: list[int], limit: int = 5) -> str:
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    return shown + (f" and {len(numbers) - limit} more" if len(numbers) > limit else "")
+
+
+def _common(report: PreflightReport, doc: pikepdf.Pdf, path: Path, prefix: str) -> None:
+    size = path.stat().st_size
+    report.add(f"{prefix}.file_size", size < specs.MAX_FILE_BYTES,
+               f"File size {size / 1e6:.1f} MB is under KDP's 650 MB limit.",
+               f"File size {size / 1e6:.1f} MB exceeds KDP's 650 MB limit.")
+    annotated = [n for n, p in enumerate(doc.pages, 1) if "/Annots" in p.obj]
+    report.add(f"{prefix}.no_annotations", not annotated, "No annotations or comments.",
+               f"Annotations on page(s) {_pages(annotated)}: KDP rejects them.")
+    missing = pdf_inspect.unembedded_fonts(doc)
+    report.add(f"{prefix}.fonts_embedded", not missing, "All fonts are embedded.",
+               f"Fonts not embedded: {', '.join(missing)}.")
+    low = sorted({img.page for _, kind, img in pdf_inspect.page_items(doc)
+                  if kind == "image" and img.ppi < specs.MIN_IMAGE_DPI * 0.99})
+    report.add(f"{prefix}.image_resolution", not low,
+               "Every image is at least 300 DPI at its printed size.",
+               f"Images under 300 DPI on page(s) {_pages(low)}.")
+
+
+def _open(report: PreflightReport, path: Path, prefix: str) -> pikepdf.Pdf | None:
+    try:
+        doc = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        report.add(f"{prefix}.no_encryption", False, "", "The PDF is password protected.")
+        return None
+    except (pikepdf.PdfError, FileNotFoundError) as exc:
+        report.add(f"{prefix}.readable", False, "", f"The PDF cannot be read: {exc}.")
+        return None
+    report.add(f"{prefix}.no_encryption", not doc.is_encrypted, "The PDF is not encrypted.",
+               "The PDF is encrypted: KDP refuses locked files.")
+    return doc
+
+
+def _is_gray(kind: str, item: object) -> bool:
+    if kind == "image":
+        return not item.one_bit  # type: ignore[attr-defined]
+    operator, values = item  # type: ignore[misc]
+    if any(v not in (0.0, 1.0) for v in values):
+        return True
+    return operator in ("rg", "RG") and len(set(values)) > 1
+
+
+def _check_interior(report: PreflightReport, path: Path, trim: str, paper: str) -> int:
+    doc = _open(report, path, "interior")
+    if doc is None:
+        return 0
+    with doc:
+        count = len(doc.pages)
+        low, high = specs.page_limits(trim, paper)
+        report.add("interior.page_count", low <= count <= high,
+                   f"{count} pages, within KDP's {low}-{high} for {trim} on {paper} paper.",
+                   f"{count} pages is outside KDP's {low}-{high} for {trim} on {paper} paper.")
+        report.add("interior.page_parity", count % 2 == 0, f"{count} is an even page count.",
+                   f"{count} pages is odd: KDP prints an even number of pages.")
+
+        width, height = specs.interior_page_size(trim)
+        media = [0.0, 0.0, width * PT, height * PT]
+        wrong_size, wrong_trim, no_bleed = [], [], []
+        for n, page in enumerate(doc.pages, 1):
+            if not pdf_inspect.boxes_equal(pdf_inspect.box(page, "/MediaBox"), media,
+                                           BOX_TOLERANCE_PT):
+                wrong_size.append(n)
+            t = specs.trim_box(trim, specs.page_side(n))
+            expected = [t.x * PT, t.y * PT, t.right * PT, t.top * PT]
+            if not pdf_inspect.boxes_equal(pdf_inspect.box(page, "/TrimBox"), expected,
+                                           BOX_TOLERANCE_PT):
+                wrong_trim.append(n)
+            if pdf_inspect.box(page, "/BleedBox") is None:
+                no_bleed.append(n)
+        report.add("interior.page_size", not wrong_size,
+                   f'Every page is {width:g}" x {height:g}" (trim {trim} plus bleed).',
+                   f'Page(s) {_pages(wrong_size)} are not {width:g}" x {height:g}".')
+        report.add("interior.trim_box", not wrong_trim,
+                   "Every page has a TrimBox on the trim, bleed on the outside edge.",
+                   f"Missing or wrong TrimBox on page(s) {_pages(wrong_trim)}.")
+        report.add("interior.bleed_box", not no_bleed, "Every page has a BleedBox.",
+                   f"No BleedBox on page(s) {_pages(no_bleed)}.")
+
+        gray_pages: set[int] = set()
+        for n, kind, item in pdf_inspect.page_items(doc):
+            if _is_gray(kind, item):
+                gray_pages.add(n)
+        report.add("interior.no_gray", not gray_pages,
+                   "Only pure black on white: every image is 1-bit.",
+                   f"Gray or colour content on page(s) {_pages(sorted(gray_pages))}: "
+                   "interiors must be 1-bit black and white.")
+        _common(report, doc, path, "interior")
+        keys = [pdf_inspect.page_fingerprint(p) for p in doc.pages]
+
+    outside, blank = [], []
+    for n, mask in pdf_inspect.ink_masks(str(path), INK_DPI, keys=keys):
+        if not mask.any():
+            blank.append(n)
+            continue
+        safe = specs.safe_area(trim, count, specs.page_side(n))
+        rows, cols = mask.shape
+        top = max(int((height - safe.top) * INK_DPI) - 1, 0)
+        bottom = min(int(np.ceil((height - safe.y) * INK_DPI)) + 1, rows)
+        left = max(int(safe.x * INK_DPI) - 1, 0)
+        right = min(int(np.ceil(safe.right * INK_DPI)) + 1, cols)
+        inner = mask[top:bottom, left:right].sum()
+        if mask.sum() > inner:
+            outside.append(n)
+    report.add("interior.ink_in_safe_area", not outside,
+               "All ink sits inside the safe area (gutter on the inside edge).",
+               f"Ink in the margins on page(s) {_pages(outside)}.")
+    longest = run = 0
+    for previous, current in zip([None, *blank], blank, strict=False):
+        run = run + 1 if previous is not None and current == previous + 1 else 1
+        longest = max(longest, run)
+    report.add("interior.blank_pages", longest <= MAX_BLANK_RUN,
+               f"No more than {MAX_BLANK_RUN} blank pages in a row.",
+               f"{longest} blank pages in a row: KDP flags more than {MAX_BLANK_RUN}.")
+    return count
+
+
+def _region(layout: specs.CoverLayout, rect: specs.Rect, inset: float = 0.0
+            ) -> tuple[float, float, float, float]:
+    """pdfium crop amounts (left, bottom, right, top) in pt that leave `rect` minus inset."""
+    return ((rect.x + inset) * PT, (rect.y + inset) * PT,
+            (layout.width - rect.right + inset) * PT, (layout.height - rect.top + inset) * PT)
+
+
+def _check_spine(report: PreflightReport, path: Path, layout: specs.CoverLayout) -> None:
+    spine = layout.spine_rect
+    seam = 0.01  # panel edges may blend into the fold by a pixel or two
+    pixels = pdf_inspect.render_region(str(path), 1, REGION_DPI,
+                                       _region(layout, spine, seam)).astype(int)
+    background = np.median(pixels.reshape(-1, 3), axis=0)
+    marks = np.abs(pixels - background).max(axis=2) > 48
+    pages = layout.interior_pages
+    if not layout.spine_text_allowed:
+        report.add("cover.spine_text", marks.mean() < 0.001,
+                   f"No spine text, as KDP requires under {specs.SPINE_TEXT_MIN_PAGES} pages.",
+                   f"The spine carries text or marks with only {pages} pages; KDP rejects "
+                   f"spine text under {specs.SPINE_TEXT_MIN_PAGES} pages.")
+        return
+    area = layout.spine_text_area
+    margin = int((specs.SPINE_TEXT_CLEARANCE_IN - seam) * REGION_DPI) - 1
+    keep = np.zeros_like(marks)
+    if area.width > 0:
+        keep[margin:marks.shape[0] - margin, margin:marks.shape[1] - margin] = True
+    stray = int((marks & ~keep).sum())
+    report.add("cover.spine_text", stray <= marks.size * 0.0005,
+               f'Spine text keeps {specs.SPINE_TEXT_CLEARANCE_IN}" from the folds and trim.',
+               f'Spine marks come within {specs.SPINE_TEXT_CLEARANCE_IN}" of a fold or the trim.')
+
+
+def _check_barcode(report: PreflightReport, path: Path, layout: specs.CoverLayout,
+                   isbn: str | None) -> None:
+    pixels = pdf_inspect.render_region(str(path), 1, BARCODE_DPI, _region(layout, layout.barcode))
+    white = (pixels.min(axis=2) >= 245).mean() >= 0.999
+    # A barcode is black on white: any colour in the box is artwork leaking into it.
+    neutral = (pixels.max(axis=2).astype(int) - pixels.min(axis=2) < 40).all()
+    gray = pixels.mean(axis=2) < 128
+    found = None
+    for fraction in np.linspace(0.3, 0.75, 10):
+        found = barcode.decode_ean13(list(gray[int(fraction * (gray.shape[0] - 1))]))
+        if found:
+            break
+    if isbn:
+        try:
+            wanted = barcode.validate_isbn13(isbn)
+        except ValueError as exc:
+            report.add("cover.barcode_area", False, "", str(exc))
+            return
+        report.add("cover.barcode_area", found == wanted and neutral,
+                   f"The barcode area holds an EAN-13 that scans as {wanted}.",
+                   f"The barcode area does not scan as ISBN {wanted}"
+                   + (f" (read {found})." if found and found != wanted else ".")
+                   + ("" if neutral else " It also holds coloured artwork."))
+        return
+    report.add("cover.barcode_area", white or (found is not None and neutral),
+               "The 2\" x 1.2\" barcode area is empty (white) for KDP's barcode."
+               if white else f"The barcode area holds a readable EAN-13 ({found}).",
+               "The barcode area in the lower right of the back cover is not empty.")
+
+
+def _check_cover(report: PreflightReport, path: Path, trim: str, paper: str,
+                 interior_pages: int, isbn: str | None) -> None:
+    doc = _open(report, path, "cover")
+    if doc is None:
+        return
+    layout = specs.cover_layout(trim, interior_pages, paper)
+    with doc:
+        report.add("cover.page_count", len(doc.pages) == 1, "The cover is a single page.",
+                   f"The cover has {len(doc.pages)} pages; KDP wants one full-wrap page.")
+        page = doc.pages[0]
+        media = pdf_inspect.box(page, "/MediaBox") or [0, 0, 0, 0]
+        w_in, h_in = (media[2] - media[0]) / PT, (media[3] - media[1]) / PT
+        report.add("cover.page_size", abs(h_in - layout.height) * PT <= BOX_TOLERANCE_PT,
+                   f'Cover height {h_in:.3f}" is trim plus 0.125" bleed top and bottom.',
+                   f'Cover height {h_in:.3f}" should be {layout.height:.3f}".')
+        spine = w_in - 2 * layout.trim_width - 2 * specs.BLEED_IN
+        report.add("cover.spine_width", abs(w_in - layout.width) * PT <= SPINE_TOLERANCE_PT,
+                   f'Spine {spine:.4f}" matches {interior_pages} pages on {paper} paper.',
+                   f'Spine is {spine:.4f}" but {interior_pages} pages on {paper} paper need '
+                   f'{layout.spine:.4f}" (cover {layout.width:.3f}" wide).')
+        bleed = specs.BLEED_IN * PT
+        trim_box = [media[0] + bleed, media[1] + bleed, media[2] - bleed, media[3] - bleed]
+        report.add("cover.trim_box",
+                   pdf_inspect.boxes_equal(pdf_inspect.box(page, "/TrimBox"), trim_box,
+                                           BOX_TOLERANCE_PT),
+                   "The TrimBox sits 0.125\" inside every edge.", "Missing or wrong TrimBox.")
+        report.add("cover.bleed_box", pdf_inspect.box(page, "/BleedBox") is not None,
+                   "The cover has a BleedBox.", "The cover has no BleedBox.")
+        _common(report, doc, path, "cover")
+    if report.rule("cover.page_size").passed and report.rule("cover.spine_width").passed:
+        _check_spine(report, path, layout)
+        _check_barcode(report, path, layout, isbn)
+
+
+def run_preflight(interior_pdf: Path, cover_pdf: Path, *, trim: str, paper: str,
+                  isbn: str | None = None) -> PreflightReport:
+    specs.trim(trim), specs.paper(paper)
+    report = PreflightReport(trim=trim, paper=paper, interior_pages=0)
+    report.interior_pages = _check_interior(report, Path(interior_pdf), trim, paper)
+    _check_cover(report, Path(cover_pdf), trim, paper, report.interior_pages, isbn)
+    return report

@@ -1,0 +1,338 @@
+"""ComfyUI: queue an API-format workflow, follow it on /ws, fetch the image.
+
+Workflows live in config/generation/comfy/*.json ("Save (API Format)" in the UI). We
+fill in NAMED nodes, found by their `_meta.title` (set the title in the UI):
+
+  backoffice:prompt        inputs.text            the positive prompt (required)
+  backoffice:negative      inputs.text            the negative prompt
+  backoffice:seed          inputs.seed | inputs.noise_seed
+  backoffice:size          inputs.width, inputs.height (e.g. EmptyLatentImage)
+  backoffice:checkpoint    inputs.ckpt_name       when options.checkpoint is set
+  backoffice:source_image  inputs.image           a LoadImage fed the cover (back cover)
+  backoffice:output        which output node's image to take (else the first image)
+
+Titles rather than node ids, because ids change whenever a workflow is re-exported.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import time
+import uuid
+from contextlib import ExitStack
+from pathlib import Path
+
+import httpx
+from pydantic import Field
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.sync.client import ClientConnection, connect
+
+from backoffice.config import Settings
+from backoffice.providers.base import (
+    CancelCheck,
+    GeneratedImage,
+    GenerationCancelled,
+    ImageRequest,
+    ProgressCallback,
+    ProviderError,
+)
+from backoffice.providers.http_retry import (
+    HttpOptions,
+    as_png,
+    check_status,
+    error_text,
+    with_retries,
+)
+
+NAME = "comfyui"
+TITLE = "backoffice:"
+# title suffix -> the inputs it needs (any one of a tuple will do)
+SLOTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "prompt": (("text",),),
+    "negative": (("text",),),
+    "seed": (("seed", "noise_seed"),),
+    "size": (("width",), ("height",)),
+    "checkpoint": (("ckpt_name",),),
+    "source_image": (("image",),),
+    "output": (),
+}
+
+
+class ComfyOptions(HttpOptions):
+    workflow: str = "txt2img.json"
+    checkpoint: str | None = None
+    # Longest side sent to the sampler; the clean-up or the cover fitting scales it up.
+    max_side: int = Field(default=1024, ge=256, le=4096)
+    # Whole-job limit: queue wait plus sampling.
+    job_timeout: float = Field(default=900.0, gt=0)
+    poll_seconds: float = Field(default=0.25, gt=0)
+    read_timeout: float = Field(default=60.0, gt=0)
+
+
+def _config_error(message: str) -> Exception:
+    from backoffice.providers.config import ProviderConfigError
+
+    return ProviderConfigError(message)
+
+
+def load_workflow(path: Path) -> tuple[dict, dict[str, str]]:
+    """The workflow and {slot: node id}; refuses files /prompt would refuse."""
+    if not path.is_file():
+        raise _config_error(f"ComfyUI workflow {path} does not exist")
+    try:
+        workflow = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise _config_error(f"ComfyUI workflow {path} is not valid JSON: {exc}") from None
+    if not isinstance(workflow, dict) or "nodes" in workflow or not workflow:
+        raise _config_error(f"ComfyUI workflow {path} is not in API format "
+                            "(use 'Save (API Format)')")
+    slots: dict[str, str] = {}
+    for node_id, node in workflow.items():
+        if not isinstance(node, dict) or "class_type" not in node or "inputs" not in node:
+            raise _config_error(f"ComfyUI workflow {path}: node {node_id} has no "
+                                "class_type/inputs (not API format)")
+        title = str((node.get("_meta") or {}).get("title") or "")
+        if not title.startswith(TITLE):
+            continue
+        slot = title[len(TITLE):]
+        if slot not in SLOTS:
+            raise _config_error(f"ComfyUI workflow {path}: node {node_id} has unknown title "
+                                f"{title!r}; known: {', '.join(TITLE + s for s in SLOTS)}")
+        for choices in SLOTS[slot]:
+            if not any(name in node["inputs"] for name in choices):
+                raise _config_error(f"ComfyUI workflow {path}: node {node_id} ({title}) has "
+                                    f"no input {' or '.join(choices)}")
+        slots[slot] = node_id
+    if "prompt" not in slots:
+        raise _config_error(f"ComfyUI workflow {path}: no node titled {TITLE}prompt")
+    return workflow, slots
+
+
+def sampler_size(width: int, height: int, max_side: int) -> tuple[int, int]:
+    scale = max_side / max(width, height)
+    # Latent sizes must be multiples of 8; 64 suits SD/SDXL best.
+    return (max(64, round(width * scale / 64) * 64), max(64, round(height * scale / 64) * 64))
+
+
+class ComfyUIProvider:
+    name = NAME
+
+    def __init__(self, *, model: str = "", options: dict | None = None,
+                 settings: Settings, **_: object) -> None:
+        self.options = ComfyOptions.model_validate(options or {})
+        self.model = model or self.options.workflow
+        self._base = (settings.comfyui_url or "").rstrip("/")
+        path = settings.config_dir / "generation" / "comfy" / self.options.workflow
+        self.workflow, self.slots = load_workflow(path)
+        if self.options.checkpoint and "checkpoint" not in self.slots:
+            raise _config_error(f"options.checkpoint is set but {path} has no node titled "
+                                f"{TITLE}checkpoint")
+
+    # -- HTTP ---------------------------------------------------------------------------
+
+    def _client(self) -> httpx.Client:
+        return httpx.Client(base_url=self._base, timeout=self.options.timeout())
+
+    def _call(self, method: str, path: str, should_cancel: CancelCheck | None,
+              **kwargs: object) -> httpx.Response:
+        def attempt() -> httpx.Response:
+            with self._client() as client:
+                response = client.request(method, path, **kwargs)
+            if path == "/prompt" and response.status_code == 400:
+                raise ProviderError(f"{NAME}: workflow refused: {_node_errors(response)}",
+                                    retryable=False, provider=NAME)
+            check_status(response, NAME, ())
+            return response
+
+        return with_retries(attempt, provider=NAME, options=self.options,
+                            should_cancel=should_cancel,
+                            rng=random.Random())
+
+    def _abandon(self, prompt_id: str) -> None:
+        """Best effort: stop the GPU working for nobody."""
+        try:
+            with httpx.Client(base_url=self._base, timeout=2.0) as client:
+                client.post("/interrupt", json={"prompt_id": prompt_id})
+                client.post("/queue", json={"delete": [prompt_id]})
+        except httpx.HTTPError:
+            pass
+
+    # -- the job ------------------------------------------------------------------------
+
+    def _workflow_for(self, request: ImageRequest, source_name: str | None) -> dict:
+        workflow = copy.deepcopy(self.workflow)
+
+        def inputs(slot: str) -> dict | None:
+            return workflow[self.slots[slot]]["inputs"] if slot in self.slots else None
+
+        inputs("prompt")["text"] = request.prompt
+        if (node := inputs("negative")) is not None:
+            node["text"] = request.negative_prompt
+        if (node := inputs("seed")) is not None:
+            node["seed" if "seed" in node else "noise_seed"] = request.seed
+        if (node := inputs("size")) is not None:
+            node["width"], node["height"] = sampler_size(request.width_px, request.height_px,
+                                                         self.options.max_side)
+        if self.options.checkpoint:
+            inputs("checkpoint")["ckpt_name"] = self.options.checkpoint
+        if source_name is not None:
+            inputs("source_image")["image"] = source_name
+        return workflow
+
+    def _upload(self, data: bytes, should_cancel: CancelCheck | None) -> str:
+        name = f"backoffice-{uuid.uuid4().hex}.png"
+        response = self._call("POST", "/upload/image", should_cancel,
+                              files={"image": (name, data, "image/png")},
+                              data={"type": "input", "overwrite": "true"})
+        return str(response.json().get("name") or name)
+
+    def _wait(self, ws: ClientConnection | None, prompt_id: str,
+              on_progress: ProgressCallback | None, should_cancel: CancelCheck | None) -> None:
+        deadline = time.monotonic() + self.options.job_timeout
+        next_poll = 0.0
+        while True:
+            if should_cancel is not None and should_cancel():
+                self._abandon(prompt_id)
+                raise GenerationCancelled()
+            if time.monotonic() > deadline:
+                self._abandon(prompt_id)
+                raise ProviderError(f"{NAME}: no result after {self.options.job_timeout:.0f} s",
+                                    retryable=True, provider=NAME)
+            if ws is None:
+                # No websocket (refused or dropped): poll the history instead.
+                if time.monotonic() >= next_poll:
+                    if self._history(prompt_id, should_cancel):
+                        return
+                    next_poll = time.monotonic() + max(1.0, self.options.poll_seconds)
+                time.sleep(self.options.poll_seconds)
+                continue
+            try:
+                frame = ws.recv(timeout=self.options.poll_seconds)
+            except TimeoutError:
+                continue
+            except ConnectionClosed:
+                ws = None
+                continue
+            if isinstance(frame, bytes):
+                continue  # binary preview images
+            if _handle(json.loads(frame), prompt_id, on_progress):
+                return
+
+    def _history(self, prompt_id: str, should_cancel: CancelCheck | None) -> dict | None:
+        entry = self._call("GET", f"/history/{prompt_id}", should_cancel).json().get(prompt_id)
+        if not entry:
+            return None
+        status = entry.get("status") or {}
+        if status.get("status_str") == "error":
+            raise ProviderError(f"{NAME}: the workflow failed: {_history_error(status)}",
+                                retryable=False, provider=NAME)
+        return entry if status.get("completed", True) else None
+
+    def _result(self, prompt_id: str, should_cancel: CancelCheck | None) -> dict:
+        # History is written just before the final `executing` message; allow a moment.
+        for _ in range(20):
+            entry = self._history(prompt_id, should_cancel)
+            if entry:
+                return entry
+            time.sleep(0.1)
+        raise ProviderError(f"{NAME}: the prompt finished but has no history entry",
+                            retryable=True, provider=NAME)
+
+    def _image_ref(self, entry: dict) -> dict:
+        outputs = entry.get("outputs") or {}
+        order = list(outputs)
+        if "output" in self.slots and self.slots["output"] in outputs:
+            order.insert(0, self.slots["output"])
+        for node_id in order:
+            for image in (outputs.get(node_id) or {}).get("images") or []:
+                if isinstance(image, dict) and image.get("filename") and \
+                        image.get("type", "output") == "output":
+                    return image
+        raise ProviderError(f"{NAME}: the workflow produced no output image (is there a "
+                            "SaveImage node?)", retryable=False, provider=NAME)
+
+    def generate(self, request: ImageRequest, *, on_progress: ProgressCallback | None = None,
+                 should_cancel: CancelCheck | None = None) -> GeneratedImage:
+        if not request.prompt.strip():
+            raise ProviderError(f"{NAME}: empty prompt", retryable=False, provider=NAME)
+        client_id = uuid.uuid4().hex
+        with ExitStack() as stack:
+            ws = self._connect(client_id, stack)
+            source = None
+            if request.source_image and "source_image" in self.slots:
+                source = self._upload(request.source_image, should_cancel)
+            workflow = self._workflow_for(request, source)
+            queued = self._call("POST", "/prompt", should_cancel,
+                                json={"prompt": workflow, "client_id": client_id}).json()
+            prompt_id = str(queued.get("prompt_id") or "")
+            if not prompt_id:
+                raise ProviderError(f"{NAME}: /prompt gave no prompt_id", retryable=True,
+                                    provider=NAME)
+            self._wait(ws, prompt_id, on_progress, should_cancel)
+        image = self._image_ref(self._result(prompt_id, should_cancel))
+        params = {"filename": image["filename"], "subfolder": image.get("subfolder", ""),
+                  "type": image.get("type", "output")}
+        raw = self._call("GET", "/view", should_cancel, params=params).content
+        png, (width, height) = as_png(raw, NAME)
+        if on_progress is not None:
+            on_progress(1.0)
+        return GeneratedImage(
+            data=png, provider=NAME, model=self.model, prompt=request.prompt, seed=request.seed,
+            meta={"width": width, "height": height, "prompt_id": prompt_id,
+                  "workflow": self.options.workflow},
+        )
+
+    def _connect(self, client_id: str, stack: ExitStack) -> ClientConnection | None:
+        url = "ws" + self._base[len("http"):] if self._base.startswith("http") else self._base
+        try:
+            return stack.enter_context(connect(f"{url}/ws?clientId={client_id}",
+                                               open_timeout=self.options.connect_timeout,
+                                               max_size=None))
+        except (OSError, InvalidHandshake, InvalidURI, TimeoutError):
+            return None  # history polling still works without it
+
+
+def _handle(message: dict, prompt_id: str, on_progress: ProgressCallback | None) -> bool:
+    """True once our prompt has finished; raises on its failure."""
+    kind, data = message.get("type"), message.get("data") or {}
+    if not isinstance(data, dict) or data.get("prompt_id") not in (None, prompt_id):
+        return False
+    if kind == "progress" and on_progress is not None and data.get("max"):
+        on_progress(min(1.0, max(0.0, float(data["value"]) / float(data["max"]))))
+        return False
+    if data.get("prompt_id") != prompt_id:
+        return False  # e.g. an `executing: null` for the queue, not for us
+    if kind == "executing" and data.get("node") is None or kind == "execution_success":
+        return True
+    if kind == "execution_error":
+        raise ProviderError(
+            f"{NAME}: node {data.get('node_id')} ({data.get('node_type')}) failed: "
+            f"{data.get('exception_type', '')}: {data.get('exception_message', '')}".strip(),
+            retryable=False, provider=NAME)
+    if kind == "execution_interrupted":
+        raise ProviderError(f"{NAME}: the prompt was interrupted on the server",
+                            retryable=True, provider=NAME)
+    return False
+
+
+def _node_errors(response: httpx.Response) -> str:
+    message = error_text(response)
+    try:
+        nodes = response.json().get("node_errors") or {}
+    except (ValueError, AttributeError):
+        return message
+    for node_id, problem in nodes.items() if isinstance(nodes, dict) else ():
+        errors = problem.get("errors") or [{}]
+        first = errors[0]
+        detail = f"{first.get('message', '')} {first.get('details', '')}".strip()
+        return f"{message}; node {node_id} ({problem.get('class_type')}): {detail}"
+    return message
+
+
+def _history_error(status: dict) -> str:
+    for name, data in status.get("messages") or []:
+        if name == "execution_error" and isinstance(data, dict):
+            return f"{data.get('node_type')}: {data.get('exception_message')}"
+    return "status error"

@@ -1,0 +1,161 @@
+"""Make one page image: ask the configured provider, clean AI line art, run the gate.
+
+Runs outside any database transaction; callers pass plain values in and store the
+result themselves.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image
+
+from backoffice.art import prompts as prompt_builder
+from backoffice.art.themes import Theme, themes_in
+from backoffice.config import Settings
+from backoffice.kdp import pixels
+from backoffice.providers import ImageRequest
+from backoffice.providers.base import CancelCheck, ProgressCallback
+from backoffice.providers.config import build_providers
+
+PROVIDER_KIND = {"cover": "cover", "back_cover": "back_cover", "content": "coloring_page"}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """Everything needed to make one page, read from the database beforehand."""
+
+    kind: str  # cover, back_cover, content
+    position: int
+    theme_id: str
+    audience: str
+    trim: str
+    designs: int
+    interior_pages: int
+    book_seed: int
+    seed: int
+    title: str
+    subtitle: str
+    author: str
+    prompt_override: str | None = None
+    cover_png: bytes | None = None
+
+
+@dataclass
+class PageImage:
+    png: bytes
+    provider: str
+    model: str
+    prompt: str
+    seed: int
+    quality: dict[str, Any] = field(default_factory=dict)
+
+
+def page_seed(book_seed: int, kind: str, position: int) -> int:
+    """Stable per-page seed; the gate's retries step from it one by one."""
+    salt = {"cover": 1_000_003, "back_cover": 2_000_003, "content": 0}[kind]
+    return (book_seed * 7919 + salt + position * 104_729) % (2**62)
+
+
+_providers_cache: dict[int, tuple[Settings, dict]] = {}
+
+
+def _providers(settings: Settings) -> dict:
+    """Providers are built once per settings object (one per process in practice)."""
+    cached = _providers_cache.get(id(settings))
+    if cached is None or cached[0] is not settings:
+        cached = (settings, build_providers(settings))
+        _providers_cache[id(settings)] = cached
+    return cached[1]
+
+
+def _theme(settings: Settings, theme_id: str) -> Theme:
+    return themes_in(str(settings.themes_dir))[theme_id]
+
+
+def _prompt(theme: Theme, spec: PageSpec) -> str:
+    if spec.prompt_override:
+        return spec.prompt_override
+    if spec.kind == "cover":
+        return prompt_builder.cover_prompt(theme, spec.audience, spec.title)
+    if spec.kind == "back_cover":
+        return prompt_builder.back_cover_prompt(theme)
+    prompts = prompt_builder.page_prompts(theme, spec.audience, spec.book_seed, spec.designs)
+    return prompts[(spec.position - 1) % len(prompts)]
+
+
+def _fit_panel(png: bytes, width: int, height: int) -> tuple[bytes, list[int] | None]:
+    """AI covers come at the provider's size and shape: crop to the panel's proportions,
+    centred, then resize, so the cover fills its panel to the bleed."""
+    from PIL import ImageOps
+
+    image = Image.open(io.BytesIO(png))
+    if image.size == (width, height):
+        return png, None
+    original = list(image.size)
+    fitted = ImageOps.fit(image.convert("RGB"), (width, height), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    fitted.save(buffer, format="PNG")
+    return buffer.getvalue(), original
+
+
+def make_page_image(
+    settings: Settings,
+    spec: PageSpec,
+    *,
+    on_progress: ProgressCallback | None = None,
+    should_cancel: CancelCheck | None = None,
+) -> PageImage:
+    from backoffice.art.quality import evaluate_page
+
+    theme = _theme(settings, spec.theme_id)
+    kind = PROVIDER_KIND[spec.kind]
+    provider = _providers(settings)[kind]
+    if spec.kind == "content":
+        width, height = pixels.art_size_px(spec.trim, spec.interior_pages)
+    else:
+        width, height = pixels.panel_size_px(spec.trim)
+    prompt = _prompt(theme, spec)
+    negative = prompt_builder.negative_prompt(theme, spec.audience)
+
+    attempts = 1 + (settings.quality_retries if provider.name == "procedural" else 0)
+    result: PageImage | None = None
+    for attempt in range(attempts):
+        seed = spec.seed + attempt
+        request = ImageRequest(
+            kind=kind, theme_id=theme.id, audience=spec.audience, seed=seed,
+            width_px=width, height_px=height, dpi=pixels.DPI, prompt=prompt,
+            negative_prompt=negative, page_index=max(spec.position - 1, 0),
+            title=spec.title, subtitle=spec.subtitle, author=spec.author,
+            source_image=spec.cover_png, families=dict(theme.procedural.families),
+            palette=tuple(theme.palette),
+        )
+        generated = provider.generate(request, on_progress=on_progress,
+                                      should_cancel=should_cancel)
+        if spec.kind != "content":
+            data, resized = _fit_panel(generated.data, width, height)
+            return PageImage(data, generated.provider, generated.model,
+                             generated.prompt or prompt, seed,
+                             {"kind": "colour", "resized_from": resized})
+        art = Image.open(io.BytesIO(generated.data))
+        cleaned = False
+        if provider.name != "procedural":
+            from backoffice.art.cleanup import to_line_art
+
+            art = to_line_art(generated.data, width, height, pixels.DPI)
+            cleaned = True
+        art = art.convert("1") if art.mode != "1" else art
+        report = evaluate_page(art, dpi=pixels.DPI, audience=spec.audience)
+        quality = report.to_dict() | {"attempt": attempt + 1, "cleaned": cleaned}
+        if generated.meta.get("family"):
+            quality["family"] = generated.meta["family"]
+        buffer = io.BytesIO()
+        art.save(buffer, format="PNG")
+        result = PageImage(buffer.getvalue(), generated.provider, generated.model,
+                           generated.prompt or prompt, seed, quality)
+        if report.passed:
+            break
+    assert result is not None
+    return result

@@ -1,0 +1,67 @@
+"""The offline provider: seeded procedural line art and palette-coloured covers, no network."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from backoffice.providers.base import (
+    CancelCheck,
+    GeneratedImage,
+    GenerationCancelled,
+    ImageRequest,
+    ProgressCallback,
+    ProviderError,
+)
+
+
+class ProceduralProvider:
+    name = "procedural"
+
+    def __init__(self, model: str = "engine-v1", options: dict | None = None, **_ignored) -> None:
+        self.model = model
+        self.options = dict(options or {})
+
+    def generate(self, request: ImageRequest, *, on_progress: ProgressCallback | None = None,
+                 should_cancel: CancelCheck | None = None) -> GeneratedImage:
+        from backoffice.art import procedural
+
+        if should_cancel is not None and should_cancel():
+            raise GenerationCancelled()
+        if request.width_px <= 0 or request.height_px <= 0:
+            raise ProviderError(f"image size {request.width_px}x{request.height_px} is empty",
+                                retryable=False, provider=self.name)
+        family = procedural.pick_family(request.families, request.seed, request.page_index)
+        try:
+            if request.kind == "coloring_page":
+                seed = procedural.page_seed(request.seed, request.page_index)
+                image, description = procedural.describe_page(
+                    family, request.audience, seed, request.width_px, request.height_px,
+                    request.dpi)
+            elif request.kind == "cover":
+                image = procedural.render_cover_art(request.palette, request.families,
+                                                    request.seed, request.width_px,
+                                                    request.height_px, request.dpi)
+                description = f"{family} cover"
+            elif request.kind == "back_cover":
+                image = procedural.render_back_cover_art(request.palette, request.families,
+                                                         request.seed, request.width_px,
+                                                         request.height_px, request.dpi)
+                description = f"{family} back cover"
+            else:
+                raise ProviderError(f"unknown image kind {request.kind!r}", retryable=False,
+                                    provider=self.name)
+        except ValueError as exc:
+            raise ProviderError(str(exc), retryable=False, provider=self.name) from exc
+        if on_progress is not None:
+            on_progress(1.0)
+        return GeneratedImage(data=_png(image), provider=self.name, model=self.model,
+                              prompt=description, seed=request.seed,
+                              meta={"family": family, "kind": request.kind, "dpi": request.dpi})
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
