@@ -229,7 +229,7 @@ def book_list(status: Annotated[str | None, typer.Option(help="DRAFT, APPROVED, 
               limit: Annotated[int, typer.Option(min=1, max=1000)] = 50) -> None:
     """List books, newest first."""
     from backoffice.database import session_scope
-    from backoffice.features.listing import service
+    from backoffice.features.dashboard import service
     from backoffice.models import EBOOK_STATUSES
 
     settings = settings_or_exit()
@@ -260,8 +260,8 @@ def book_export(ebook_id: Annotated[int, typer.Argument(help="Book id")],
 
     from backoffice.database import session_scope
     from backoffice.errors import Conflict, NotFound
+    from backoffice.features.dashboard.service import get_ebook
     from backoffice.features.export import service as export_service
-    from backoffice.features.listing.service import get_ebook
     from backoffice.storage import get_storage
 
     settings = settings_or_exit()

@@ -17,9 +17,9 @@ from backoffice.config import Settings, get_settings
 from backoffice.database import dispose_engines, session_scope
 from backoffice.features import accounts
 from backoffice.features.creation.routes import router as creation_router
+from backoffice.features.dashboard.routes import router as dashboard_router
 from backoffice.features.export.routes import router as export_router
 from backoffice.features.lifecycle.routes import router as lifecycle_router
-from backoffice.features.listing.routes import router as listing_router
 from backoffice.features.regeneration.routes import router as regeneration_router
 
 logger = logging.getLogger(__name__)
@@ -65,9 +65,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.worker_task = None
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # Creation first: its /ebooks/new must win over the listing's /ebooks/{ebook_id}.
+    # Creation first: its /ebooks/new must win over the dashboard's /ebooks/{ebook_id}.
     app.include_router(creation_router)
-    app.include_router(listing_router)
+    app.include_router(dashboard_router)
     app.include_router(export_router)
     app.include_router(lifecycle_router)
     app.include_router(regeneration_router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from backoffice.features.book.schemas import EbookDetail, JobOut, PageOut
-from backoffice.features.listing.service import ordered_pages
+from backoffice.features.dashboard.service import ordered_pages
 from backoffice.kdp import pixels
 from backoffice.models import Ebook, GenerationJob
 

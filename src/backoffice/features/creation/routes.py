@@ -173,7 +173,7 @@ def api_cancel_job(ebook_id: int, job_id: int, settings: SettingsDep) -> JobOut:
 def cancel_job_form(ebook_id: int, job_id: int, request: Request,
                     settings: SettingsDep) -> Response:
     from backoffice.errors import Conflict, NotFound
-    from backoffice.features.listing.routes import after_action
+    from backoffice.features.dashboard.routes import after_action
     from backoffice.web.feedback import error_response
     from backoffice.web.templating import gettext_for
 

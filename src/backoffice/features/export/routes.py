@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 from backoffice.database import session_scope
 from backoffice.deps import SessionDep, SettingsDep
 from backoffice.errors import Conflict, NotFound
+from backoffice.features.dashboard.service import get_ebook
 from backoffice.features.export import rule_labels, service
-from backoffice.features.listing.service import get_ebook
 from backoffice.models import Export
 from backoffice.web.downloads import content_disposition
 from backoffice.web.templating import redirect, register_global

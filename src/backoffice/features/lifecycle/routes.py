@@ -13,9 +13,9 @@ from backoffice.database import session_scope
 from backoffice.deps import SessionDep, SettingsDep
 from backoffice.errors import Conflict, InvalidInput, NotFound
 from backoffice.features.book.schemas import EbookOut
+from backoffice.features.dashboard.routes import after_action
+from backoffice.features.dashboard.service import get_ebook
 from backoffice.features.lifecycle import service
-from backoffice.features.listing.routes import after_action
-from backoffice.features.listing.service import get_ebook
 from backoffice.web.feedback import error_response
 from backoffice.web.templating import gettext_for
 

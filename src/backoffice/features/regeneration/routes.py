@@ -11,9 +11,9 @@ from backoffice.deps import SessionDep, SettingsDep
 from backoffice.errors import Conflict, InvalidInput, NotFound
 from backoffice.features.book.schemas import EbookOut, JobOut
 from backoffice.features.creation.routes import queue_generation
+from backoffice.features.dashboard.routes import after_action
+from backoffice.features.dashboard.service import get_ebook
 from backoffice.features.lifecycle.service import actor_of
-from backoffice.features.listing.routes import after_action
-from backoffice.features.listing.service import get_ebook
 from backoffice.features.regeneration import service
 from backoffice.features.regeneration.schemas import (
     AddPagesIn,

@@ -14,7 +14,7 @@ from backoffice.deps import SessionDep, SettingsDep
 from backoffice.errors import NotFound
 from backoffice.features.book.presenters import ebook_detail, page_image_url
 from backoffice.features.book.schemas import EbookDetail, EbookList, EbookSummary, JobOut
-from backoffice.features.listing import service
+from backoffice.features.dashboard import service
 from backoffice.kdp import pixels, specs
 from backoffice.models import EBOOK_STATUSES, Page
 from backoffice.storage import get_storage
@@ -88,13 +88,13 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep,
     }
     if request.headers.get("hx-request") and request.headers.get("hx-target") == "book-list":
         # Filters and pagination swap only the list, so typing in the search box is live.
-        return render(request, "listing/_book_list.html", context)
-    return render(request, "listing/dashboard.html", context)
+        return render(request, "dashboard/_book_list.html", context)
+    return render(request, "dashboard/dashboard.html", context)
 
 
 @router.get("/ebooks/stats", name="dashboard_stats", include_in_schema=False)
 def stats_partial(request: Request, session: SessionDep) -> Response:
-    return render(request, "listing/_stats.html", {"stats": service.stats(session)})
+    return render(request, "dashboard/_stats.html", {"stats": service.stats(session)})
 
 
 @router.get("/ebooks/{ebook_id}/row", name="ebook_row", include_in_schema=False)
@@ -104,7 +104,7 @@ def row_partial(ebook_id: int, request: Request, session: SessionDep,
         ebook = service.get_ebook(session, ebook_id)
     except NotFound:
         return Response(status_code=200)  # deleted meanwhile: the row disappears
-    return render(request, "listing/_row.html", {
+    return render(request, "dashboard/_row.html", {
         "ebook": ebook, "job": service.latest_jobs(session, [ebook.id]).get(ebook.id),
         "covers": _cover_urls(request, session, [ebook]),
         "themes": themes_in(str(settings.themes_dir)),
@@ -157,14 +157,14 @@ def detail_page(ebook_id: int, request: Request, session: SessionDep, settings: 
     try:
         context = detail_context(request, session, settings, ebook_id, open_page=page)
     except NotFound:
-        return render(request, "listing/not_found.html", {}, status_code=404)
-    return render(request, "listing/detail.html", context)
+        return render(request, "dashboard/not_found.html", {}, status_code=404)
+    return render(request, "dashboard/detail.html", context)
 
 
 @router.get("/ebooks/{ebook_id}/pdf-preview", name="pdf_preview", include_in_schema=False)
 def pdf_preview(ebook_id: int, request: Request,
                 which: str = Query("interior", pattern="^(interior|cover)$")) -> Response:
-    return render(request, "listing/_pdf_preview.html", {"ebook_id": ebook_id, "which": which})
+    return render(request, "dashboard/_pdf_preview.html", {"ebook_id": ebook_id, "which": which})
 
 
 @router.get("/ebooks/{ebook_id}/progress", name="ebook_progress", include_in_schema=False)
@@ -176,7 +176,7 @@ def progress_partial(ebook_id: int, request: Request, session: SessionDep) -> Re
     if job.status in ("succeeded", "cancelled", "failed"):
         # Reload the book once so thumbnails, downloads and actions match the new state.
         headers["HX-Refresh"] = "true"
-    return render(request, "listing/_progress.html", {"job": job, "ebook_id": ebook_id},
+    return render(request, "dashboard/_progress.html", {"job": job, "ebook_id": ebook_id},
                   headers=headers)
 
 
@@ -248,7 +248,7 @@ def after_action(request: Request, settings, ebook_id: int, message: str, *,
             context = detail_context(request, session, settings, ebook_id, open_page=open_page)
         except NotFound:
             return redirect(request, str(request.url_for("dashboard")))
-        response = render(request, "listing/_detail_body.html", context)
+        response = render(request, "dashboard/_detail_body.html", context)
     return with_toast(response, request, message)
 
 
