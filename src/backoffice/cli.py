@@ -51,9 +51,47 @@ def _url(settings: Settings) -> str:
 
 
 def _migrate(settings: Settings) -> None:
-    from backoffice import migrate
+    """Our chain, adopting a database of the previous system first (see adoption/)."""
+    from backoffice.adoption import AdoptionRefused, migrate_database, summary_lines
+    from backoffice.art.themes import ThemeConfigError
 
-    migrate.upgrade(_url(settings))
+    progress = _ImportProgress()
+    try:
+        with progress:
+            outcome = migrate_database(_url(settings), storage_dir=settings.storage_dir,
+                                       themes_dir=settings.themes_dir, on_progress=progress)
+    except (AdoptionRefused, ThemeConfigError) as exc:
+        fail(str(exc))
+    for line in summary_lines(outcome):
+        typer.echo(line)
+
+
+class _ImportProgress:
+    """A progress bar for the import of the previous system's books, shown on the first
+    image (a plain migration shows nothing)."""
+
+    def __init__(self) -> None:
+        self._progress = None
+        self._task = None
+
+    def __enter__(self) -> _ImportProgress:
+        return self
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._progress = Progress(TextColumn("importing pages"), BarColumn(),
+                                      MofNCompleteColumn(), TextColumn("book {task.fields[book]}"),
+                                      console=Console(stderr=True))
+            self._progress.start()
+            self._task = self._progress.add_task("import", total=total, book="")
+        self._progress.update(self._task, completed=done, total=total, book=label[:60])
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
 
 
 def _check_config(settings: Settings) -> None:
@@ -113,11 +151,22 @@ def db_migrate() -> None:
 def db_status() -> None:
     """Show the database's revision and the code's head revision."""
     from backoffice import migrate
+    from backoffice.adoption import AdoptionRefused, describe, survey_url
 
     settings = settings_or_exit()
-    current, head = migrate.status(_url(settings))
+    url = _url(settings)
+    try:
+        found = survey_url(url)
+    except AdoptionRefused as exc:
+        fail(str(exc))
+    current, head = migrate.status(url)
+    if found.kind == "legacy":
+        typer.echo(f"{describe(found)}\nhead:    {head}")
+        return
     state = "up to date" if current == head else "migrations pending: run `backoffice db migrate`"
     typer.echo(f"current: {current or '(empty database)'}\nhead:    {head}\n{state}")
+    if describe(found):
+        typer.echo(describe(found))
 
 
 def _worker_in_thread(settings: Settings) -> tuple[threading.Thread, asyncio.AbstractEventLoop]:
