@@ -62,6 +62,9 @@ def _migrate(settings: Settings) -> None:
                                        themes_dir=settings.themes_dir, on_progress=progress)
     except (AdoptionRefused, ThemeConfigError) as exc:
         fail(str(exc))
+    except OSError as exc:
+        # Storage for the imported images; one transaction, so the database is untouched.
+        fail(f"{exc}; the migration was rolled back, nothing was changed", code=1)
     for line in summary_lines(outcome):
         typer.echo(line)
 

@@ -223,3 +223,36 @@ def test_a_strangers_ebooks_table_is_not_taken_for_the_previous_system(
     assert result.returncode == 2
     assert "table ebooks already exists" in result.stderr
     assert _tables(empty_db_url, "public") == {"ebooks"}
+
+
+def test_a_failure_half_way_leaves_the_database_as_it_was(empty_db_url: str,
+                                                          env: dict[str, str],
+                                                          tmp_path: Path) -> None:
+    legacy_db.build(empty_db_url, legacy_db.team_books()[:2])
+    before = legacy_db.snapshot(empty_db_url)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("the images cannot be stored under a file")
+    result = cli({**env, "BACKOFFICE_DATA_DIR": str(blocked)}, "db", "migrate")
+    assert result.returncode == 1, result.stdout
+    assert "nothing was changed" in result.stderr and "Traceback" not in result.stderr
+    assert legacy_db.snapshot(empty_db_url) == before
+
+    again = cli(env, "db", "migrate")
+    assert again.returncode == 0, again.stderr
+    assert "imported 2 books" in again.stdout
+
+
+def test_our_own_database_is_never_adopted(empty_db_url: str, env: dict[str, str]) -> None:
+    from backoffice import migrate
+
+    migrate.upgrade(empty_db_url)
+    with psycopg.connect(libpq(empty_db_url), autocommit=True) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY)")
+        conn.execute("INSERT INTO alembic_version VALUES ('b34b0200e8da')")
+    result = cli(env, "db", "migrate")
+    assert result.returncode == 0, result.stderr
+    assert "Adopted" not in result.stdout
+    assert "alembic_version" in _tables(empty_db_url, "public")
+    with psycopg.connect(libpq(empty_db_url)) as conn:
+        schemas = {name for (name,) in conn.execute("SELECT nspname FROM pg_namespace")}
+    assert "legacy" not in schemas
