@@ -205,8 +205,8 @@ def _import_book(ctx: _Context, row: dict[str, Any]) -> None:
         _import_cover(ctx, by_kind["back_cover"], back, f"{name}: back cover", label)
     ctx.session.flush()
     report.books += 1
-    if len(content) < specs.MIN_PAGES:
-        report.short.append((ebook.id, specs.MIN_PAGES - len(content)))
+    if specs.designs_missing(len(content)):
+        report.short.append((ebook.id, specs.designs_missing(len(content))))
 
 
 def _add_version(ctx: _Context, page: Page, prepared: legacy_pages.Prepared) -> PageVersion:
