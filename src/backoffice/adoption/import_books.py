@@ -126,8 +126,8 @@ def map_theme(value: str | None, audience: str, themes: set[str]) -> str:
     if theme in themes:
         return theme
     alias = THEME_ALIASES.get(theme)
-    if alias in themes:
-        return alias  # type: ignore[return-value]
+    if alias is not None and alias in themes:
+        return alias
     fallback = FALLBACK_THEMES.get(audience, "flowers")
     return fallback if fallback in themes else sorted(themes)[0]
 
