@@ -256,3 +256,12 @@ def test_our_own_database_is_never_adopted(empty_db_url: str, env: dict[str, str
     with psycopg.connect(libpq(empty_db_url)) as conn:
         schemas = {name for (name,) in conn.execute("SELECT nspname FROM pg_namespace")}
     assert "legacy" not in schemas
+
+    # Our tables without our version table: never taken for the previous system's.
+    with psycopg.connect(libpq(empty_db_url), autocommit=True) as conn:
+        conn.execute("DROP TABLE backoffice_alembic_version")
+    before = legacy_db.snapshot(empty_db_url)
+    refused = cli(env, "db", "migrate")
+    assert refused.returncode == 2
+    assert "is one of ours" in refused.stderr and "Traceback" not in refused.stderr
+    assert legacy_db.snapshot(empty_db_url) == before

@@ -207,6 +207,13 @@ def survey(conn: Connection) -> Survey:
     public = _tables(conn, "public")
     if OUR_VERSION_TABLE in public:
         return _survey_ours(conn)
+    # Tables only we make (not ebooks or users, which the previous system had too).
+    ours = sorted(set(public) & (_our_table_names() - {"ebooks", "users"}))
+    if ours:
+        raise AdoptionRefused(
+            f"table {ours[0]} is one of ours, but this database has no {OUR_VERSION_TABLE} "
+            "table to say which of our revisions it is at; it is not adopted. "
+            + NOT_RECOGNISED)
     if "alembic_version" in public and ("ebooks" in public or _holds_legacy_revision(conn)):
         revision = _legacy_revision(conn)
         columns, extra = _check_ebooks(conn, revision)
