@@ -158,6 +158,12 @@ def interior_page_count(designs: int, *, single_sided: bool = True, front_matter
     return even_page_count(front_matter + designs * (2 if single_sided else 1))
 
 
+def designs_missing(designs: int) -> int:
+    """Coloring pages to add before a book may be exported: books adopted from the
+    previous system can hold fewer designs than a book here must (it made 8 by default)."""
+    return max(0, MIN_PAGES - designs)
+
+
 def check_page_count(interior_pages: int, trim_key: str, paper_key: str) -> None:
     low, high = page_limits(trim_key, paper_key)
     if interior_pages < low:

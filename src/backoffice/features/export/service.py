@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from backoffice.config import Settings
 from backoffice.errors import N_, Conflict
 from backoffice.features.book.service import latest_export
+from backoffice.kdp import specs
 from backoffice.models import Ebook, Export, Page, PageVersion
 from backoffice.storage import Storage, get_storage
 
@@ -49,6 +50,21 @@ def _current_versions(session: Session, ebook: Ebook) -> dict[str, list[PageVers
     return by_kind
 
 
+# Shown on the book page too, with the same values.
+TOO_FEW_PAGES = N_("This book has %(designs)s coloring pages, fewer than the %(min)s a book "
+                   "needs: add %(count)s pages before exporting or publishing it.")
+
+
+def require_enough_pages(ebook: Ebook) -> None:
+    """Books adopted from the previous system may hold fewer designs than KDP's minimum
+    allows here; they are never padded with blanks, so nothing is built until pages are
+    added."""
+    missing = specs.designs_missing(ebook.page_count)
+    if missing:
+        raise Conflict(TOO_FEW_PAGES, designs=ebook.page_count, min=specs.MIN_PAGES,
+                       count=missing)
+
+
 def uses_ai(versions: list[PageVersion]) -> bool:
     return any(v.provider not in OFFLINE_PROVIDERS for v in versions)
 
@@ -78,6 +94,7 @@ def build_files(session: Session, settings: Settings, ebook: Ebook, *, interior:
         interior_page_total,
     )
 
+    require_enough_pages(ebook)
     versions = _current_versions(session, ebook)
     storage = get_storage(settings.storage_dir)
     content = versions["content"]
