@@ -16,7 +16,7 @@ from backoffice.errors import N_, InvalidInput, NotFound
 from backoffice.features.book.schemas import CreatedEbook, EbookOut, JobOut
 from backoffice.features.creation import preview, service
 from backoffice.features.creation.schemas import EbookCreate
-from backoffice.kdp import pixels, specs
+from backoffice.kdp import specs
 from backoffice.storage import get_storage
 from backoffice.web import form_errors
 from backoffice.web.templating import gettext_for, redirect, render, request_language
@@ -58,13 +58,17 @@ class CreationForm(BaseModel):
         values = self.values()
         raw = {k: v for k, v in values.items()
                if v != "" or k in ("title", "subtitle", "author")}
+        errors: dict[str, Any] = {}
+        if values.get("page_count") == "":
+            # Left empty, it is missing: not silently the default of 24.
+            errors["page_count"] = {"type": "missing", "loc": ("page_count",)}
         try:
-            return EbookCreate.model_validate(raw), {}
+            data = EbookCreate.model_validate(raw)
         except ValidationError as exc:
-            errors: dict[str, Any] = {}
             for error in exc.errors():
                 errors.setdefault(str(error["loc"][0]) if error["loc"] else "form", error)
             return None, errors
+        return (None, errors) if errors else (data, {})
 
 
 def _localized(request: Request, errors: dict[str, Any]) -> dict[str, str]:
@@ -72,17 +76,12 @@ def _localized(request: Request, errors: dict[str, Any]) -> dict[str, str]:
     return {field: form_errors.localize(gettext, error) for field, error in errors.items()}
 
 
-def _service_errors(request: Request, exc: InvalidInput, data: EbookCreate) -> dict[str, str]:
-    """The service's English messages, said again in the reader's language."""
+def _service_errors(request: Request, exc: InvalidInput) -> dict[str, str]:
+    """The service's messages in the reader's language."""
     gettext = gettext_for(request)
-    errors = dict(exc.errors)
-    if "theme" in errors:
+    errors = form_errors.field_messages(gettext, exc)
+    if "theme" in errors:  # the form lists the themes; their ids would not help
         errors["theme"] = gettext(N_("Choose one of the listed themes."))
-    if "page_count" in errors:
-        low, high = specs.page_limits(data.trim_size, data.paper)
-        errors["page_count"] = form_errors.page_limit_message(
-            gettext, designs=data.page_count, total=pixels.book_interior_pages(data),
-            low=low, high=high)
     return errors
 
 
@@ -134,7 +133,7 @@ def create_ebook_form(form: Annotated[CreationForm, Form()], request: Request,
         try:
             ebook, _job = service.create_ebook(session, settings, data, actor=actor)
         except InvalidInput as exc:
-            errors.update(_service_errors(request, exc, data))
+            errors.update(_service_errors(request, exc))
         else:
             return redirect(request, str(request.url_for("ebook_detail", ebook_id=ebook.id)))
     return render(request, "creation/new.html",
@@ -172,7 +171,7 @@ def quick_preview(form: Annotated[CreationForm, Form()], request: Request,
         try:
             theme = service.validate_for_settings(data, settings)
         except InvalidInput as exc:
-            errors.update(_service_errors(request, exc, data))
+            errors.update(_service_errors(request, exc))
     if errors or data is None or theme is None:
         # 200: the fragment itself is the message, shown inline under the buttons.
         return render(request, "creation/_preview.html", {"errors": errors})
