@@ -84,9 +84,18 @@ def list_users(session: Session) -> list[User]:
 
 def create_user(session: Session, *, email: str, role: str, password: str | None,
                 actor: str) -> User:
-    email, role = normalize_email(email), _check_role(role)
-    if password is not None:
-        _check_password(password)
+    errors: dict[str, Message] = {}
+    # Every field is checked, so a form marks each faulty one at once.
+    for check, value in ((normalize_email, email), (_check_role, role),
+                         (_check_password, password)):
+        try:
+            if value is not None:
+                check(value)
+        except InvalidInput as exc:
+            errors.update(exc.messages)
+    if errors:
+        raise InvalidInput(errors)
+    email = normalize_email(email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise InvalidInput({"email": N_("an account with this email already exists")})
     user = User(email=email, role=role, is_active=True,
