@@ -115,6 +115,10 @@ def test_a_failing_preflight_blocks_the_bundle_and_publishing(client, settings) 
     page = client.get(f"/ebooks/{ebook_id}").text
     assert "Échec, outrepassé par admin@example.com" in page and "proof copy checked" in page
     assert client.get(f"/api/ebooks/{ebook_id}/bundle.zip").status_code == 200
+    # The override also lets the book be published (by anyone who may publish).
+    assert client.post(f"/api/ebooks/{ebook_id}/approve").status_code == 200
+    published = client.post(f"/api/ebooks/{ebook_id}/publish")
+    assert published.status_code == 200, published.text
 
 
 def test_only_admins_see_and_use_the_override(client, editor_client, settings) -> None:

@@ -4,6 +4,10 @@
   "use strict";
   var TOAST_MS = 6000;
 
+  // htmx copies `style` between swapped elements while settling, an inline style that the
+  // CSP (style-src 'self') refuses; no element of ours carries a style attribute.
+  if (window.htmx) { window.htmx.config.attributesToSettle = ["class", "width", "height"]; }
+
   function toasts() { return document.getElementById("toasts"); }
 
   function dismissLater(toast) {
