@@ -113,8 +113,10 @@ def error_page(request: Request, status_code: int, message: str | None = None,
     referer = request.headers.get("referer", "")
     back = referer if referer.startswith(str(request.base_url)) and referer != str(
         request.url) else None
+    # A fault, not a refusal: the same address may well work in a moment.
+    retry = str(request.url) if request.method == "GET" and status_code >= 500 else None
     return render(request, "error.html", {
-        "status": status_code,
+        "status": status_code, "retry": retry,
         "title": _(STATUS_TITLES.get(status_code, STATUS_TITLES[500])),
         "message": message or _(STATUS_MESSAGES.get(status_code, STATUS_MESSAGES[500])),
         "back": back}, status_code=status_code, headers=headers)

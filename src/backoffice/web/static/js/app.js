@@ -115,6 +115,21 @@
     selection.addRange(range);
   }
 
+  // A field marked wrong by the server stops saying so as soon as it is edited; the
+  // form's summary goes when no marked field is left.
+  document.addEventListener("input", function (evt) {
+    var field = evt.target;
+    if (!(field instanceof Element) || field.getAttribute("aria-invalid") !== "true") { return; }
+    field.removeAttribute("aria-invalid");
+    var error = document.getElementById(field.name + "-error");
+    if (error) { error.remove(); }
+    var form = field.closest("form");
+    if (form && !form.querySelector('[aria-invalid="true"]')) {
+      var summary = form.previousElementSibling;
+      if (summary && summary.classList.contains("form-error")) { summary.remove(); }
+    }
+  });
+
   document.addEventListener("click", function (evt) {
     var target = evt.target;
     if (!(target instanceof Element)) { return; }
