@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 DATABASE_DOWN = (OperationalError, InterfaceError)
 Scope = dict
 Receive = Callable[[], Awaitable[dict]]
-Send = Callable[[dict], Awaitable[None]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 # Everything else needs a session or an API token. The table-driven test in
 # tests/integration/test_security_routes.py holds the same list: widening it is deliberate.
