@@ -9,17 +9,22 @@ saved in test-output/screenshots/<lang>-NN-<screen>.png."""
 
 from __future__ import annotations
 
-import io
 import re
-import time
 import zipfile
-from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 from playwright.sync_api import expect
 
 from tests.smoke.conftest import allow_console, close, new_page, shot, words
+from tests.smoke.day import (
+    GENERATION_S,
+    blank_pages,
+    database_down,
+    pattern,
+    setup_link,
+    wait_until,
+    watch_dialogs,
+)
 
 pytestmark = pytest.mark.smoke
 
@@ -30,85 +35,6 @@ EDITOR_PASSWORD = "the editor's long password"
 HOSTILE = "<script>alert(1)</script> \"L’été\" d'Élodie"
 TITLES = {"fr": ("Jardin à rejeter", "Élodie O'Brien", "Couverture <b>trop chargée</b>"),
           "en": ("Garden to reject", "Ellie O'Brien", "<b>Cover</b> too busy")}
-GENERATION_S = 240_000
-
-
-def _setup_link(settings) -> str:
-    log = settings.data_dir.parent / "server.log"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        match = re.search(r"http://\S+/setup\?token=[\w-]+", log.read_text())
-        if match:
-            return match.group(0)
-        time.sleep(0.2)
-    raise AssertionError(log.read_text())
-
-
-def _wait_until(page, predicate: str, timeout_s: float = GENERATION_S / 1000) -> None:
-    """Polls from here: page.wait_for_function would need eval, which the CSP refuses."""
-    deadline = time.monotonic() + timeout_s
-    while not page.evaluate(predicate):
-        assert time.monotonic() < deadline, f"never true: {predicate}"
-        time.sleep(0.25)
-
-
-def _pattern(text: str) -> re.Pattern[str]:
-    """A translated message with its values left open."""
-    return re.compile(r"\d+".join(re.escape(p) for p in re.split(r"%\(\w+\)s", text)))
-
-
-def _watch_dialogs(page) -> list[str]:
-    """Confirmations are accepted (removing a page asks first); any alert is a script
-    that ran where text was expected."""
-    alerts: list[str] = []
-
-    def answer(dialog) -> None:
-        if dialog.type == "confirm":
-            dialog.accept()
-        else:
-            alerts.append(dialog.message)
-            dialog.dismiss()
-
-    page.on("dialog", answer)
-    return alerts
-
-
-def _blank_pages(settings, ebook_id: int, positions: tuple[int, ...]) -> None:
-    """Make pages blank (a new current version), as a faulty provider could: the KDP
-    preflight then fails on too many blank pages in a row."""
-    from PIL import Image
-    from sqlalchemy import select
-
-    from backoffice.database import session_scope
-    from backoffice.models import Page, PageVersion
-    from backoffice.storage import get_storage
-
-    buffer = io.BytesIO()
-    Image.new("1", (600, 600), 1).save(buffer, format="PNG")
-    key = get_storage(settings.storage_dir).put(buffer.getvalue(), ".png")
-    with session_scope(settings) as session:
-        for position in positions:
-            page = session.scalar(select(Page).where(
-                Page.ebook_id == ebook_id, Page.kind == "content", Page.position == position))
-            version = PageVersion(page_id=page.id, image_key=key, provider="test", model="t",
-                                  prompt="", seed=0, quality={})
-            session.add(version)
-            session.flush()
-            page.current_version_id = version.id
-
-
-def _database_down(pg_admin_url: str, settings):
-    name = urlsplit(settings.database_url).path.lstrip("/")
-    admin = psycopg.connect(pg_admin_url, autocommit=True)
-    admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-    admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                  (name,))
-
-    def restore() -> None:
-        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-        admin.close()
-
-    return restore
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -117,7 +43,7 @@ def test_a_publishers_day(lang, live_server, settings, browser, pg_admin_url, tm
     base = live_server
     admin_context, admin = new_page(browser, lang)
     editor_context, editor = new_page(browser, lang)
-    alerts = [_watch_dialogs(admin), _watch_dialogs(editor)]
+    alerts = [watch_dialogs(admin), watch_dialogs(editor)]
     try:
         _first_run(admin, t, base, settings, lang)
         link = _invite(admin, t, lang)
@@ -147,7 +73,7 @@ def _first_run(page, t, base, settings, lang) -> None:
     expect(page.get_by_role("link", name=t("New ebook"))).to_have_count(0)
     shot(page, f"{lang}-01-sign-in")
 
-    page.goto(_setup_link(settings))
+    page.goto(setup_link(settings))
     page.get_by_label(t("Email")).fill("not an email")
     page.get_by_label(t("Password"), exact=True).fill("short")
     page.get_by_label(t("Confirm the password")).fill("other")
@@ -233,10 +159,10 @@ def _create_book(page, t, base, lang) -> int:
     expect(page.get_by_role("heading", name=HOSTILE)).to_be_visible()
     ebook_id = int(re.search(r"/ebooks/(\d+)", page.url).group(1))
     # Live: thumbnails appear one by one while the job still runs, with its step.
-    _wait_until(page, "() => document.querySelectorAll('#detail-body .page-card img').length"
+    wait_until(page, "() => document.querySelectorAll('#detail-body .page-card img').length"
                 " >= 3 && document.querySelector('.progress-box[hx-get]') !== null")
     expect(page.locator(".progress-text")).to_have_text(
-        _pattern(t("Drawing page %(n)s of %(total)s")))
+        pattern(t("Drawing page %(n)s of %(total)s")))
     shot(page, f"{lang}-10-live-progress")
     expect(page.get_by_role("link", name=t("Interior PDF"))).to_be_visible(
         timeout=GENERATION_S)
@@ -291,7 +217,7 @@ def _edit_pages(page, t, lang) -> None:
 
 
 def _override(admin, editor, t, base, settings, ebook_id, lang) -> None:
-    _blank_pages(settings, ebook_id, (3, 4))
+    blank_pages(settings, ebook_id, (3, 4))
     editor.reload()
     editor.get_by_role("button", name=t("Run the KDP preflight")).click()
     expect(editor.locator("#preflight")).to_contain_text(
@@ -365,7 +291,7 @@ def _reject_another(page, t, base, lang) -> None:
 def _dashboard(page, t, base, lang) -> None:
     page.goto(base + "/")
     expect(page.get_by_role("link", name=HOSTILE)).to_be_visible()
-    expect(page.get_by_text(_pattern(t("Showing %(first)s to %(last)s of %(total)s ebooks"))
+    expect(page.get_by_text(pattern(t("Showing %(first)s to %(last)s of %(total)s ebooks"))
                             )).to_be_visible()
     shot(page, f"{lang}-19-dashboard")
     page.get_by_label(t("Search")).fill("nothing like this")
@@ -411,7 +337,7 @@ def _switch_language(page, t, base, lang) -> None:
 
 
 def _outage(page, t, base, settings, pg_admin_url, lang) -> None:
-    restore = _database_down(pg_admin_url, settings)
+    restore = database_down(pg_admin_url, settings)
     try:
         with allow_console(page, r"status of 503"):
             response = page.goto(base + "/")
