@@ -34,7 +34,8 @@ def book_create(
     trim: Annotated[str, typer.Option(help="8.5x11, 8.5x8.5, 8x10, 8.25x8.25 or 6x9")] = "8.5x11",
     paper: Annotated[str, typer.Option(help="white, cream, standard_color, premium_color")
                      ] = "white",
-    pages: Annotated[int, typer.Option(help="Coloring pages (designs): >= 24, even")] = 24,
+    pages: Annotated[int, typer.Option(
+        help="Coloring pages (designs): >= 24, within KDP's page limits")] = 24,
     subtitle: Annotated[str, typer.Option()] = "",
     seed: Annotated[int | None, typer.Option(help="Same seed, same book")] = None,
     wait: Annotated[bool, typer.Option("--wait", help="Return when generated")] = False,

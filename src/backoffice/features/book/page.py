@@ -53,6 +53,8 @@ def detail_context(request: Request, session: Session, settings: Settings, ebook
         "history": service.history(session, ebook.id),
         "max_add": max(0, (high - interior) // (2 if ebook.single_sided else 1)),
         "export": service.latest_export(session, ebook.id), "ebook_id": ebook.id,
+        # The newest page version shown: the progress poll sends only newer cards.
+        "since": max([0, *(p.current_version_id or 0 for p in pages)]),
         "min_pages": specs.MIN_PAGES,
     }
 
@@ -70,4 +72,7 @@ def after_action(request: Request, session: Session, settings: Settings, ebook_i
     session.flush()
     session.expire_all()
     context = detail_context(request, session, settings, ebook_id, open_page=open_page)
-    return with_toast(render(request, "book/_detail_body.html", context), request, message)
+    # The address follows what is shown: no `?page=` of a page just removed or closed.
+    response = render(request, "book/_detail_body.html", context,
+                      headers={"HX-Replace-Url": url})
+    return with_toast(response, request, message)

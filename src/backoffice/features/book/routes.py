@@ -37,10 +37,8 @@ def api_get_ebook(ebook_id: int, request: Request, session: SessionDep) -> Ebook
 @router.get("/ebooks/{ebook_id}", name="ebook_detail", include_in_schema=False)
 def detail_page(ebook_id: int, request: Request, session: SessionDep, settings: SettingsDep,
                 page: int | None = Query(None)) -> Response:
-    try:
-        context = detail_context(request, session, settings, ebook_id, open_page=page)
-    except NotFound:
-        return render(request, "book/not_found.html", {}, status_code=404)
+    # An unknown book is a NotFound: the designed 404 page (web/error_handlers.py).
+    context = detail_context(request, session, settings, ebook_id, open_page=page)
     return render(request, "book/detail.html", context)
 
 
