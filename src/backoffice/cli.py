@@ -29,7 +29,8 @@ app.add_typer(users_app, name="users")
 
 CLI_OPTION_NAMES = {"page_count": "--pages", "trim_size": "--trim", "theme": "--theme",
                     "audience": "--audience", "paper": "--paper", "title": "--title",
-                    "author": "--author", "subtitle": "--subtitle", "seed": "--seed"}
+                    "author": "--author", "subtitle": "--subtitle", "seed": "--seed",
+                    "cover_template": "--cover-template"}
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -181,6 +182,8 @@ def book_create(
     pages: Annotated[int, typer.Option(help="Coloring pages (designs): >= 24, even")] = 24,
     subtitle: Annotated[str, typer.Option()] = "",
     seed: Annotated[int | None, typer.Option(help="Same seed, same book")] = None,
+    cover_template: Annotated[str, typer.Option(
+        help="hero, fan, grid or framed; the theme's when empty")] = "",
     wait: Annotated[bool, typer.Option("--wait", help="Return when generated")] = False,
 ) -> None:
     """Create a book and queue its generation; prints the book's id on the last line."""
@@ -194,7 +197,7 @@ def book_create(
     try:
         data = EbookCreate(title=title, subtitle=subtitle, author=author, theme=theme,
                            audience=audience, trim_size=trim, paper=paper, page_count=pages,
-                           seed=seed)
+                           seed=seed, cover_template=cover_template or None)
     except ValidationError as exc:
         first = exc.errors()[0]
         option = CLI_OPTION_NAMES.get(str(first["loc"][0]), str(first["loc"][0]))

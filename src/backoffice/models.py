@@ -64,6 +64,8 @@ class Ebook(TimestampMixin, Base):
     front_matter: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     page_numbers: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     blurb: Mapped[str | None] = mapped_column(Text)
+    # hero, fan, grid or framed (kdp.cover_design.TEMPLATES); NULL: the theme's default.
+    cover_template: Mapped[str | None] = mapped_column(String(16))
 
     pages: Mapped[list[Page]] = relationship(
         back_populates="ebook", cascade="all, delete-orphan", order_by="Page.position"

@@ -500,6 +500,20 @@ def _thumbs(area: Box, aspect: float, count: int, gap: float) -> tuple[list[ArtS
     return slots, rows * h + (rows - 1) * gap + 0.08
 
 
+def layout_from_record(side: str, record: dict | None, trim_key: str, **fields
+                       ) -> PanelLayout | None:
+    """The layout a stored cover image was drawn with (its quality record), with the book's
+    current text; None for an image made before designs."""
+    meta = (record or {}).get("design")
+    if not meta:
+        return None
+    design = design_from_meta(meta, **fields)
+    aspect = record.get("page_aspect") or None
+    if side == "front":
+        return front_layout(design, trim_key, aspect)
+    return back_layout(design, trim_key, aspect, pages=record.get("pages") or BACK_PAGES)
+
+
 def layout_problems(layout: PanelLayout) -> list[str]:
     """Every way a layout breaks the rules: text on art without a plate behind it, text or
     a card outside the safe area, anything in the barcode area. Empty when it is sound."""

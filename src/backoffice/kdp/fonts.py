@@ -39,6 +39,8 @@ _PRESENTATION_SELECTORS = {"\ufe0e", "\ufe0f"}
 # and PIL here do neither, so such text would print backwards or unjoined.
 _RTL_CLASSES = {"R", "AL", "AN"}
 _MEASURE_SIZE = 1000
+# How the refusal of unprintable characters starts, in the API's English messages.
+UNPRINTABLE_PREFIX = "cannot print these characters: "
 
 
 def font_path(key: str) -> Path:
@@ -154,4 +156,5 @@ def wrap(text: str, key: str, size_pt: float, max_width_in: float) -> list[str]:
 def register_pdf_fonts(pdf) -> None:
     """Embed every face in an fpdf2 document under its key as the family name."""
     for key in FONT_FILES:
-        pdf.add_font(key, "", str(font_path(key)))
+        if key not in pdf.fonts:  # fpdf2 keys fonts by lower-cased family + style
+            pdf.add_font(key, "", str(font_path(key)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from backoffice.kdp.fonts import UNPRINTABLE_PREFIX
+
 
 def N_(message: str) -> str:
     """Marks a message for the catalogs."""
@@ -39,6 +41,10 @@ def localize(gettext: Callable[[str], str], error: dict) -> str:
     kind = error.get("type", "")
     if kind == "value_error":
         message = str(error.get("msg", "")).removeprefix("Value error, ")
+        if message.startswith(UNPRINTABLE_PREFIX):
+            return gettext(N_("The cover fonts cannot print these characters: %(chars)s. "
+                              "Remove or replace them.")) % {
+                "chars": message.removeprefix(UNPRINTABLE_PREFIX)}
         for prefix, msgid in _BY_PREFIX:
             if message.startswith(prefix):
                 return gettext(msgid)

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageOps
 
-from backoffice.art.cover.colorize import colour_page, line_art
+from backoffice.art.cover.colorize import BAND_ROWS, colour_page, line_art
 from backoffice.kdp import cover_palette as cp
 from backoffice.kdp.cover_design import ArtSlot, CoverDesign, PanelLayout, Plate
 
@@ -81,7 +81,7 @@ def _frame(canvas: np.ndarray, layout: PanelLayout, design: CoverDesign, dpi: fl
 
 
 def _card(slot: ArtSlot, page: Image.Image, design: CoverDesign, dpi: float,
-          index: int) -> np.ndarray:
+          index: int, illustrated: bool = False) -> np.ndarray:
     """The slot's face: a coloured (or, for thumbs, plain) page on paper, unrotated."""
     roles = design.roles
     width, height = max(2, _px(slot.box.w, dpi)), max(2, _px(slot.box.h, dpi))
@@ -89,7 +89,9 @@ def _card(slot: ArtSlot, page: Image.Image, design: CoverDesign, dpi: float,
     card[:] = cp.rgb(roles.paper)
     margin = max(1, round(0.045 * min(width, height)))
     inner = (width - 2 * margin, height - 2 * margin)
-    if slot.style == "thumb":
+    if illustrated:  # already in colour: framed as it is
+        art = np.asarray(ImageOps.fit(page.convert("RGB"), inner, Image.Resampling.LANCZOS))
+    elif slot.style == "thumb":
         art = line_art(page, inner, roles.ink, roles.paper)
     else:
         art = colour_page(page, inner, roles.fills, ink=roles.ink, ground=roles.paper,
@@ -120,13 +122,15 @@ def _paste_rotated(canvas: np.ndarray, card: np.ndarray, slot: ArtSlot, dpi: flo
     shift = np.float32([[1, 0, shadow_off], [0, 1, shadow_off * 1.4]])
     shadow = cv2.warpAffine(alpha, shift, size)
     shadow = cv2.GaussianBlur(shadow, (0, 0), max(1.0, shadow_off * 0.8))
-    sub = (slice(cy0 - y0, cy1 - y0), slice(cx0 - x0, cx1 - x0))
-    region = canvas[cy0:cy1, cx0:cx1].astype(np.float32)
-    dark = 1 - SHADOW * shadow[sub].astype(np.float32)[..., None] / 255
-    region *= dark
-    a = alpha[sub].astype(np.float32)[..., None] / 255
-    region = region * (1 - a) + face[sub].astype(np.float32) * a
-    canvas[cy0:cy1, cx0:cx1] = np.clip(region, 0, 255).astype(np.uint8)
+    # Blended in bands of rows: float copies of a whole hero card would cost ~80 MB each.
+    for top in range(cy0, cy1, BAND_ROWS):
+        bottom = min(top + BAND_ROWS, cy1)
+        sub = (slice(top - y0, bottom - y0), slice(cx0 - x0, cx1 - x0))
+        region = canvas[top:bottom, cx0:cx1].astype(np.float32)
+        region *= 1 - SHADOW * shadow[sub].astype(np.float32)[..., None] / 255
+        a = alpha[sub].astype(np.float32)[..., None] / 255
+        region = region * (1 - a) + face[sub].astype(np.float32) * a
+        canvas[top:bottom, cx0:cx1] = np.clip(region, 0, 255).astype(np.uint8)
 
 
 def _plate(draw: ImageDraw.ImageDraw, plate: Plate, dpi: float) -> None:
@@ -190,7 +194,8 @@ def render_panel(layout: PanelLayout, design: CoverDesign, pages: Sequence[Image
                                   seed=design.seed + index, mode="cover")
             canvas[box[1]:box[3], box[0]:box[2]] = art
         else:
-            _paste_rotated(canvas, _card(slot, source, design, dpi, index), slot, dpi)
+            card = _card(slot, source, design, dpi, index, source is illustration)
+            _paste_rotated(canvas, card, slot, dpi)
     if layout.frame_in:
         _frame(canvas, layout, design, dpi)
 

@@ -53,6 +53,7 @@ class EbookOut(BaseModel):
     front_matter: bool = True
     page_numbers: bool = False
     blurb: str | None = None
+    cover_template: str | None = None
     created_at: datetime
     updated_at: datetime
 

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 router = APIRouter()
 
 FORM_FIELDS = ("title", "subtitle", "author", "theme", "audience", "trim_size", "paper",
-               "page_count", "seed", "isbn", "blurb")
+               "page_count", "seed", "isbn", "blurb", "cover_template")
 # Unticked checkboxes are not sent at all, so their absence means False.
 CHECKBOXES = ("single_sided", "front_matter", "page_numbers")
 
@@ -67,12 +67,25 @@ def api_create_ebook(data: EbookCreate, request: Request,
             for field, message in exc.errors.items()]})
 
 
+COVER_TEMPLATE_LABELS = {
+    "hero": form_errors.N_("One large coloured page"),
+    "fan": form_errors.N_("A fan of coloured pages"),
+    "grid": form_errors.N_("A grid of four coloured pages"),
+    "framed": form_errors.N_("A coloured page in a patterned frame"),
+}
+
+
+def cover_template_choices(gettext) -> list[tuple[str, str]]:
+    return [(key, gettext(label)) for key, label in COVER_TEMPLATE_LABELS.items()]
+
+
 def _form_context(request: Request, settings, values: dict, errors: dict) -> dict:
     themes = themes_in(str(settings.themes_dir))
     theme = themes.get(values.get("theme", "")) or next(iter(themes.values()))
     return {
         **_hint_context(request, theme, str(values.get("audience", "children"))),
         "themes": themes,
+        "cover_templates": cover_template_choices(gettext_for(request)),
         "audiences": AUDIENCES,
         "trims": specs.TRIMS,
         "papers": specs.PAPERS,
