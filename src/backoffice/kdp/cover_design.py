@@ -357,7 +357,6 @@ def front_layout(design: CoverDesign, trim_key: str, page_aspect: float | None =
                  mid_y - gap / 2), Box(0, mid_y + gap / 2, mid_x - gap / 2, height),
                  Box(mid_x + gap / 2, mid_y + gap / 2, width, height)]
         layout.slots += [ArtSlot(cell, 0.0, i, "tile") for i, cell in enumerate(cells)]
-        layout.background = roles.paper
         inner = safe.inset(0.2 * scale, 0)
         plate_fill = roles.paper if design.audience != "adults" else roles.background
         lines, plates, cursor = _title_stack(design, safe.y0 + 0.28 * scale, inner,

@@ -239,6 +239,24 @@ def _check_barcode(report: PreflightReport, path: Path, layout: specs.CoverLayou
                "The barcode area in the lower right of the back cover is not empty.")
 
 
+def _check_safe_zone(report: PreflightReport, path: Path, layout: specs.CoverLayout) -> None:
+    from backoffice.kdp.cover_safety import art_across_safe, text_outside_safe
+    from backoffice.kdp.cover_text import TEXT_SAFE_IN
+
+    text = text_outside_safe(path, layout)
+    art = art_across_safe(path, layout)
+    problems = []
+    if text:
+        problems.append(f"text past the safe line ({', '.join(text[:6])}"
+                        + (f" and {len(text) - 6} more" if len(text) > 6 else "") + ")")
+    if art:
+        problems.append(f"art past the safe line at the {', '.join(art)} edge(s)")
+    report.add("cover.safe_zone", not problems,
+               f'No cover text or art crosses the safe lines, {TEXT_SAFE_IN}" inside the trim.',
+               "Cover " + "; ".join(problems) + f': keep them {TEXT_SAFE_IN}" inside the trim '
+               "(the green lines of the cover preview).")
+
+
 def _check_cover(report: PreflightReport, path: Path, trim: str, paper: str,
                  interior_pages: int, isbn: str | None) -> None:
     doc = _open(report, path, "cover")
@@ -271,6 +289,7 @@ def _check_cover(report: PreflightReport, path: Path, trim: str, paper: str,
     if report.rule("cover.page_size").passed and report.rule("cover.spine_width").passed:
         _check_spine(report, path, layout)
         _check_barcode(report, path, layout, isbn)
+        _check_safe_zone(report, path, layout)
 
 
 def run_preflight(interior_pdf: Path, cover_pdf: Path, *, trim: str, paper: str,

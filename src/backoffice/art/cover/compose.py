@@ -162,6 +162,41 @@ def _plate(draw: ImageDraw.ImageDraw, plate: Plate, dpi: float) -> None:
         draw.polygon(points, fill=plate.fill, outline=outline, width=width)
 
 
+def _tile(canvas: np.ndarray, slot: ArtSlot, layout: PanelLayout, design: CoverDesign,
+          page: Image.Image, dpi: float, index: int, *, illustrated: bool) -> None:
+    """A paper cell running off the edge, its page kept whole inside the safe lines, so the
+    cut never crops a design."""
+    roles = design.roles
+    height, width = canvas.shape[:2]
+    cell = (max(0, _px(slot.box.x0, dpi)), max(0, _px(slot.box.y0, dpi)),
+            min(width, _px(slot.box.x1, dpi)), min(height, _px(slot.box.y1, dpi)))
+    ground = cp.mix(roles.background, cp.WHITE, 0.82)
+    canvas[cell[1]:cell[3], cell[0]:cell[2]] = cp.rgb(ground)
+    pad = 0.08
+    top, bottom = layout.safe.y0, layout.safe.y1
+    # Plates (title, author band) take the cell's top or bottom: the page sits clear of them.
+    for plate in layout.plates:
+        if plate.shape == "circle" or not plate.box.intersects(slot.box):
+            continue
+        if plate.box.cy < slot.box.cy:
+            top = max(top, plate.box.y1)
+        else:
+            bottom = min(bottom, plate.box.y0)
+    inner = (max(cell[0], _px(layout.safe.x0 + pad, dpi)), max(cell[1], _px(top + pad, dpi)),
+             min(cell[2], _px(layout.safe.x1 - pad, dpi)), min(cell[3], _px(bottom - pad, dpi)))
+    size = (inner[2] - inner[0], inner[3] - inner[1])
+    if size[0] < 4 or size[1] < 4:
+        return
+    if illustrated:
+        art = np.asarray(ImageOps.fit(page.convert("RGB"), size, Image.Resampling.LANCZOS))
+    else:
+        art = colour_page(page, size, roles.fills, ink=roles.ink, ground=ground,
+                          seed=design.seed + index)
+    x = inner[0] + (size[0] - art.shape[1]) // 2
+    y = inner[1] + (size[1] - art.shape[0]) // 2
+    canvas[y:y + art.shape[0], x:x + art.shape[1]] = art
+
+
 def render_panel(layout: PanelLayout, design: CoverDesign, pages: Sequence[Image.Image],
                  dpi: float, illustration: Image.Image | None = None) -> Image.Image:
     """The panel's art and plates as an RGB image of layout.width_in x height_in at dpi."""
@@ -181,7 +216,10 @@ def render_panel(layout: PanelLayout, design: CoverDesign, pages: Sequence[Image
         source = page_for(slot)
         if source is None:
             continue
-        if slot.style in ("full", "tile"):
+        if slot.style == "tile":
+            _tile(canvas, slot, layout, design, source, dpi, index,
+                  illustrated=source is illustration)
+        elif slot.style == "full":
             box = (max(0, _px(slot.box.x0, dpi)), max(0, _px(slot.box.y0, dpi)),
                    min(size[0], _px(slot.box.x1, dpi)), min(size[1], _px(slot.box.y1, dpi)))
             cell = (box[2] - box[0], box[3] - box[1])
@@ -189,9 +227,9 @@ def render_panel(layout: PanelLayout, design: CoverDesign, pages: Sequence[Image
                 art = np.asarray(ImageOps.fit(source.convert("RGB"), cell,
                                               Image.Resampling.LANCZOS))
             else:
-                ground = roles.background if slot.style == "full" else roles.paper
-                art = colour_page(source, cell, roles.fills, ink=roles.ink, ground=ground,
-                                  seed=design.seed + index, mode="cover")
+                art = colour_page(source, cell, roles.fills, ink=roles.ink,
+                                  ground=roles.background, seed=design.seed + index,
+                                  mode="cover")
             canvas[box[1]:box[3], box[0]:box[2]] = art
         else:
             card = _card(slot, source, design, dpi, index, source is illustration)
