@@ -14,14 +14,12 @@ from backoffice.art.cover import compose_back, compose_front, pick_pages, with_t
 from backoffice.kdp import fonts, specs
 from backoffice.kdp.cover_design import (
     TEMPLATES,
-    ArtSlot,
-    Box,
     CoverDesign,
     back_layout,
     front_layout,
     layout_from_record,
-    layout_problems,
 )
+from backoffice.kdp.cover_geometry import ArtSlot, Box, layout_problems
 from backoffice.kdp.cover_palette import luminance, rgb, roles
 from backoffice.kdp.cover_text import TextLine
 

@@ -9,11 +9,18 @@ Panel coordinates: origin at the panel image's top-left (bleed included), y down
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from backoffice.kdp import cover_palette as cp
 from backoffice.kdp import fonts, specs
+from backoffice.kdp.cover_geometry import (
+    ArtSlot,
+    Box,
+    PanelLayout,
+    Plate,
+    fit_rotated,
+    thumb_slots,
+)
 from backoffice.kdp.cover_text import (
     TEXT_SAFE_IN,
     TextLine,
@@ -80,87 +87,6 @@ def design_from_meta(meta: dict, **fields) -> CoverDesign:
                        language=meta.get("language", "fr"),
                        palette=tuple(cp.clean_palette(meta.get("palette", ()))),
                        seed=int(meta.get("seed", 0)), **fields)
-
-
-@dataclass(frozen=True)
-class Box:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    @property
-    def w(self) -> float:
-        return self.x1 - self.x0
-
-    @property
-    def h(self) -> float:
-        return self.y1 - self.y0
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.y0 + self.y1) / 2
-
-    def inset(self, dx: float, dy: float | None = None) -> Box:
-        dy = dx if dy is None else dy
-        return Box(self.x0 + dx, self.y0 + dy, self.x1 - dx, self.y1 - dy)
-
-    def contains(self, other: Box, tolerance: float = 1e-6) -> bool:
-        return (other.x0 >= self.x0 - tolerance and other.y0 >= self.y0 - tolerance
-                and other.x1 <= self.x1 + tolerance and other.y1 <= self.y1 + tolerance)
-
-    def intersects(self, other: Box) -> bool:
-        return (self.x0 < other.x1 and other.x0 < self.x1
-                and self.y0 < other.y1 and other.y0 < self.y1)
-
-
-@dataclass(frozen=True)
-class ArtSlot:
-    box: Box  # before rotation
-    angle: float  # degrees, counter-clockwise
-    source: int  # index into the pages handed to the composer
-    style: str  # card (coloured page on paper), tile, full (cover the panel), thumb (line art)
-
-    def corners(self) -> list[tuple[float, float]]:
-        a = math.radians(self.angle)
-        cos, sin = math.cos(a), math.sin(a)
-        half_w, half_h = self.box.w / 2, self.box.h / 2
-        return [(self.box.cx + dx * cos + dy * sin, self.box.cy - dx * sin + dy * cos)
-                for dx, dy in ((-half_w, -half_h), (half_w, -half_h), (half_w, half_h),
-                               (-half_w, half_h))]
-
-    def bounds(self) -> Box:
-        xs, ys = zip(*self.corners(), strict=True)
-        return Box(min(xs), min(ys), max(xs), max(ys))
-
-
-@dataclass(frozen=True)
-class Plate:
-    shape: str  # round, ribbon, circle, band, rect
-    box: Box
-    fill: str
-    outline: str = ""
-    outline_in: float = 0.0
-
-
-@dataclass
-class PanelLayout:
-    side: str  # front, back
-    width_in: float
-    height_in: float
-    trim: Box
-    safe: Box
-    background: str
-    pattern: str  # rays, dots, lattice, none
-    frame_in: float = 0.0  # depth of a patterned border inside the trim
-    slots: list[ArtSlot] = field(default_factory=list)
-    plates: list[Plate] = field(default_factory=list)
-    lines: list[TextLine] = field(default_factory=list)
-    barcode: Box | None = None
 
 
 def _panel(side: str, trim_key: str) -> tuple[float, float, Box]:
@@ -280,15 +206,6 @@ def _author(design: CoverDesign, area: Box, bottom: float, on: str,
     return lines, min(line.box()[1] for line in lines)
 
 
-def _fit_rotated(box: Box, aspect: float, angle: float, area: Box) -> Box:
-    """The largest box of `aspect` (w/h), centred in area, whose rotation stays inside."""
-    a = math.radians(abs(angle))
-    cos, sin = math.cos(a), math.sin(a)
-    h = min(area.w / (aspect * cos + sin), area.h / (aspect * sin + cos))
-    w = h * aspect
-    return Box(box.cx - w / 2, box.cy - h / 2, box.cx + w / 2, box.cy + h / 2)
-
-
 def _fan(area: Box, aspect: float, count: int) -> list[ArtSlot]:
     angles = {1: [0.0], 2: [-7.0, 7.0], 3: [-11.0, 0.0, 11.0], 4: [-15.0, -5.0, 5.0, 15.0],
               5: [-18.0, -9.0, 0.0, 9.0, 18.0]}[count]
@@ -339,7 +256,7 @@ def front_layout(design: CoverDesign, trim_key: str, page_aspect: float | None =
                   author_top - (0.14 * scale if author_lines else 0))
         if template == "hero":
             angle = -3.0
-            card = _fit_rotated(art, aspect, angle, art.inset(0.04))
+            card = fit_rotated(art, aspect, angle, art.inset(0.04))
             # Keep the corner clear for the badge when there is room beside the card.
             layout.slots.append(ArtSlot(card, angle, 0, "card"))
             bounds = layout.slots[0].bounds()
@@ -454,7 +371,7 @@ def back_layout(design: CoverDesign, trim_key: str, page_aspect: float | None = 
     gap = 0.16 * scale
     count = max(1, min(pages, BACK_PAGES if trim.w >= 7 else 3))
     free = Box(inner.x0, cursor, inner.x1, bottom)
-    thumbs, rows_h = _thumbs(Box(free.x0, free.y0 + ribbon_h + gap, free.x1, free.y1), aspect,
+    thumbs, rows_h = thumb_slots(Box(free.x0, free.y0 + ribbon_h + gap, free.x1, free.y1), aspect,
                              count, gap)
     if thumbs:
         # The samples and their ribbon sit together, a little above the middle of the room.
@@ -470,35 +387,6 @@ def back_layout(design: CoverDesign, trim_key: str, page_aspect: float | None = 
     return layout
 
 
-def _thumbs(area: Box, aspect: float, count: int, gap: float) -> tuple[list[ArtSlot], float]:
-    """Sample pages in one row or two, whichever shows them larger, top-aligned in area;
-    returns the slots and the height of their rows."""
-    best: tuple[float, int, int] | None = None
-    for rows in (1, 2):
-        cols = math.ceil(count / rows)
-        h = min((area.h - gap * (rows - 1)) / rows, (area.w - gap * (cols + 1)) / cols / aspect)
-        if best is None or h > best[0] * 1.05:
-            best = (h, rows, cols)
-    assert best is not None
-    h, rows, cols = best
-    h *= 0.93  # room for the tilt
-    if h < 0.4:
-        return [], 0.0
-    w = h * aspect
-    slots = []
-    for index in range(count):
-        row, col = divmod(index, cols)
-        in_row = min(cols, count - row * cols)
-        total = in_row * w + (in_row - 1) * gap * 1.5
-        cx = area.cx - total / 2 + w / 2 + col * (w + gap * 1.5)
-        cy = area.y0 + h / 2 + 0.04 + row * (h + gap)
-        angle = (2.5 if index % 2 else -2.5) if count > 1 else 0.0
-        slot = ArtSlot(Box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), angle, index,
-                       "thumb")
-        slots.append(replace(slot, box=_fit_rotated(slot.box, aspect, angle, slot.box)))
-    return slots, rows * h + (rows - 1) * gap + 0.08
-
-
 def layout_from_record(side: str, record: dict | None, trim_key: str, **fields
                        ) -> PanelLayout | None:
     """The layout a stored cover image was drawn with (its quality record), with the book's
@@ -511,35 +399,3 @@ def layout_from_record(side: str, record: dict | None, trim_key: str, **fields
     if side == "front":
         return front_layout(design, trim_key, aspect)
     return back_layout(design, trim_key, aspect, pages=record.get("pages") or BACK_PAGES)
-
-
-def layout_problems(layout: PanelLayout) -> list[str]:
-    """Every way a layout breaks the rules: text on art without a plate behind it, text or
-    a card outside the safe area, anything in the barcode area. Empty when it is sound."""
-    from shapely.geometry import Polygon, box
-
-    problems = []
-    covered = [s for s in layout.slots if s.style not in ("full", "tile")]
-    for line in layout.lines:
-        left, top, right, bottom = line.box()
-        text = Box(left, top, right, bottom)
-        if not layout.safe.contains(text, 0.01):
-            problems.append(f"text {line.text!r} crosses the safe line")
-        on_plate = any(p.box.contains(text, 0.01) for p in layout.plates)
-        backdrop = any(s.style in ("full", "tile") for s in layout.slots)
-        if backdrop and not on_plate:
-            problems.append(f"text {line.text!r} sits on full-bleed art without a plate")
-        for slot in covered:
-            if not on_plate and Polygon(slot.corners()).intersects(box(left, top, right, bottom)):
-                problems.append(f"text {line.text!r} overlaps page {slot.source}")
-        if layout.barcode and text.intersects(layout.barcode):
-            problems.append(f"text {line.text!r} is in the barcode area")
-    for slot in covered:
-        if not layout.safe.contains(slot.bounds(), 0.01):
-            problems.append(f"page {slot.source} crosses the safe line")
-        if layout.barcode and slot.bounds().intersects(layout.barcode):
-            problems.append(f"page {slot.source} is in the barcode area")
-    for plate in layout.plates:
-        if plate.shape != "band" and not layout.safe.contains(plate.box, 0.01):
-            problems.append(f"{plate.shape} plate crosses the safe line")
-    return problems

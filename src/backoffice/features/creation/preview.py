@@ -7,9 +7,11 @@ derived from their inputs, so asking twice costs nothing and the files are plain
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image
 
@@ -36,6 +38,10 @@ class PreviewImage:
 
 def _key(*parts: object) -> str:
     return hashlib.sha256(repr((_VERSION, *parts)).encode()).hexdigest() + ".png"
+
+
+def _write(data: bytes, path: Path) -> None:
+    path.write_bytes(data)
 
 
 def _png(image: Image.Image) -> bytes:
@@ -99,7 +105,7 @@ def quick_preview(settings: Settings, data: EbookCreate, theme: Theme,
                 palette=tuple(theme.palette)))
             png = _png(Image.open(io.BytesIO(generated.data)).convert("L").resize(
                 (width, height)))
-            storage.put_file(key, lambda tmp: tmp.write_bytes(png))
+            storage.put_file(key, functools.partial(_write, png))
         return key
 
     needed = pages_needed(template)
@@ -127,6 +133,6 @@ def quick_preview(settings: Settings, data: EbookCreate, theme: Theme,
         front, layout = compose_front(design, data.trim_size, pages, dpi=PREVIEW_DPI,
                                       illustration=illustration)
         png = _png(with_text(front, layout, PREVIEW_DPI))
-        storage.put_file(cover_key, lambda tmp: tmp.write_bytes(png))
+        storage.put_file(cover_key, functools.partial(_write, png))
     return [PreviewImage("cover", 0, cover_key), PreviewImage("content", 1, keys[0]),
             PreviewImage("content", 2, keys[1])]
