@@ -396,6 +396,7 @@ def layout_from_record(side: str, record: dict | None, trim_key: str, **fields
         return None
     design = design_from_meta(meta, **fields)
     aspect = record.get("page_aspect") or None
-    if side == "front":
+    if side == "front" or (record.get("upload") or {}).get("kind") == "wrap":
+        # A front, or either half of a wrap, made elsewhere carries its own text.
         return front_layout(design, trim_key, aspect)
     return back_layout(design, trim_key, aspect, pages=record.get("pages") or BACK_PAGES)

@@ -266,3 +266,46 @@ def render_cover_preview(
     out_png = Path(out_png)
     out_png.parent.mkdir(parents=True, exist_ok=True)
     img.save(out_png)
+
+
+def build_uploaded_cover_pdf(original: Path, out_path: Path, *, trim: str, paper: str,
+                             interior_pages: int) -> CoverInfo:
+    """The KDP cover from a full wrap made elsewhere (checked by kdp.cover_upload): a PDF
+    keeps its content, an image fills the page; both get the trim and bleed boxes and lose
+    metadata and annotations, like the covers the product draws."""
+    import pikepdf
+
+    layout = specs.cover_layout(trim, interior_pages, paper)
+    page_w, page_h = layout.width, layout.height
+    trim_box = rect_points(specs.BLEED_IN, specs.BLEED_IN, page_w - 2 * specs.BLEED_IN,
+                           layout.trim_height)
+    bleed_box = rect_points(0, 0, page_w, page_h)
+    data = Path(original).read_bytes()
+    if data[:5] == b"%PDF-":
+        out_path = Path(out_path)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        with pikepdf.open(io.BytesIO(data)) as doc:
+            page = doc.pages[0]
+            page.obj["/TrimBox"] = pikepdf.Array(trim_box)
+            page.obj["/BleedBox"] = pikepdf.Array(bleed_box)
+            if "/Annots" in page.obj:
+                del page.obj["/Annots"]
+            if "/Metadata" in doc.Root:
+                del doc.Root["/Metadata"]
+            for key in list(doc.docinfo.keys()):
+                del doc.docinfo[key]
+            if out_path.exists():
+                out_path.unlink()
+            doc.save(out_path, compress_streams=True)
+    else:
+        pdf = new_pdf(page_w, page_h)
+        pdf.add_page()
+        with Image.open(io.BytesIO(data)) as img:
+            buf = io.BytesIO()
+            img.convert("RGB").save(buf, "JPEG", quality=95, subsampling=0)
+        buf.seek(0)
+        pdf.image(buf, x=0, y=0, w=page_w * PT, h=page_h * PT)
+        finalize(pdf, out_path, [(trim_box, bleed_box)])
+    return CoverInfo(width_in=page_w, height_in=page_h, spine_in=layout.spine,
+                     interior_pages=interior_pages, spine_text=False, barcode=False,
+                     spine_text_note="cover uploaded")

@@ -70,7 +70,7 @@ def _year(ebook: Ebook) -> int:
 def build_files(session: Session, settings: Settings, ebook: Ebook, *, interior: bool = True,
                 cover: bool = True) -> BookFiles:
     """Both files' cache keys; builds (if not cached) only the files asked for."""
-    from backoffice.kdp.cover_pdf import build_cover_pdf
+    from backoffice.kdp.cover_pdf import build_cover_pdf, build_uploaded_cover_pdf
     from backoffice.kdp.interior_pdf import (
         InteriorOptions,
         build_interior_pdf,
@@ -104,7 +104,15 @@ def build_files(session: Session, settings: Settings, ebook: Ebook, *, interior:
     cover_key = _cache_key("cover", ebook, [front, back], {
         "spine": spine_color, "pages": total, "blurb": ebook.blurb,
         "designs": [front.quality.get("design"), back.quality.get("design"), ebook.page_count]})
-    if cover:
+    wrap = (front.quality.get("upload") or {})
+    if wrap.get("kind") == "wrap":
+        # A full wrap made elsewhere is the cover PDF itself, boxed and cleaned.
+        cover_key = _cache_key("cover", ebook, [front], {"pages": total, "upload": wrap})
+        if cover:
+            storage.put_file(cover_key, lambda tmp: build_uploaded_cover_pdf(
+                storage.path(wrap["file_key"]), tmp, trim=ebook.trim_size, paper=ebook.paper,
+                interior_pages=total))
+    elif cover:
         storage.put_file(cover_key, lambda tmp: build_cover_pdf(
             storage.path(front.image_key), storage.path(back.image_key), tmp,
             trim=ebook.trim_size, paper=ebook.paper, interior_pages=total, title=ebook.title,
