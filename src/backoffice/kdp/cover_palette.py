@@ -84,9 +84,10 @@ def roles(palette: Sequence[str], audience: str) -> Roles:
         background = mix(darkest, "#000000", 0.35)
         title = mix(lightest, WHITE, 0.55)
     else:
-        # Children's books sell on one vivid colour: the most saturated mid-tone.
+        # Children's books sell on one vivid colour: the most saturated mid-tone, with the
+        # theme's first colour (its signature) preferred when it is vivid too.
         background = max(colours, key=lambda c: _hsv(c)[1] * _hsv(c)[2]
-                         - 2 * max(0.0, luminance(c) - 0.55))
+                         - 2 * max(0.0, luminance(c) - 0.55) + (0.2 if c == colours[0] else 0))
         title = WHITE
     others = [c for c in colours if c != background] or colours
     accent = max(others, key=lambda c: _hsv(c)[1] * 0.6 + _hue_distance(c, background)
