@@ -47,7 +47,21 @@ def colour_page(page: Image.Image, size: tuple[int, int], fills: Sequence[str], 
                 ground: str, seed: int, mode: str = "fit") -> np.ndarray:
     """RGB uint8 of the page coloured in: `fit` keeps the whole page (its own size may be
     smaller than `size`), `cover` fills `size` exactly, cropping the page's edges."""
-    gray = _gray(page, size, mode)
+    # Regions are found at up to twice the shown size (never above the page's own): fine
+    # adult line work would merge into solid ink if labelled after a strong downscale.
+    scale = (min if mode == "fit" else max)(size[0] / page.width, size[1] / page.height)
+    work = min(2.0, 1 / scale) if scale < 1 else 1.0
+    if work > 1.01:
+        big = (round(size[0] * work), round(size[1] * work))
+        coloured = _colour(_gray(page, big, mode), fills, ink, ground, seed)
+        shown = size if mode == "cover" else (max(1, round(coloured.shape[1] / work)),
+                                              max(1, round(coloured.shape[0] / work)))
+        return cv2.resize(coloured, shown, interpolation=cv2.INTER_AREA)
+    return _colour(_gray(page, size, mode), fills, ink, ground, seed)
+
+
+def _colour(gray: np.ndarray, fills: Sequence[str], ink: str, ground: str,
+            seed: int) -> np.ndarray:
     height, width = gray.shape
     white = (gray >= INK_LEVEL).astype(np.uint8)
     count, labels, stats, centroids = cv2.connectedComponentsWithStats(
