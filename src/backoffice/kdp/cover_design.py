@@ -10,6 +10,7 @@ Panel coordinates: origin at the panel image's top-left (bleed included), y down
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from backoffice.kdp import cover_palette as cp
 from backoffice.kdp import fonts, specs
@@ -62,7 +63,7 @@ class CoverDesign:
     blurb: str = ""
     seed: int = 0
 
-    def meta(self) -> dict:
+    def meta(self) -> dict[str, Any]:
         """What a stored cover image remembers, so its back and its PDF text match it."""
         return {"template": self.template, "audience": self.audience,
                 "language": self.language, "palette": list(self.palette), "seed": self.seed}
@@ -81,7 +82,7 @@ class CoverDesign:
         return texts.get(self.audience, texts["children"])
 
 
-def design_from_meta(meta: dict, **fields) -> CoverDesign:
+def design_from_meta(meta: dict[str, Any], **fields: Any) -> CoverDesign:
     return CoverDesign(template=meta.get("template", "hero"),
                        audience=meta.get("audience", "children"),
                        language=meta.get("language", "fr"),
@@ -115,7 +116,7 @@ def _fit_title(design: CoverDesign, width: float, height: float, scale: float,
     return face, size, rows
 
 
-def _title_style(design: CoverDesign, on: str, size: float) -> dict:
+def _title_style(design: CoverDesign, on: str, size: float) -> dict[str, Any]:
     roles = design.roles
     fill = roles.title if cp.contrast(roles.title, on) >= 3 else cp.readable_on(on, roles.ink)
     if design.audience == "adults":
@@ -165,7 +166,8 @@ def _title_stack(design: CoverDesign, top: float, area: Box, on: str,
     return lines, plates, cursor
 
 
-def _badge(design: CoverDesign, cx: float, cy: float, radius: float) -> tuple[Plate, list]:
+def _badge(design: CoverDesign, cx: float, cy: float, radius: float
+           ) -> tuple[Plate, list[TextLine]]:
     roles = design.roles
     texts = TEXTS.get(design.language, TEXTS["en"])
     box = Box(cx - radius, cy - radius, cx + radius, cy + radius)
@@ -387,12 +389,12 @@ def back_layout(design: CoverDesign, trim_key: str, page_aspect: float | None = 
     return layout
 
 
-def layout_from_record(side: str, record: dict | None, trim_key: str, **fields
-                       ) -> PanelLayout | None:
+def layout_from_record(side: str, record: dict[str, Any] | None, trim_key: str,
+                       **fields: Any) -> PanelLayout | None:
     """The layout a stored cover image was drawn with (its quality record), with the book's
     current text; None for an image made before designs."""
     meta = (record or {}).get("design")
-    if not meta:
+    if not meta or record is None:
         return None
     design = design_from_meta(meta, **fields)
     aspect = record.get("page_aspect") or None

@@ -10,6 +10,9 @@ import colorsys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 FALLBACK_PALETTE = ("#1d3557", "#457b9d", "#a8dadc", "#f1faee", "#e63946")
 WHITE, PAPER = "#ffffff", "#fffdf7"
 
@@ -49,7 +52,7 @@ def _hsv(hex_colour: str) -> tuple[float, float, float]:
 
 
 def _distance(a: str, b: str) -> float:
-    return sum((x - y) ** 2 for x, y in zip(rgb(a), rgb(b), strict=True)) ** 0.5
+    return float(sum((x - y) ** 2 for x, y in zip(rgb(a), rgb(b), strict=True)) ** 0.5)
 
 
 def _hue_distance(a: str, b: str) -> float:
@@ -103,15 +106,15 @@ def roles(palette: Sequence[str], audience: str) -> Roles:
                  title=title, paper=PAPER, fills=fills)
 
 
-def extract_palette(pixels, count: int = 5) -> list[str]:
+def extract_palette(pixels: NDArray[np.uint8], count: int = 5) -> list[str]:
     """Main colours of an RGB uint8 array (a cover made elsewhere), most common first."""
     import cv2
-    import numpy as np
 
     small = cv2.resize(pixels, (64, 64), interpolation=cv2.INTER_AREA).reshape(-1, 3)
     data = small.astype(np.float32)
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1.0)
     cv2.setRNGSeed(7)
-    _, labels, centres = cv2.kmeans(data, count, None, criteria, 3, cv2.KMEANS_PP_CENTERS)
-    order = np.argsort(-np.bincount(labels.ravel(), minlength=count))
+    start = np.zeros((len(data), 1), np.int32)
+    _, labels, centres = cv2.kmeans(data, count, start, criteria, 3, cv2.KMEANS_PP_CENTERS)
+    order = np.argsort(-np.bincount(np.asarray(labels).ravel(), minlength=count))
     return [hex_of(centres[i]) for i in order]

@@ -8,6 +8,7 @@ reading the fonts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageColor, ImageDraw
 
@@ -78,7 +79,7 @@ def fit_block(
 
 def place(lines: list[str], font: str, size: float, top_in: float, left_in: float,
           width_in: float, *, spacing: float = LINE_SPACING, align: str = "center",
-          **style) -> list[TextLine]:
+          **style: Any) -> list[TextLine]:
     """Lines stacked so that the first one's ink (stroke included) starts at `top_in`, each
     centred (or left-aligned) in the given width."""
     if not lines:
@@ -110,10 +111,11 @@ def layout_front_text(
     width = trim_width - 2 * TEXT_SAFE_IN
     height = trim_height - 2 * TEXT_SAFE_IN
     scale = min(trim_width, trim_height) / 8.5
-    style = {"fill": "#000000", "outline": "#ffffff"}
+    style: dict[str, Any] = {"fill": "#000000", "outline": "#ffffff"}
     lines: list[TextLine] = []
 
-    def block(text: str, preferred: str, top_in: float, **limits) -> tuple[float, list[str]]:
+    def block(text: str, preferred: str, top_in: float, **limits: Any
+              ) -> tuple[float, list[str]]:
         face = fonts.face_for(text, preferred)
         size, rows = fit_block(text, font=face, max_width_in=width * 0.94, **limits)
         lines.extend(place(rows, face, size, top_in, left, width,

@@ -61,7 +61,7 @@ def _open_image(data: bytes, name: str) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             width, height = image.size
             if width * height > MAX_UPLOAD_PIXELS:
                 raise UploadError(f"{name}: {width} x {height} px is too large to open "
@@ -78,7 +78,7 @@ def _open_image(data: bytes, name: str) -> Image.Image:
         raise UploadError(f"{name}: the image is damaged and cannot be read ({exc})") from None
     if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
         alpha = image.convert("RGBA").getchannel("A")
-        if alpha.getextrema()[0] < 255:
+        if int(alpha.getextrema()[0]) < 255:  # type: ignore[arg-type]
             raise UploadError(f"{name}: the image has transparent areas; KDP wants a "
                               "flattened cover (export it without transparency)")
         image = image.convert("RGB")
@@ -130,7 +130,8 @@ def _render_pdf(data: bytes, name: str, layout: specs.CoverLayout) -> tuple[Imag
                                   "(back, spine and front side by side)")
             box = pdf_inspect.box(doc.pages[0], "/MediaBox") or [0, 0, 0, 0]
             width_in, height_in = (box[2] - box[0]) / 72, (box[3] - box[1]) / 72
-            images = [item for _, kind, item in pdf_inspect.page_items(doc) if kind == "image"]
+            images = [item for _, kind, item in pdf_inspect.page_items(doc)
+                      if isinstance(item, pdf_inspect.PlacedImage)]
     except pikepdf.PasswordError:
         raise UploadError(f"{name}: the PDF is password protected; KDP refuses locked files")\
             from None

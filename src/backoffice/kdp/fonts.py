@@ -13,6 +13,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from fpdf import FPDF
 from PIL import ImageFont
 
 FONTS_DIR = Path(__file__).resolve().parents[1] / "assets" / "fonts"
@@ -153,7 +154,7 @@ def wrap(text: str, key: str, size_pt: float, max_width_in: float) -> list[str]:
     return lines
 
 
-def register_pdf_fonts(pdf) -> None:
+def register_pdf_fonts(pdf: FPDF) -> None:
     """Embed every face in an fpdf2 document under its key as the family name."""
     for key in FONT_FILES:
         if key not in pdf.fonts:  # fpdf2 keys fonts by lower-cased family + style

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PIL import Image
@@ -17,6 +18,10 @@ from backoffice.art.themes import Theme
 from backoffice.kdp import pixels
 from backoffice.kdp.cover_design import CoverDesign, design_from_meta
 from backoffice.kdp.cover_palette import extract_palette
+
+if TYPE_CHECKING:
+    from backoffice.providers.drawing import PageImage, PageSpec
+
 from backoffice.providers.base import (
     CancelCheck,
     ImageProvider,
@@ -36,15 +41,15 @@ def _png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _record(design: CoverDesign, pages: list[Image.Image], **extra) -> dict:
+def _record(design: CoverDesign, pages: list[Image.Image], **extra: Any) -> dict[str, Any]:
     aspect = pages[0].width / pages[0].height if pages else None
     return {"kind": "colour", "design": design.meta(), "page_aspect": aspect,
             "pages": len(pages), **extra}
 
 
-def make_front_cover(theme: Theme, spec, provider: ImageProvider, request: ImageRequest, *,
-                     on_progress: ProgressCallback | None = None,
-                     should_cancel: CancelCheck | None = None):
+def make_front_cover(theme: Theme, spec: PageSpec, provider: ImageProvider,
+                     request: ImageRequest, *, on_progress: ProgressCallback | None = None,
+                     should_cancel: CancelCheck | None = None) -> PageImage:
     from backoffice.art.cover import compose_front
     from backoffice.providers.drawing import PageImage
 
@@ -73,7 +78,7 @@ def make_front_cover(theme: Theme, spec, provider: ImageProvider, request: Image
                      _record(design, pages, illustrated=illustration is not None))
 
 
-def make_back_cover(theme: Theme, spec):
+def make_back_cover(theme: Theme, spec: PageSpec) -> PageImage:
     """The back of the stored front: its template, palette, language and seed."""
     from backoffice.art.cover import compose_back
     from backoffice.providers.drawing import PageImage

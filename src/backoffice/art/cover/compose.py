@@ -119,7 +119,7 @@ def _paste_rotated(canvas: np.ndarray, card: np.ndarray, slot: ArtSlot, dpi: flo
     size = (x1 - x0, y1 - y0)
     face = cv2.warpAffine(card, matrix, size, flags=cv2.INTER_AREA)
     alpha = cv2.warpAffine(np.full((h, w), 255, np.uint8), matrix, size, flags=cv2.INTER_LINEAR)
-    shift = np.float32([[1, 0, shadow_off], [0, 1, shadow_off * 1.4]])
+    shift = np.array([[1, 0, shadow_off], [0, 1, shadow_off * 1.4]], np.float32)
     shadow = cv2.warpAffine(alpha, shift, size)
     shadow = cv2.GaussianBlur(shadow, (0, 0), max(1.0, shadow_off * 0.8))
     # Blended in bands of rows: float copies of a whole hero card would cost ~80 MB each.
@@ -129,8 +129,8 @@ def _paste_rotated(canvas: np.ndarray, card: np.ndarray, slot: ArtSlot, dpi: flo
         region = canvas[top:bottom, cx0:cx1].astype(np.float32)
         region *= 1 - SHADOW * shadow[sub].astype(np.float32)[..., None] / 255
         a = alpha[sub].astype(np.float32)[..., None] / 255
-        region = region * (1 - a) + face[sub].astype(np.float32) * a
-        canvas[top:bottom, cx0:cx1] = np.clip(region, 0, 255).astype(np.uint8)
+        blended = region * (1 - a) + face[sub].astype(np.float32) * a
+        canvas[top:bottom, cx0:cx1] = np.clip(blended, 0, 255).astype(np.uint8)
 
 
 def _plate(draw: ImageDraw.ImageDraw, plate: Plate, dpi: float) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import procrastinate
@@ -78,7 +79,7 @@ def generate(context: procrastinate.JobContext, generation_job_id: int) -> None:
                     generation_job_id=generation_job_id)
 
 
-def _waits(page: Page, pages: list[Page], done: set[int]) -> bool:
+def _waits(page: Page, pages: Sequence[Page], done: set[int]) -> bool:
     """Covers are made from the book's pages, and the back from the front: a cover waits
     for this job's pages, a back cover for this job's cover too."""
     pending = {p.kind for p in pages if p.id not in done}
