@@ -2,9 +2,9 @@
 the trim, the green guide of the cover preview).
 
 Text is read from the PDF's text layer, exactly. Art has no such record, so it is judged
-by what the cut does to it: between the bleed edge and the safe line, whatever is printed
-must be background that runs on into the bleed. A card, a plate or raster lettering that
-reaches past the safe line shows in the margin band but not in the bleed beside it.
+from the rendered cover along each trim edge: what lies just outside the safe line must
+be the background that also fills the bleed, or a border motif of the margin; a card, a
+plate or raster lettering cut by the line shows on both sides of it and not in the bleed.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ ART_DPI = 100
 ART_EDGE_SHARE = 0.06
 ART_COLOUR_STEP = 70  # max channel difference (0-255) of the smoothed strips
 SMOOTH_IN = 0.3  # along the edge: patterns finer than this are background texture
+NEAR_IN = 0.1  # depth of the strips compared on either side of the safe line
 
 
 def _panels(layout: specs.CoverLayout) -> list[tuple[str, specs.Rect]]:
@@ -69,44 +70,53 @@ def _smooth(values: np.ndarray, window: int) -> np.ndarray:
     return np.stack([np.convolve(values[:, c], kernel, mode="same") for c in range(3)], axis=1)
 
 
-def _edge_differs(bleed: np.ndarray, band: np.ndarray, window: int) -> float:
-    """Share of positions along an edge where the band's colour is not the bleed's."""
-    a = _smooth(bleed.mean(axis=1), window)
-    b = _smooth(band.mean(axis=1), window)
-    return float((np.abs(a - b).max(axis=1) > ART_COLOUR_STEP).mean())
+def _crossing_share(bleed: np.ndarray, near: np.ndarray, inner: np.ndarray,
+                    window: int) -> float:
+    """Share of positions along an edge where what lies just outside the safe line is not
+    the background of the bleed but continues past the line into the safe area: a card,
+    a plate or lettering cut by the line. A border motif that stays in the margin (it
+    differs from what lies inside as much as from the bleed) is not counted."""
+    b, m, i = (_smooth(strip.mean(axis=1), window) for strip in (bleed, near, inner))
+    off_ground = np.abs(m - b).max(axis=1) > ART_COLOUR_STEP
+    continues = np.abs(m - i).max(axis=1) < ART_COLOUR_STEP / 2
+    return float((off_ground & continues).mean())
 
 
 def art_across_safe(path: Path, layout: specs.CoverLayout) -> list[str]:
-    """Panel edges where art reaches past the safe line: ['front top', ...]."""
+    """Panel edges where art crosses the safe line: ['front top', ...]."""
     pixels = pdf_inspect.render_region(str(path), 1, ART_DPI, (0, 0, 0, 0)).astype(np.float32)
     height = pixels.shape[0]
     d = ART_DPI
-    bleed_px = max(1, round(specs.BLEED_IN * d))
-    band_px = max(1, round(TEXT_SAFE_IN * d))
+    bleed = max(1, round(specs.BLEED_IN * d))
+    safe = round(TEXT_SAFE_IN * d)
+    strip = max(1, round(NEAR_IN * d))
     window = round(SMOOTH_IN * d)
-    barcode = layout.barcode
     failures = []
     for name, panel in _panels(layout):
         x0, x1 = round(panel.x * d), round(panel.right * d)
-        y_top, y_bottom = height - round(panel.top * d), height - round(panel.y * d)
-        # Margin bands are taken short of the corners, where two edges meet.
-        inner_x = slice(x0 + band_px, x1 - band_px)
-        inner_y = slice(y_top + band_px, y_bottom - band_px)
+        top, bottom = height - round(panel.top * d), height - round(panel.y * d)
+        along_x = slice(x0 + safe, x1 - safe)  # short of the corners, where edges meet
+        along_y = slice(top + safe, bottom - safe)
         edges = {
-            "top": (pixels[y_top - bleed_px:y_top, inner_x].transpose(1, 0, 2),
-                    pixels[y_top:y_top + band_px, inner_x].transpose(1, 0, 2)),
-            "bottom": (pixels[y_bottom:y_bottom + bleed_px, inner_x].transpose(1, 0, 2),
-                       pixels[y_bottom - band_px:y_bottom, inner_x].transpose(1, 0, 2)),
+            "top": [pixels[top - bleed:top, along_x], pixels[top + safe - strip:top + safe,
+                    along_x], pixels[top + safe:top + safe + strip, along_x]],
+            "bottom": [pixels[bottom:bottom + bleed, along_x],
+                       pixels[bottom - safe:bottom - safe + strip, along_x],
+                       pixels[bottom - safe - strip:bottom - safe, along_x]],
         }
+        edges = {k: [a.transpose(1, 0, 2) for a in v] for k, v in edges.items()}
         if name == "back":
-            edges["outside"] = (pixels[inner_y, x0 - bleed_px:x0], pixels[inner_y, x0:x0 + band_px])
-            # The barcode's white box sits in the bottom band by KDP's own placement.
-            keep = slice(0, round((barcode.x - panel.x) * d) - band_px)
-            bleed, band = edges["bottom"]
-            edges["bottom"] = (bleed[keep], band[keep])
+            edges["outside"] = [pixels[along_y, x0 - bleed:x0],
+                                pixels[along_y, x0 + safe - strip:x0 + safe],
+                                pixels[along_y, x0 + safe:x0 + safe + strip]]
+            # KDP places the barcode's white box in the bottom margin itself.
+            keep = slice(0, max(0, round((layout.barcode.x - panel.x) * d) - safe))
+            edges["bottom"] = [a[keep] for a in edges["bottom"]]
         else:
-            edges["outside"] = (pixels[inner_y, x1:x1 + bleed_px], pixels[inner_y, x1 - band_px:x1])
-        for edge, (bleed, band) in edges.items():
-            if len(bleed) and _edge_differs(bleed, band, window) > ART_EDGE_SHARE:
+            edges["outside"] = [pixels[along_y, x1:x1 + bleed],
+                                pixels[along_y, x1 - safe:x1 - safe + strip],
+                                pixels[along_y, x1 - safe - strip:x1 - safe]]
+        for edge, strips in edges.items():
+            if len(strips[0]) and _crossing_share(*strips, window) > ART_EDGE_SHARE:
                 failures.append(f"{name} {edge}")
     return failures
