@@ -92,3 +92,30 @@ def test_text_past_the_safe_line_fails(tmp_path):
     assert found[:1] == ['front: "O"']
     rule = _report(path).rule("cover.safe_zone")
     assert not rule.passed and "text past the safe line" in rule.message
+
+
+@pytest.mark.parametrize(("template", "audience"), [("hero", "adults"), ("framed", "children")])
+def test_designed_covers_pass_the_rule(tmp_path, template, audience):
+    from backoffice.art.cover import compose_back, compose_front
+    from backoffice.art.procedural import render_coloring_page
+    from backoffice.kdp import pixels
+    from backoffice.kdp.cover_design import CoverDesign
+
+    width, height = pixels.art_size_px(TRIM, PAGES, 150)
+    pages = [render_coloring_page(family, audience, 1, width, height, 150)
+             for family in ("mandala", "flowers", "truchet", "mandala", "flowers")]
+    design = CoverDesign(template=template, audience=audience, language="fr",
+                         palette=("#5b2a86", "#f4a259", "#8cb369", "#f4e285", "#bc4b51"),
+                         title="Magic Mandalas for Everyone", author="Jane Doe", designs=60,
+                         blurb="Soixante dessins. " * 8, seed=2)
+    front, front_layout = compose_front(design, TRIM, pages)
+    back, back_layout = compose_back(design, TRIM, pages[1:])
+    front.save(tmp_path / "front.png")
+    back.save(tmp_path / "back.png")
+    out = tmp_path / "cover.pdf"
+    build_cover_pdf(tmp_path / "front.png", tmp_path / "back.png", out, trim=TRIM,
+                    paper="white", interior_pages=PAGES, title=design.title, subtitle="",
+                    author=design.author, spine_color=back_layout.background,
+                    text=CoverText(front=front_layout.lines, back=back_layout.lines))
+    rule = _report(out).rule("cover.safe_zone")
+    assert rule.passed, rule.message

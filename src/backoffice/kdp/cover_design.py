@@ -38,6 +38,7 @@ PAGES_NEEDED = {"hero": 1, "fan": 5, "grid": 4, "framed": 1}
 BACK_PAGES = 4
 BLEED = specs.BLEED_IN
 FRAME_IN = 0.6  # the patterned border's depth inside the trim ("framed")
+PLACEMENT_PAD_IN = 0.04
 
 TEXTS = {
     "fr": {"adults": "Livre de coloriage pour adultes",
@@ -236,7 +237,9 @@ def _fan(area: Box, aspect: float, count: int) -> list[ArtSlot]:
 def front_layout(design: CoverDesign, trim_key: str, page_aspect: float | None = None
                  ) -> PanelLayout:
     width, height, trim = _panel("front", trim_key)
-    safe = trim.inset(TEXT_SAFE_IN)
+    # Placed a hair inside the safe line: PDF readers measure glyph boxes from the font's
+    # outlines a little more generously than the rasteriser's ink.
+    safe = trim.inset(TEXT_SAFE_IN + PLACEMENT_PAD_IN)
     roles = design.roles
     scale = _scale(trim)
     aspect = page_aspect or trim.w / trim.h
@@ -245,7 +248,8 @@ def front_layout(design: CoverDesign, trim_key: str, page_aspect: float | None =
                                                                                    "none")
     if design.audience == "adults" and pattern == "rays":
         pattern = "lattice"
-    layout = PanelLayout("front", width, height, trim, safe, roles.background, pattern)
+    layout = PanelLayout("front", width, height, trim, trim.inset(TEXT_SAFE_IN),
+                         roles.background, pattern)
     if template == UPLOADED:
         layout.slots.append(ArtSlot(Box(0, 0, width, height), 0.0, -1, "full"))
         return layout
@@ -323,12 +327,15 @@ def back_layout(design: CoverDesign, trim_key: str, page_aspect: float | None = 
     """The back of `design`: same ground, pattern and border, the title again, the blurb in
     a panel that fits it, interior samples, the author, and the barcode area kept clear."""
     width, height, trim = _panel("back", trim_key)
-    safe = trim.inset(TEXT_SAFE_IN)
+    # Placed a hair inside the safe line: PDF readers measure glyph boxes from the font's
+    # outlines a little more generously than the rasteriser's ink.
+    safe = trim.inset(TEXT_SAFE_IN + PLACEMENT_PAD_IN)
     roles = design.roles
     scale = _scale(trim)
     aspect = page_aspect or trim.w / trim.h
     front = front_layout(replace(design, designs=0, subtitle="", author=""), trim_key)
-    layout = PanelLayout("back", width, height, trim, safe, roles.background, front.pattern,
+    layout = PanelLayout("back", width, height, trim, trim.inset(TEXT_SAFE_IN),
+                         roles.background, front.pattern,
                          frame_in=front.frame_in)
     if design.template == "grid":
         layout.pattern = "dots"
