@@ -44,7 +44,8 @@ def test_covers_come_from_the_pages_and_the_back_follows_the_front(client) -> No
     assert again["cover"]["quality"]["design"]["seed"] != front["design"]["seed"]
 
     # The book page's thumbnail carries the cover's text, drawn as the PDF sets it.
-    thumb = client.get(again["cover"]["image_url"] + "?w=320")
+    url = again["cover"]["image_url"]
+    thumb = client.get(url + ("&" if "?" in url else "?") + "w=320")
     assert thumb.status_code == 200 and Image.open(io.BytesIO(thumb.content)).width == 320
     export = client.post(f"/api/ebooks/{book['id']}/export")
     assert export.status_code in (200, 201), export.text

@@ -66,7 +66,11 @@ def upload_cover(session: Session, settings: Settings, ebook_id: int, data: byte
     upload = {"kind": checked.kind, "format": checked.format, "filename": name,
               "dpi": round(checked.dpi)}
     if checked.kind == "wrap":
-        upload["file_key"] = storage.put(data, ".pdf" if checked.format == "pdf" else ".img")
+        suffix = {"pdf": ".pdf", "jpeg": ".jpg", "tiff": ".tif"}.get(checked.format, ".png")
+        if suffix == ".png" and checked.format != "png":
+            # Other formats (BMP, WebP…) are kept as the lossless PNG of what was checked.
+            data = _png(Image.open(io.BytesIO(data)))
+        upload["file_key"] = storage.put(data, suffix)
     quality = {"kind": "colour", "design": design, "upload": upload}
 
     def record(page: Page, image: Image.Image) -> None:
