@@ -117,6 +117,8 @@ def art_across_safe(path: Path, layout: specs.CoverLayout) -> list[str]:
                                 pixels[along_y, x1 - safe:x1 - safe + strip],
                                 pixels[along_y, x1 - safe - strip:x1 - safe]]
         for edge, strips in edges.items():
-            if len(strips[0]) and _crossing_share(*strips, window) > ART_EDGE_SHARE:
+            bleed_strip, near, inner = strips
+            if len(bleed_strip) and _crossing_share(bleed_strip, near, inner,
+                                                    window) > ART_EDGE_SHARE:
                 failures.append(f"{name} {edge}")
     return failures

@@ -11,6 +11,7 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -70,8 +71,13 @@ def make_front_cover(theme: Theme, spec: PageSpec, provider: ImageProvider,
     if not pages and illustration is None:
         raise ProviderError("the cover is made from the book's pages and none is drawn yet",
                             retryable=True, provider=name)
-    front, _layout = compose_front(design, spec.trim, pages, dpi=pixels.DPI,
-                                   illustration=illustration)
+    try:
+        front, _layout = compose_front(design, spec.trim, pages, dpi=pixels.DPI,
+                                       illustration=illustration)
+    except (ValueError, OSError, cv2.error) as exc:
+        # A page image that cannot be read or coloured: the job says so, in words.
+        raise ProviderError(f"the cover could not be composed: {exc}", retryable=False,
+                            provider=name) from exc
     if on_progress is not None:
         on_progress(1.0)
     return PageImage(_png(front), name, model, prompt, spec.seed,
@@ -95,7 +101,11 @@ def make_back_cover(theme: Theme, spec: PageSpec) -> PageImage:
     design = design_from_meta(meta, title=spec.title, subtitle=spec.subtitle,
                               author=spec.author, designs=spec.designs, blurb=spec.blurb)
     pages = _images(spec.page_pngs)
-    back, _layout = compose_back(design, spec.trim, pages, dpi=pixels.DPI)
+    try:
+        back, _layout = compose_back(design, spec.trim, pages, dpi=pixels.DPI)
+    except (ValueError, OSError, cv2.error) as exc:
+        raise ProviderError(f"the back cover could not be composed: {exc}", retryable=False,
+                            provider=spec.cover_provider[0]) from exc
     name, model = spec.cover_provider
     return PageImage(_png(back), name, model, f"back of the {design.template} cover",
                      spec.seed, _record(design, pages, derived_from="cover"))
