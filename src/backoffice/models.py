@@ -68,6 +68,8 @@ class Ebook(TimestampMixin, Base):
     blurb: Mapped[str | None] = mapped_column(Text)
     # The row of legacy.ebooks this book was imported from (adoption, migration 0006).
     legacy_ebook_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    # hero, fan, grid or framed (kdp.cover_design.TEMPLATES); NULL: the theme's default.
+    cover_template: Mapped[str | None] = mapped_column(String(16))
 
     pages: Mapped[list[Page]] = relationship(
         back_populates="ebook", cascade="all, delete-orphan", order_by="Page.position"

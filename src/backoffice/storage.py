@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-_ALLOWED_SUFFIXES = {".png", ".pdf", ".zip", ".json"}
+# .jpg and .tif: covers uploaded as they were made (CMYK JPEG, TIFF), kept untouched.
+_ALLOWED_SUFFIXES = {".png", ".pdf", ".zip", ".json", ".jpg", ".tif"}
 
 
 class Storage(Protocol):

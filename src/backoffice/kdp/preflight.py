@@ -273,6 +273,28 @@ def _check_barcode(report: PreflightReport, path: Path, layout: specs.CoverLayou
                found=found or "")
 
 
+def _check_safe_zone(report: PreflightReport, path: Path, layout: specs.CoverLayout) -> None:
+    from backoffice.kdp.cover_safety import art_across_safe, text_outside_safe
+    from backoffice.kdp.cover_text import TEXT_SAFE_IN
+
+    text = text_outside_safe(path, layout)
+    art = art_across_safe(path, layout)
+    named = ", ".join(text[:6]) + (f" (+{len(text) - 6})" if len(text) > 6 else "")
+    if text and art:
+        bad = N_('Cover text past the safe line (%(text)s) and art past it at the %(edges)s '
+                 'edge(s): keep them %(inches)s" inside the trim (the green lines of the cover '
+                 'preview).')
+    elif text:
+        bad = N_('Cover text past the safe line (%(text)s): keep it %(inches)s" inside the trim '
+                 '(the green lines of the cover preview).')
+    else:
+        bad = N_('Cover art past the safe line at the %(edges)s edge(s): keep it %(inches)s" '
+                 'inside the trim (the green lines of the cover preview).')
+    report.add("cover.safe_zone", not (text or art),
+               N_('No cover text or art crosses the safe lines, %(inches)s" inside the trim.'),
+               bad, text=named, edges=", ".join(art), inches=TEXT_SAFE_IN)
+
+
 def _check_cover(report: PreflightReport, path: Path, trim: str, paper: str,
                  interior_pages: int, isbn: str | None) -> None:
     doc = _open(report, path, "cover")
@@ -310,6 +332,7 @@ def _check_cover(report: PreflightReport, path: Path, trim: str, paper: str,
     if report.rule("cover.page_size").passed and report.rule("cover.spine_width").passed:
         _check_spine(report, path, layout)
         _check_barcode(report, path, layout, isbn)
+        _check_safe_zone(report, path, layout)
 
 
 def run_preflight(interior_pdf: Path, cover_pdf: Path, *, trim: str, paper: str,

@@ -42,6 +42,15 @@ class PageSpec:
     author: str
     prompt_override: str | None = None
     cover_png: bytes | None = None
+    # Covers: the template asked for ("" = the theme's), the language printed on them,
+    # the blurb, the book's rendered pages they are made from, and for the back the
+    # stored front's design (its version's quality["design"]) and who drew it.
+    template: str = ""
+    language: str = "fr"
+    blurb: str = ""
+    page_pngs: tuple[bytes, ...] = ()
+    cover_meta: dict | None = None
+    cover_provider: tuple[str, str] = ("procedural", "engine-v1")
 
 
 @dataclass
@@ -87,21 +96,6 @@ def _prompt(theme: Theme, spec: PageSpec) -> str:
     return prompts[(spec.position - 1) % len(prompts)]
 
 
-def _fit_panel(png: bytes, width: int, height: int) -> tuple[bytes, list[int] | None]:
-    """AI covers come at the provider's size and shape: crop to the panel's proportions,
-    centred, then resize, so the cover fills its panel to the bleed."""
-    from PIL import ImageOps
-
-    image = Image.open(io.BytesIO(png))
-    if image.size == (width, height):
-        return png, None
-    original = list(image.size)
-    fitted = ImageOps.fit(image.convert("RGB"), (width, height), Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    fitted.save(buffer, format="PNG")
-    return buffer.getvalue(), original
-
-
 def make_page_image(
     settings: Settings,
     spec: PageSpec,
@@ -114,6 +108,10 @@ def make_page_image(
     theme = _theme(settings, spec.theme_id)
     kind = PROVIDER_KIND[spec.kind]
     provider = _providers(settings)[kind]
+    if spec.kind == "back_cover":
+        from backoffice.providers.covers import make_back_cover
+
+        return make_back_cover(theme, spec)
     if spec.kind == "content":
         width, height = pixels.art_size_px(spec.trim, spec.interior_pages)
     else:
@@ -133,13 +131,13 @@ def make_page_image(
             source_image=spec.cover_png, families=dict(theme.procedural.families),
             palette=tuple(theme.palette),
         )
+        if spec.kind == "cover":
+            from backoffice.providers.covers import make_front_cover
+
+            return make_front_cover(theme, spec, provider, request, on_progress=on_progress,
+                                    should_cancel=should_cancel)
         generated = provider.generate(request, on_progress=on_progress,
                                       should_cancel=should_cancel)
-        if spec.kind != "content":
-            data, resized = _fit_panel(generated.data, width, height)
-            return PageImage(data, generated.provider, generated.model,
-                             generated.prompt or prompt, seed,
-                             {"kind": "colour", "resized_from": resized})
         art: Image.Image = Image.open(io.BytesIO(generated.data))
         cleaned = False
         if provider.name != "procedural":

@@ -57,6 +57,7 @@ class EbookOut(BaseModel):
     front_matter: bool = True
     page_numbers: bool = False
     blurb: str | None = None
+    cover_template: str | None = None
     created_at: datetime
     updated_at: datetime
     # The row of legacy.ebooks a book adopted from the previous system came from.

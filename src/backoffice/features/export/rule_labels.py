@@ -27,6 +27,7 @@ RULE = {
     "spine_width": N_("Spine width for this page count and paper"),
     "spine_text": N_("Spine text rule"),
     "barcode_area": N_("Barcode area"),
+    "safe_zone": N_("Cover text and art inside the safe lines"),
 }
 
 

@@ -24,7 +24,7 @@ from backoffice.models import Ebook, Export, Page, PageVersion
 from backoffice.storage import Storage, get_storage
 
 # Bump when the PDF layout changes, so cached PDFs are rebuilt.
-BUILDER_VERSION = "2"
+BUILDER_VERSION = "3"
 OFFLINE_PROVIDERS = {"procedural"}
 MIN_OVERRIDE_REASON = 5
 
@@ -88,8 +88,7 @@ def _year(ebook: Ebook) -> int:
 def build_files(session: Session, settings: Settings, ebook: Ebook, *, interior: bool = True,
                 cover: bool = True) -> BookFiles:
     """Both files' cache keys; builds (if not cached) only the files asked for."""
-    from backoffice.art.themes import themes_in
-    from backoffice.kdp.cover_pdf import build_cover_pdf
+    from backoffice.kdp.cover_pdf import build_cover_pdf, build_uploaded_cover_pdf
     from backoffice.kdp.interior_pdf import (
         InteriorOptions,
         build_interior_pdf,
@@ -119,18 +118,49 @@ def build_files(session: Session, settings: Settings, ebook: Ebook, *, interior:
         # A page that is not print-ready line art (e.g. gray) must be regenerated first.
         raise Conflict(N_("The interior cannot be built: %(reason)s"), reason=str(exc)) from None
 
-    theme = themes_in(str(settings.themes_dir)).get(ebook.theme)
-    spine_color = theme.palette[0] if theme else "#ffffff"
     front, back = versions["cover"][0], versions["back_cover"][0]
+    text, spine_color = cover_text(ebook, front, back, settings)
     cover_key = _cache_key("cover", ebook, [front, back], {
-        "spine": spine_color, "pages": total, "blurb": ebook.blurb})
-    if cover:
+        "spine": spine_color, "pages": total, "blurb": ebook.blurb,
+        "designs": [front.quality.get("design"), back.quality.get("design"), ebook.page_count]})
+    wrap = (front.quality.get("upload") or {})
+    if wrap.get("kind") == "wrap":
+        # A full wrap made elsewhere is the cover PDF itself, boxed and cleaned.
+        cover_key = _cache_key("cover", ebook, [front], {"pages": total, "upload": wrap})
+        if cover:
+            storage.put_file(cover_key, lambda tmp: build_uploaded_cover_pdf(
+                storage.path(wrap["file_key"]), tmp, trim=ebook.trim_size, paper=ebook.paper,
+                interior_pages=total))
+    elif cover:
         storage.put_file(cover_key, lambda tmp: build_cover_pdf(
             storage.path(front.image_key), storage.path(back.image_key), tmp,
             trim=ebook.trim_size, paper=ebook.paper, interior_pages=total, title=ebook.title,
             subtitle=ebook.subtitle, author=ebook.author, spine_color=spine_color,
-            isbn=ebook.isbn, blurb=ebook.blurb))
+            isbn=ebook.isbn, blurb=ebook.blurb, text=text))
     return BookFiles(interior_key, cover_key, total)
+
+
+def cover_text(ebook: Ebook, front: PageVersion, back: PageVersion, settings: Settings):
+    """The text each cover panel gets, from the design its stored image was drawn with, and
+    the spine's colour. Covers made before designs keep the plain layout."""
+    from backoffice.art.themes import themes_in
+    from backoffice.kdp.cover_design import layout_from_record
+    from backoffice.kdp.cover_pdf import CoverText
+
+    fields = {"title": ebook.title, "subtitle": ebook.subtitle, "author": ebook.author,
+              "designs": ebook.page_count, "blurb": ebook.blurb or ""}
+    front_layout = layout_from_record("front", front.quality, ebook.trim_size, **fields)
+    back_layout = layout_from_record("back", back.quality, ebook.trim_size, **fields)
+    theme = themes_in(str(settings.themes_dir)).get(ebook.theme)
+    spine = theme.palette[0] if theme else "#ffffff"
+    if back_layout is not None:
+        spine = back_layout.background
+    elif front_layout is not None:
+        spine = front_layout.background
+    uploaded = front.quality.get("design", {}).get("template") == "uploaded"
+    return CoverText(front=front_layout.lines if front_layout else None,
+                     back=back_layout.lines if back_layout else None,
+                     front_text=not uploaded), spine
 
 
 def interior_pdf(session: Session, settings: Settings, ebook: Ebook) -> Path:
