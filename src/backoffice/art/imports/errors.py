@@ -32,6 +32,7 @@ SVG_EXTERNAL = N_("The SVG refers to something outside itself (%(reference)s); o
                   "self-contained drawings are accepted.")
 SVG_SCRIPT = N_("The SVG contains a script or an event handler (%(what)s); it is refused.")
 SVG_ENTITIES = N_("The SVG declares entities or a document type; it is refused.")
+TOO_MANY_FILES = N_("More than %(limit)s files at once.")
 ZIP_DAMAGED = N_("The zip archive is damaged.")
 ZIP_ENCRYPTED = N_("The zip archive is encrypted.")
 ZIP_OUTSIDE = N_("The zip archive holds a path that leads outside it (%(path)s).")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import struct
 import warnings
 from dataclasses import dataclass
@@ -121,8 +122,10 @@ def _open(data: bytes, limits: Limits) -> Image.Image:
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
-        except Image.DecompressionBombError:
-            raise BadFile(TOO_MANY_PIXELS, megapixels="> 178",
+        except Image.DecompressionBombError as exc:
+            found = re.search(r"\((\d+) pixels\)", str(exc))
+            pixels = int(found.group(1)) if found else 2 * (Image.MAX_IMAGE_PIXELS or 0)
+            raise BadFile(TOO_MANY_PIXELS, megapixels=round(pixels / 1e6),
                           limit=limits.max_pixels // 1_000_000) from None
         except _DECODE_ERRORS as exc:
             raise BadFile(CORRUPT, detail=_detail(exc)) from None
