@@ -65,7 +65,7 @@ def test_upload_pages_at_a_position_then_replace_one_and_restore(client) -> None
     interior = pikepdf.open(io.BytesIO(client.get(f"/api/ebooks/{ebook_id}/interior.pdf").content))
     assert len(interior.pages) == 2 + 2 * 29 + 0
     for page in interior.pages:
-        for _name, image in page.images.items():
+        for image in page.get_images().values():
             assert int(image.get("/BitsPerComponent", 1)) == 1
     export = client.post(f"/api/ebooks/{ebook_id}/export").json()
     assert export["passed"], [r for r in export["rules"] if not r["passed"]]

@@ -100,6 +100,8 @@ def entries(source: IO[bytes], limits: ZipLimits
     with archive:
         try:
             chosen = members(archive, limits)
+        except BadFile:
+            raise
         except (zipfile.BadZipFile, ValueError, EOFError):
             raise BadFile(ZIP_DAMAGED) from None
         total = 0
@@ -118,6 +120,8 @@ def entries(source: IO[bytes], limits: ZipLimits
                             # More bytes than the header said: a crafted archive.
                             raise BadFile(ZIP_TOO_LARGE, limit=limits.max_total_bytes >> 20)
                         parts.append(chunk)
+            except BadFile:
+                raise
             except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
                 raise BadFile(ZIP_DAMAGED) from None
             yield info.filename, b"".join(parts)
