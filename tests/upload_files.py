@@ -79,11 +79,11 @@ def pdf_of(*images: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 260">'
-       '<rect x="10" y="10" width="180" height="240" rx="14" fill="none" stroke="#000" '
-       'stroke-width="4"/><circle cx="100" cy="110" r="60" fill="none" stroke="#000" '
-       'stroke-width="4"/><path d="M40 220 Q100 160 160 220" fill="none" stroke="#000" '
-       'stroke-width="4"/></svg>').encode()
+SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 260">'
+       b'<rect x="10" y="10" width="180" height="240" rx="14" fill="none" stroke="#000" '
+       b'stroke-width="4"/><circle cx="100" cy="110" r="60" fill="none" stroke="#000" '
+       b'stroke-width="4"/><path d="M40 220 Q100 160 160 220" fill="none" stroke="#000" '
+       b'stroke-width="4"/></svg>')
 SVG_EXTERNAL = (b'<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd" '
                 b'width="10" height="10"/></svg>')
 SVG_SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
