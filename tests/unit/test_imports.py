@@ -150,3 +150,15 @@ def test_a_made_page_is_1_bit_art_box_with_its_source() -> None:
     source = made.quality["source"]
     assert source["file"] == "scan.jpg" and source["photo"] is False and source["upscaled"]
     assert made.quality["metrics"]["binarity"] == 0
+
+
+def test_phone_photos_turn_as_shot_and_stay_one_page() -> None:
+    picture = uf.photo()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display"
+    turned = uf.encode(picture, "JPEG", exif=exif)
+    assert files.inspect(turned, ART, files.Limits()).size_px == (900, 1200)
+    assert files.load(turned, "jpeg", 0, ART, files.Limits()).size == (900, 1200)
+    # A phone's JPEG with its preview (MPO) is one page, not two.
+    mpo = uf.encode(picture, "MPO", save_all=True, append_images=[picture.resize((160, 120))])
+    assert files.inspect(mpo, ART, files.Limits()).pages == 1

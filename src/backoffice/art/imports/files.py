@@ -16,7 +16,7 @@ import struct
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageFile
+from PIL import Image, ImageFile, ImageOps
 
 from backoffice.art.imports import svg
 from backoffice.art.imports.errors import (
@@ -150,7 +150,10 @@ def _check_raster(data: bytes, limits: Limits) -> tuple[tuple[int, int], int]:
     notices a damaged or truncated file."""
     image = _open(data, limits)
     size = image.size
-    frames = int(getattr(image, "n_frames", 1) or 1)
+    if _exif_orientation(image) in (5, 6, 7, 8):
+        size = (size[1], size[0])  # shown turned a quarter, as the camera meant
+    # Only TIFF frames are pages: a phone's JPEG (MPO) also holds a preview image.
+    frames = int(getattr(image, "n_frames", 1) or 1) if image.format == "TIFF" else 1
     if frames > limits.max_pages:
         raise BadFile(TOO_MANY_PAGES, count=frames, limit=limits.max_pages)
     try:
@@ -171,6 +174,13 @@ def _check_raster(data: bytes, limits: Limits) -> tuple[tuple[int, int], int]:
     except _DECODE_ERRORS as exc:
         raise BadFile(CORRUPT, detail=_detail(exc)) from None
     return size, frames
+
+
+def _exif_orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(0x0112, 1))
+    except _DECODE_ERRORS:
+        return 1
 
 
 def _pdf_pages(data: bytes, limits: Limits) -> int:
@@ -214,6 +224,8 @@ def load(data: bytes, fmt: str, frame: int, box: tuple[int, int], limits: Limits
             image.load()
     except _DECODE_ERRORS as exc:
         raise BadFile(CORRUPT, detail=_detail(exc)) from None
+    if _exif_orientation(image) != 1:
+        image = ImageOps.exif_transpose(image)
     return on_white(image)
 
 
