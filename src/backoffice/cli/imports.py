@@ -24,14 +24,15 @@ OPTION_NAMES = {"title": "--title", "author": "--author", "subtitle": "--subtitl
 PHOTO_HELP = "yes: photos turned into line art; no: drawings or scans; auto: per image"
 
 
-def _read(paths: list[Path]) -> list[tuple[str, bytes]]:
-    found: list[tuple[str, bytes]] = []
+def _read(paths: list[Path]) -> list[tuple[str, Any]]:
+    """(name, a function reading the file): files are read one at a time while checked."""
+    found: list[tuple[str, Any]] = []
     for path in paths:
         if path.is_dir():
-            found += [(child.name, child.read_bytes()) for child in sorted(path.iterdir())
+            found += [(child.name, child.read_bytes) for child in sorted(path.iterdir())
                       if child.is_file() and not child.name.startswith(".")]
         elif path.is_file():
-            found.append((path.name, path.read_bytes()))
+            found.append((path.name, path.read_bytes))
         else:
             fail(f"{path}: no such file or folder")
     if not found:

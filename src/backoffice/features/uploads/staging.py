@@ -92,10 +92,12 @@ def limits(settings: Settings) -> tuple[files.Limits, archive.ZipLimits]:
                               max_file_bytes=settings.max_upload_bytes))
 
 
-def stage(settings: Settings, uploads: Iterable[tuple[str, bytes]], art_px: tuple[int, int],
+def stage(settings: Settings, uploads: Iterable[tuple[str, bytes | Callable[[], bytes]]],
+          art_px: tuple[int, int],
           on_progress: Callable[[int, str], None] | None = None) -> Batch:
     """Judge every file, in natural name order, zips opened in place (a zip refused as a
-    whole counts as one bad file, and none of its files are taken)."""
+    whole counts as one bad file, and none of its files are taken). A file may be given
+    as a function reading it, so a large folder is never in memory all at once."""
     image_limits, zip_limits = limits(settings)
     storage = get_storage(settings.storage_dir)
     batch = Batch()
@@ -124,7 +126,8 @@ def stage(settings: Settings, uploads: Iterable[tuple[str, bytes]], art_px: tupl
                                       found.dpi))
 
     try:
-        for name, data in ordered:
+        for name, given in ordered:
+            data = given() if callable(given) else given
             if files.sniff(data) != "zip":
                 judge(batch, name, data)
                 continue
