@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from backoffice.cli import imports
 from backoffice.cli.books import book_app
 from backoffice.cli.system import db_app, register_system_commands
 from backoffice.cli.users import users_app
@@ -15,6 +16,7 @@ app = typer.Typer(help="Backoffice: create, review and export KDP coloring books
                   no_args_is_help=True, add_completion=False)
 register_system_commands(app)
 app.add_typer(db_app, name="db")
+imports.register(book_app)
 app.add_typer(book_app, name="book")
 app.add_typer(users_app, name="users")
 

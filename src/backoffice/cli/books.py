@@ -18,7 +18,7 @@ from backoffice.cli.support import (
     worker_in_thread,
 )
 
-book_app = typer.Typer(help="Create, list and export books.", no_args_is_help=True)
+book_app = typer.Typer(help="Create, import, list and export books.", no_args_is_help=True)
 
 CLI_OPTION_NAMES = {"page_count": "--pages", "trim_size": "--trim", "theme": "--theme",
                     "audience": "--audience", "paper": "--paper", "title": "--title",

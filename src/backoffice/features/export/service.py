@@ -25,7 +25,9 @@ from backoffice.storage import Storage, get_storage
 
 # Bump when the PDF layout changes, so cached PDFs are rebuilt.
 BUILDER_VERSION = "3"
-OFFLINE_PROVIDERS = {"procedural"}
+# Uploaded pages are the publisher's own art: whether it was made with AI is theirs to
+# declare to KDP, so it does not print the AI notice on its own.
+OFFLINE_PROVIDERS = {"procedural", "upload"}
 MIN_OVERRIDE_REASON = 5
 
 

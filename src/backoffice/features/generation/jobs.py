@@ -15,10 +15,12 @@ import procrastinate
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backoffice.art.imports.errors import BadFile
 from backoffice.config import Settings
 from backoffice.database import session_scope
 from backoffice.features.export import service as export_service
 from backoffice.features.generation.service import FINISHED
+from backoffice.features.generation.uploaded import uploaded_page_image
 from backoffice.kdp import pixels, specs
 from backoffice.models import Ebook, GenerationJob, Page, PageVersion
 from backoffice.providers import GenerationCancelled, ProviderError
@@ -154,8 +156,17 @@ def generate_page(context: procrastinate.JobContext, generation_job_id: int,
         already = session.scalar(select(PageVersion.id).where(
             PageVersion.generation_job_id == job.id, PageVersion.page_id == page.id))
         spec = None if already else _load_spec(session, job, page, settings)
+        source = job.params.get("sources", {}).get(str(page_id))
 
-    if spec is not None:
+    if spec is not None and source is not None:
+        try:
+            image = uploaded_page_image(settings, spec, source)
+        except BadFile as exc:  # damaged past what the upload's check could see
+            _fail(settings, generation_job_id, f"{source.get('name')}: {exc}")
+            return
+        key = get_storage(settings.storage_dir).put(image.png, ".png")
+        _record_version(settings, generation_job_id, page_id, key, image)
+    elif spec is not None:
         last_check = [0.0, False]
 
         def should_cancel() -> bool:
