@@ -17,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, ImageStat
 
 from backoffice.providers.base import (
     CancelCheck,
@@ -139,7 +139,7 @@ def _reference(path: str, kind: str) -> Image.Image:
     """ControlNet lineart and scribble models see white lines on black: a black-on-white
     drawing is inverted."""
     image = ImageOps.grayscale(Image.open(path))
-    if sum(image.resize((32, 32)).getdata()) / 1024 > 127:
+    if ImageStat.Stat(image).mean[0] > 127:
         image = ImageOps.invert(image)
     if kind == "scribble":
         image = image.point(lambda v: 255 if v > 127 else 0)
