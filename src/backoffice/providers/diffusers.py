@@ -21,11 +21,13 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from backoffice.art import prompts
 from backoffice.config import Settings
 from backoffice.providers.base import (
     CancelCheck,
@@ -252,6 +254,9 @@ class DiffusersProvider:
             raise GenerationCancelled()
         if not request.prompt.strip():
             raise ProviderError(f"{NAME}: empty prompt", retryable=False, provider=NAME)
+        if self.family != "flux-schnell":
+            # CLIP reads 77 tokens: the subject must come before the line-art boilerplate.
+            request = replace(request, prompt=prompts.for_clip(request.prompt))
         chosen = self.settings_for(request)
         png, meta = local_pipelines.run(self, request, chosen, on_progress=on_progress,
                                         should_cancel=should_cancel)

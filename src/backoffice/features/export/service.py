@@ -183,10 +183,12 @@ def failing_rules(export: Export) -> list[str]:
 
 def ensure_publishable(session: Session, settings: Settings, ebook: Ebook, *, actor: str,
                        override_reason: str | None = None) -> Export:
-    """The current files must pass the preflight, unless someone allowed to overrides it
-    with a reason, which is recorded on the export."""
+    """The current files must pass the preflight (the line-art gate of every page
+    included), unless someone allowed to overrides it with a reason, which is recorded
+    on the export; a later change of pages makes a new export that needs a new decision."""
     export = run_export(session, settings, ebook, actor=actor)
-    if export.passed:
+    # An admin's recorded override of these very files (same export) stands.
+    if export.passed or (export.override_by and not override_reason):
         return export
     if not override_reason:
         raise Conflict(N_("KDP preflight failed: %(rules)s"),

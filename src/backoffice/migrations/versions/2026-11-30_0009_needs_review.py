@@ -20,8 +20,8 @@ NEW = (*OLD, "needs_review")
 
 
 def _status_check(values: tuple[str, ...]) -> None:
-    op.drop_constraint("ck_generation_jobs_status", "generation_jobs", type_="check")
-    op.create_check_constraint("ck_generation_jobs_status", "generation_jobs",
+    op.drop_constraint(op.f("ck_generation_jobs_status"), "generation_jobs", type_="check")
+    op.create_check_constraint(op.f("ck_generation_jobs_status"), "generation_jobs",
                                f"status IN ({', '.join(repr(v) for v in values)})")
 
 
