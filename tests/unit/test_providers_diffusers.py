@@ -5,9 +5,9 @@ on the CPU."""
 from __future__ import annotations
 
 import importlib.util
-import re
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest

@@ -108,6 +108,13 @@ def _fit_panel(png: bytes, width: int, height: int) -> tuple[bytes, list[int] | 
 PageProgress = Callable[[int, int, int], None]
 
 
+def _attempt_progress(report: PageProgress, attempt: int) -> ProgressCallback:
+    def step(done: int, total: int) -> None:
+        report(done, total, attempt)
+
+    return step
+
+
 def _failures(page: PageImage) -> int:
     return len(page.quality.get("failures") or ())
 
@@ -147,13 +154,7 @@ def make_page_image(
             source_image=spec.cover_png, families=dict(theme.procedural.families),
             palette=tuple(theme.palette),
         )
-        step: ProgressCallback | None = None
-        if on_progress is not None:
-            report_progress, number = on_progress, attempt + 1
-
-            def step(done: int, total: int) -> None:
-                report_progress(done, total, number)
-
+        step = _attempt_progress(on_progress, attempt + 1) if on_progress else None
         generated = provider.generate(request, on_progress=step, should_cancel=should_cancel)
         if spec.kind != "content":
             data, resized = _fit_panel(generated.data, width, height)
