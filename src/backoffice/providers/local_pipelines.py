@@ -93,24 +93,32 @@ def pick_dtype(wanted: str, device: str, family: str) -> Any:
     return torch.float32
 
 
+def _dtype_argument(diffusers: Any) -> str:
+    """Newer diffusers name it `dtype` and deprecate `torch_dtype` (gone in 1.0)."""
+    resolves = hasattr(diffusers.utils.deprecation_utils, "_resolve_dtype")
+    return "dtype" if resolves else "torch_dtype"
+
+
 def _load(provider: DiffusersProvider) -> LoadedPipeline:
     import diffusers
+    import transformers
 
+    diffusers.utils.logging.disable_progress_bar()
+    transformers.utils.logging.disable_progress_bar()
     options = provider.options
     started = time.monotonic()
     device = pick_device(options.device)
     dtype = pick_dtype(options.dtype, device, provider.family)
-    common: dict[str, Any] = {"torch_dtype": dtype,
+    common: dict[str, Any] = {_dtype_argument(diffusers): dtype,
                               "local_files_only": not options.allow_download}
-    if options.variant:
-        common["variant"] = options.variant
     extra: dict[str, Any] = {}
     if options.controlnet and provider.controlnet_ref:
         controlnet_class = (diffusers.FluxControlNetModel if provider.family == "flux-schnell"
                             else diffusers.ControlNetModel)
         extra["controlnet"] = controlnet_class.from_pretrained(
-            provider.controlnet_ref, torch_dtype=dtype,
-            local_files_only=not options.allow_download)
+            provider.controlnet_ref, **common)
+    if options.variant:
+        extra["variant"] = options.variant
     pipe = diffusers.AutoPipelineForText2Image.from_pretrained(provider.model_ref, **common,
                                                                **extra)
     if options.lora and provider.lora_ref:
