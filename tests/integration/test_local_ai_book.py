@@ -106,3 +106,32 @@ def test_a_whole_book_through_the_local_model(settings, tiny_models, tmp_path) -
         assert override.status_code == 200, override.text
         assert override.json()["override_by"] == ADMIN_EMAIL
         assert client.post(f"/api/ebooks/{ebook_id}/publish").status_code == 200
+
+
+def test_the_cli_says_which_pages_need_review(settings, tiny_models, tmp_path) -> None:
+    """`book create --wait` exits 3 naming the pages; `book export` names them too."""
+    import os
+    import subprocess
+    import sys
+
+    local = local_ai_settings(settings, tiny_models, tmp_path)
+    env = {**os.environ, "DATABASE_URL": settings.database_url,
+           "BACKOFFICE_DATA_DIR": str(settings.data_dir),
+           "BACKOFFICE_CONFIG_DIR": str(local.config_dir),
+           "BACKOFFICE_MODELS_DIR": str(tiny_models), "BACKOFFICE_QUALITY_RETRIES": "0",
+           "OMP_NUM_THREADS": "1"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "backoffice", *args], env=env,
+                              capture_output=True, text=True, timeout=600)
+
+    created = cli("book", "create", "--author", "Léa", "--theme", "dinosaurs",
+                  "--trim", "6x9", "--pages", "24", "--seed", "4", "--wait")
+    assert created.returncode == 3, created.stderr[-2000:]
+    assert re.search(r"needs review: page\(s\) 1, 2, 3, .*, 24 still fail the line-art gate",
+                     created.stderr), created.stderr[-2000:]
+    ebook_id = created.stdout.strip().splitlines()[-1]
+    assert "needs_review" in cli("book", "list").stdout
+    exported = cli("book", "export", ebook_id, "--out", str(tmp_path / "out"))
+    assert exported.returncode == 1
+    assert "FAIL interior.line_art_gate: Page(s) 1, 2, 3" in exported.stderr
