@@ -66,7 +66,7 @@ def book_create(
     except InvalidInput as exc:
         field, message = next(iter(exc.errors.items()))
         fail(f"{CLI_OPTION_NAMES.get(field, field)}: {message}")
-    status, review = "queued", []
+    status, review = "queued", list[int]()
     if wait:
         # Our own worker guarantees progress even when no server is running.
         thread, loop = worker_in_thread(settings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pikepdf
@@ -71,7 +72,7 @@ class PreflightReport:
                           "failures": list(page.failures)} for page in self.gate]}
 
     @classmethod
-    def from_dict(cls, data: dict) -> PreflightReport:
+    def from_dict(cls, data: dict[str, Any]) -> PreflightReport:
         return cls(trim=data["trim"], paper=data["paper"],
                    interior_pages=data["interior_pages"],
                    rules=[Rule(**rule) for rule in data["rules"]],

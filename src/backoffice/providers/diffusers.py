@@ -201,20 +201,21 @@ class DiffusersProvider:
         else:
             # Before huggingface_hub is first imported: it reads this once.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        options, allow = self.options, self.options.allow_download
+        chosen, allow = self.options, self.options.allow_download
         self.model = model
         self.model_ref = resolve(model, settings.models_dir, what="model",
                                  marker="model_index.json", allow_download=allow)
-        self.family = (options.family if options.family != "auto"
+        self.family = (chosen.family if chosen.family != "auto"
                        else detect_family(model, _model_index(self.model_ref)))
-        self.lora_ref = (resolve(options.lora.path, settings.models_dir, what="LoRA",
-                                 marker=None, allow_download=allow) if options.lora else None)
-        self.controlnet_ref = self.reference_path = None
-        if options.controlnet:
-            self.controlnet_ref = resolve(options.controlnet.model, settings.models_dir,
+        self.lora_ref = (resolve(chosen.lora.path, settings.models_dir, what="LoRA",
+                                 marker=None, allow_download=allow) if chosen.lora else None)
+        self.controlnet_ref: str | None = None
+        self.reference_path: str | None = None
+        if chosen.controlnet:
+            self.controlnet_ref = resolve(chosen.controlnet.model, settings.models_dir,
                                           what="ControlNet", marker="config.json",
                                           allow_download=allow)
-            reference = Path(options.controlnet.image).expanduser()
+            reference = Path(chosen.controlnet.image).expanduser()
             if not reference.is_absolute():
                 reference = settings.config_dir / reference
             if not reference.is_file():
