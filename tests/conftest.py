@@ -172,8 +172,8 @@ def session(settings):
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory) -> Path:
     """A models folder holding tiny diffusers pipelines with random weights, built once
-    per run (tests/fakes/tiny_diffusers.py): tiny-sd (SD 1.5), tiny-sdxl, a LoRA for
-    tiny-sd, a ControlNet and its reference drawing."""
+    per run (tests/fakes/tiny_diffusers.py): tiny-sd (SD 1.5), tiny-sdxl, tiny-flux, a
+    LoRA for tiny-sd, a ControlNet and its reference drawing."""
     from tests.fakes.tiny_diffusers import require_local_ai
 
     require_local_ai()
@@ -184,6 +184,7 @@ def tiny_models(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("models")
     tiny.build_sd15(root / "tiny-sd")
     tiny.build_sdxl(root / "tiny-sdxl")
+    tiny.build_flux(root / "tiny-flux")
     tiny.build_lora(root / "tiny-sd", root / "loras")
     tiny.build_controlnet(root / "tiny-sd", root / "tiny-controlnet")
     reference = Image.new("L", (64, 64), 255)

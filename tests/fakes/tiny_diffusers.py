@@ -170,3 +170,50 @@ def build_controlnet(model: Path, out: Path) -> Path:
                 parameter.normal_(0.0, 0.5)
     controlnet.save_pretrained(out)
     return out
+
+
+def _t5_tokenizer():
+    """A T5-style (Unigram, metaspace) tokenizer over printable ASCII, built in memory."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0), ("▁", -1.0),
+             *((chr(c), -1.0) for c in range(32, 127))]
+    model = Tokenizer(models.Unigram(vocab, unk_id=2, byte_fallback=False))
+    model.pre_tokenizer = pre_tokenizers.Metaspace()
+    return PreTrainedTokenizerFast(tokenizer_object=model, pad_token="<pad>", eos_token="</s>",
+                                   unk_token="<unk>", model_max_length=512), len(vocab)
+
+
+def build_flux(folder: Path, seed: int = 0) -> Path:
+    """A FLUX.1-shaped pipeline (model_index: FluxPipeline): CLIP and T5 text encoders,
+    a flow-matching transformer, a 1-channel VAE (latents packed 2x2)."""
+    import torch
+    from diffusers import (
+        AutoencoderKL,
+        FlowMatchEulerDiscreteScheduler,
+        FluxPipeline,
+        FluxTransformer2DModel,
+    )
+    from transformers import CLIPTextModel, T5Config, T5EncoderModel
+
+    torch.manual_seed(seed)
+    tok = tokenizer(folder.parent / f"{folder.name}-vocab")
+    tok2, t5_vocab = _t5_tokenizer()
+    t5 = T5EncoderModel(T5Config(vocab_size=t5_vocab, d_model=32, d_kv=8, d_ff=37,
+                                 num_layers=2, num_heads=4, relative_attention_num_buckets=8,
+                                 pad_token_id=0, eos_token_id=1, decoder_start_token_id=0))
+    transformer = FluxTransformer2DModel(
+        patch_size=1, in_channels=4, num_layers=1, num_single_layers=1, attention_head_dim=16,
+        num_attention_heads=2, joint_attention_dim=32, pooled_projection_dim=32,
+        axes_dims_rope=[4, 4, 8])
+    vae = AutoencoderKL(sample_size=32, in_channels=3, out_channels=3, block_out_channels=(4,),
+                        layers_per_block=1, latent_channels=1, norm_num_groups=1,
+                        use_quant_conv=False, use_post_quant_conv=False, shift_factor=0.0609,
+                        scaling_factor=1.5035)
+    pipe = FluxPipeline(scheduler=FlowMatchEulerDiscreteScheduler(), vae=vae,
+                        text_encoder=CLIPTextModel(_text_config(len(tok), projection_dim=32)),
+                        tokenizer=tok, text_encoder_2=t5, tokenizer_2=tok2,
+                        transformer=transformer)
+    pipe.save_pretrained(folder)
+    return folder

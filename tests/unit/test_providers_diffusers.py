@@ -95,6 +95,22 @@ def test_sdxl_is_recognised_from_its_model_index(settings):
     assert Image.open(io.BytesIO(result.data)).size == (48, 64)
 
 
+def test_flux_schnell_is_recognised_and_runs_without_guidance(settings):
+    draw = provider(settings, model="tiny-flux")
+    assert draw.family == "flux-schnell"
+    steps: list[tuple[int, int]] = []
+    result = draw.generate(page_request(), on_progress=lambda d, t: steps.append((d, t)))
+    assert Image.open(io.BytesIO(result.data)).size == (48, 64) and steps == [(1, 2), (2, 2)]
+    assert result.meta["guidance"] == 0.0  # schnell is distilled: no guidance, no negative
+    # T5 reads long prompts: a page prompt is sent as it is; CLIP models get it reordered.
+    from backoffice.art.prompts import LINE_ART
+
+    page_prompt = f"{LINE_ART} Subject: a dino by a lake. Style: bold."
+    assert draw.generate(page_request(prompt=page_prompt)).prompt == page_prompt
+    clip = provider(settings).generate(page_request(prompt=page_prompt)).prompt
+    assert clip.startswith("a dino by a lake, coloring book page")
+
+
 def test_a_lora_changes_the_picture_by_its_scale(settings):
     plain = provider(settings).generate(page_request()).data
     lora = "loras/pytorch_lora_weights.safetensors"
