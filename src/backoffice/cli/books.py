@@ -78,7 +78,8 @@ def book_create(
     if status == "needs_review":
         typer.echo(f"book {ebook_id}: generation needs review: page(s) "
                    f"{', '.join(map(str, review))} still fail the line-art gate; regenerate "
-                   "or replace them, or an admin overrides the export with a reason",
+                   "them or restore earlier versions, or an admin overrides the export with "
+                   "a reason",
                    err=True)
     else:
         typer.echo(f"book {ebook_id}: generation {status}", err=True)

@@ -303,8 +303,8 @@ def _check_gate(report: PreflightReport, gate: Sequence[PageGate]) -> None:
     report.add("interior.line_art_gate", not failing,
                f"All {len(report.gate)} coloring pages passed the line-art gate.",
                f"Page(s) {_pages([page.position for page in failing], limit=12)} failed the "
-               f"line-art gate ({', '.join(reasons) or 'see the page'}): regenerate or "
-               "replace them, or an admin overrides with a reason.")
+               f"line-art gate ({', '.join(reasons) or 'see the page'}): regenerate them or "
+               "restore earlier versions, or an admin overrides with a reason.")
 
 
 def run_preflight(interior_pdf: Path, cover_pdf: Path, *, trim: str, paper: str,
