@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     gemini_base_url: str = Field(default="https://generativelanguage.googleapis.com/v1beta",
                                  alias="GEMINI_BASE_URL")
     comfyui_url: str | None = Field(default=None, alias="COMFYUI_URL")
+    # Local AI (providers/diffusers.py): where model folders named in models.yml are
+    # looked for; default <data dir>/models.
+    models_dir_setting: Path | None = Field(default=None, alias="BACKOFFICE_MODELS_DIR")
 
     # Accounts and security (features/accounts).
     session_idle_minutes: int = Field(default=120, ge=1, le=7 * 24 * 60,
@@ -89,6 +92,10 @@ class Settings(BaseSettings):
     @property
     def pgdata_dir(self) -> Path:
         return self.data_dir / "pgdata"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.models_dir_setting or self.data_dir / "models"
 
     @property
     def themes_dir(self) -> Path:

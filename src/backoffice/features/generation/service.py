@@ -17,10 +17,10 @@ from backoffice.config import Settings
 from backoffice.database import session_scope
 from backoffice.errors import N_, Conflict
 from backoffice.features.book.service import job_of_book
-from backoffice.models import JOB_ACTIVE, Ebook, GenerationJob
+from backoffice.models import JOB_ACTIVE, JOB_FINISHED, Ebook, GenerationJob
 from backoffice.queue import enqueue
 
-FINISHED = ("succeeded", "failed", "cancelled")
+FINISHED = JOB_FINISHED
 
 
 def start(session: Session, ebook: Ebook, *, kind: str, page_ids: list[int],

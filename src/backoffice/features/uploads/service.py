@@ -31,7 +31,7 @@ def check_batch(batch: Batch, *, strict: bool) -> None:
     if batch.rejected and (strict or not batch.accepted):
         raise RejectedFiles([item.as_tuple() for item in batch.rejected])
     if not batch.accepted:
-        raise InvalidInput({"files": "choose at least one file"})
+        raise InvalidInput({"files": N_("choose at least one file")})
 
 
 def _rejected(batch: Batch) -> list[dict[str, Any]]:
@@ -51,8 +51,10 @@ def _check_total(ebook: Ebook, designs: int) -> None:
                                   front_matter=ebook.front_matter)
     _low, high = specs.page_limits(ebook.trim_size, ebook.paper)
     if total > high:
-        raise InvalidInput({"files": f"{designs} coloring pages make {total} interior pages, "
-                                     f"above KDP's maximum of {high} for this format"})
+        raise InvalidInput.field(
+            "files", N_("%(designs)s coloring pages make %(total)s interior pages, above "
+                        "KDP's maximum of %(high)s for this format"),
+            designs=designs, total=total, high=high)
 
 
 def add_pages(session: Session, ebook_id: int, batch: Batch, *, position: int | None,
@@ -68,7 +70,8 @@ def add_pages(session: Session, ebook_id: int, batch: Batch, *, position: int | 
     if position is None:
         position = content + 1
     if not 1 <= position <= content + 1:
-        raise InvalidInput({"position": f"must be between 1 and {content + 1}"})
+        raise InvalidInput.field("position", N_("must be between 1 and %(max)s"),
+                                 max=content + 1)
     _check_total(ebook, content + count)
     # Make room: park the pages that move on negative positions first, since the unique
     # (ebook, kind, position) constraint is checked row by row.
@@ -100,8 +103,9 @@ def replace_page(session: Session, ebook_id: int, page_id: int, batch: Batch, *,
     if page.kind != "content":
         raise Conflict(N_("Only coloring pages can be replaced by an uploaded image."))
     if batch.pages != 1:
-        raise InvalidInput({"files": f"a page is replaced by exactly one image; these files "
-                                     f"make {batch.pages} pages"})
+        raise InvalidInput.field(
+            "files", N_("a page is replaced by exactly one image; these files make "
+                        "%(pages)s pages"), pages=batch.pages)
     ebook = load_for_update(session, ebook_id)
     status.open_for_edit(session, ebook, actor=actor,
                          what=N_("Back to draft: a page replaced by an upload"))
@@ -118,8 +122,9 @@ def import_book(session: Session, settings: Settings, data: ImportCreate, batch:
     themes = themes_in(str(settings.themes_dir))
     theme = data.theme or next(iter(themes))
     if theme not in themes:
-        raise InvalidInput({"theme": f"unknown theme {theme!r}; choose one of "
-                                     f"{', '.join(themes)}"})
+        raise InvalidInput.field("theme", N_("unknown theme %(theme)s; choose one of "
+                                             "%(themes)s"), theme=repr(theme),
+                                 themes=", ".join(themes))
     ebook = Ebook(title=data.title, subtitle=data.subtitle, author=data.author, theme=theme,
                   audience=data.audience, trim_size=data.trim_size, paper=data.paper,
                   page_count=batch.pages, seed=secrets.randbelow(MAX_SEED), status="DRAFT")
