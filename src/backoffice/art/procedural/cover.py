@@ -14,6 +14,7 @@ BARCODE_W_IN, BARCODE_H_IN = 2.0, 1.2
 BARCODE_CLEARANCE_IN, BLEED_IN = 0.25, 0.125
 # Share of the front panel's height kept calm at the top for the title.
 TITLE_BAND = 0.24
+BLEND_ROWS = 256
 FALLBACK_PALETTE = ("#1d3557", "#457b9d", "#a8dadc", "#f1faee", "#e63946")
 
 
@@ -39,7 +40,11 @@ def _design(family: str, seed: int, width_px: int, height_px: int, dpi: int,
 def _paint(drawing: Drawing, offset, width_px: int, height_px: int, palette: np.ndarray,
            seed: int, lighten: float) -> np.ndarray:
     """Fill every white region; regions alike in size and distance from the centre share a
-    colour so symmetric designs stay symmetric."""
+    colour so symmetric designs stay symmetric.
+
+    Colours are worked out per region in a small lookup table (lightening included) and
+    only then spread to the pixels as uint8: a full-size float64 RGB array would cost
+    about 200 MB per copy at 300 DPI."""
     from backoffice.art.procedural.render import draw_ink
 
     ink = draw_ink(drawing, width_px, height_px, offset=offset)
@@ -58,13 +63,13 @@ def _paint(drawing: Drawing, offset, width_px: int, height_px: int, palette: np.
     lut[0] = 0
     touching = (stats[:, cv2.CC_STAT_LEFT] == 0) | (stats[:, cv2.CC_STAT_TOP] == 0)
     lut[touching] = background
-    image = lut[labels]
     dark = palette[order[0]] * 0.35
-    image[ink > 0] = dark
     if lighten:
-        image = image * (1 - lighten) + 255 * lighten
+        lut = lut * (1 - lighten) + 255 * lighten
         dark = dark * (1 - lighten) + 255 * lighten
-    canvas = np.ascontiguousarray(np.clip(image, 0, 255).astype(np.uint8))
+    canvas = np.clip(lut, 0, 255).astype(np.uint8)[labels]
+    del labels
+    canvas[ink > 0] = np.clip(dark, 0, 255).astype(np.uint8)
     # Redraw the lines anti-aliased on top: covers are colour art, not 1-bit.
     draw_ink(drawing, width_px, height_px, ink=canvas, colour=tuple(int(c) for c in dark),
              line_type=cv2.LINE_AA, offset=offset)
@@ -97,8 +102,12 @@ def back_cover(palette: Sequence[str], family: str, seed: int, width_px: int, he
     margin = int(0.6 * dpi)
     cv2.rectangle(panel, (margin, int(0.08 * height_px)), (width_px - margin,
                   int(0.42 * height_px)), 255, -1)
-    soft = cv2.GaussianBlur(panel, (0, 0), dpi * 0.08).astype(np.float32)[..., None] / 255
-    canvas = (canvas * (1 - 0.85 * soft) + 255 * 0.85 * soft).astype(np.uint8)
+    blurred = cv2.GaussianBlur(panel, (0, 0), dpi * 0.08)
+    # Blended in bands of rows: the float32 RGB working copy stays a few MB.
+    for top in range(0, height_px, BLEND_ROWS):
+        rows = slice(top, top + BLEND_ROWS)
+        soft = blurred[rows].astype(np.float32)[..., None] / 255
+        canvas[rows] = (canvas[rows] * (1 - 0.85 * soft) + 255 * 0.85 * soft).astype(np.uint8)
     x0, y0, x1, y1 = barcode_box_px(width_px, height_px, dpi)
     pad = round(0.04 * dpi)
     canvas[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad] = 255
