@@ -1,0 +1,158 @@
+"""Query plans at a real size: the dashboard's list and counts read indexes, and deleting a
+page or a book never scans a table (migration 0012).
+
+The database holds 10,000 generated books (260,000 pages and versions, the size the
+dashboard is held to), seeded in bulk and vacuumed: large enough that the planner picks an
+index wherever one serves. The queries checked are the ones the services send, captured on
+their way to the server."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from bench.seed import STATUSES, analyze, seed_books
+from sqlalchemy import Engine, create_engine, delete, event, select, text
+from sqlalchemy.orm import Session
+
+from tests.conftest import _db_url
+
+BOOKS = 10_000
+SCANNED = {"ebooks", "pages", "page_versions", "generation_jobs", "status_changes",
+           "exports"}
+
+
+@pytest.fixture(scope="module")
+def big_engine(pg_admin_url: str, template_url: str) -> Iterator[Engine]:
+    name = "plans_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE backoffice_template')
+    engine = create_engine(_db_url(pg_admin_url, name))
+    try:
+        with engine.begin() as connection:
+            seed_books(connection, BOOKS - 10)
+            # Room to remove a page: a book keeps at least 24 coloring pages.
+            seed_books(connection, 10, designs=30)
+        analyze(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _captured(engine: Engine, work) -> list[tuple[str, dict]]:
+    """The SELECTs `work(session)` sends to the server, with their parameters."""
+    statements: list[tuple[str, dict]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with Session(engine) as session:
+            work(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements
+    return statements
+
+
+def _nodes(plan: dict) -> Iterator[dict]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
+def _plan(engine: Engine, statement: str, parameters: dict) -> list[dict]:
+    with engine.connect() as connection:
+        raw = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement,
+                                         parameters).scalar_one()
+    plan = raw if isinstance(raw, list) else json.loads(raw)
+    return list(_nodes(plan[0]["Plan"]))
+
+
+def _assert_indexed(engine: Engine, statements: list[tuple[str, dict]]) -> None:
+    for statement, parameters in statements:
+        nodes = _plan(engine, statement, parameters)
+        scans = [(n["Node Type"], n.get("Relation Name")) for n in nodes
+                 if n["Node Type"] == "Seq Scan" and n.get("Relation Name") in SCANNED]
+        assert not scans, f"{scans} in the plan of:\n{statement}"
+        assert not [n for n in nodes if n["Node Type"] == "Sort"], \
+            f"the plan sorts rows instead of reading an index:\n{statement}"
+        assert any("Index" in n["Node Type"] for n in nodes), statement
+
+
+@pytest.mark.parametrize("status", [None, "DRAFT", "PUBLISHED"])
+@pytest.mark.parametrize("sort", ["newest", "oldest", "title", "author"])
+@pytest.mark.parametrize("page", [1, 40])
+def test_dashboard_list_reads_indexes(big_engine: Engine, sort: str, status: str | None,
+                                      page: int) -> None:
+    from backoffice.features.dashboard import service
+
+    def work(session: Session) -> None:
+        result = service.list_ebooks(session, status=status, sort=sort, page=page, size=15)
+        assert len(result.items) == 15
+        ids = [e.id for e in result.items]
+        service.latest_jobs(session, ids)
+        service.cover_pages(session, ids)
+
+    _assert_indexed(big_engine, _captured(big_engine, work))
+
+
+def test_dashboard_counts_read_indexes(big_engine: Engine) -> None:
+    from backoffice.features.dashboard import service
+
+    stats: dict = {}
+    statements = _captured(big_engine, lambda session: stats.update(service.stats(session)))
+    _assert_indexed(big_engine, statements)
+    assert stats["total"] == BOOKS == sum(stats[s.lower()] for s in STATUSES)
+    assert stats["draft"] == (BOOKS - 10) // 4 + 10 // 4
+    assert stats["generating"] == (BOOKS - 10) // 250  # one book in 250 is generating
+
+
+def _sequential_scans(session: Session) -> dict[str, int]:
+    """Sequential scans this transaction has made so far, per table."""
+    rows = session.execute(text("SELECT relname, seq_scan FROM pg_stat_xact_user_tables"))
+    return {name: count for name, count in rows if name in SCANNED and count}
+
+
+def _editable_book(session: Session) -> int:
+    from backoffice.models import Ebook, GenerationJob
+
+    running = select(GenerationJob.ebook_id).where(GenerationJob.status == "running")
+    return session.scalar(select(Ebook.id).where(Ebook.status == "DRAFT", Ebook.page_count > 24,
+                                                 Ebook.id.not_in(running)).limit(1))
+
+
+def test_removing_a_page_scans_no_table(big_engine: Engine) -> None:
+    from backoffice.features.regeneration import service
+    from backoffice.models import Page
+
+    with Session(big_engine) as session:
+        ebook_id = _editable_book(session)
+        page_id = session.scalar(select(Page.id).where(
+            Page.ebook_id == ebook_id, Page.kind == "content", Page.position == 3))
+        before = _sequential_scans(session)
+        # Cascades to the page's versions; each one deleted sets pages.current_version_id
+        # pointing at it to NULL, which scanned all 260,000 pages without its index.
+        service.remove_page(session, ebook_id, page_id, actor="test")
+        session.flush()
+        assert _sequential_scans(session) == before
+        session.rollback()
+
+
+def test_deleting_a_book_scans_no_table(big_engine: Engine) -> None:
+    from backoffice.models import Ebook, Page
+
+    with Session(big_engine) as session:
+        ebook_id = _editable_book(session)
+        before = _sequential_scans(session)
+        session.execute(delete(Ebook).where(Ebook.id == ebook_id))
+        assert _sequential_scans(session) == before
+        assert session.scalar(select(Page.id).where(Page.ebook_id == ebook_id)) is None
+        session.rollback()
