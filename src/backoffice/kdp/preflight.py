@@ -148,22 +148,16 @@ def _check_interior(report: PreflightReport, path: Path, trim: str, paper: str) 
                    f"Gray or colour content on page(s) {_pages(sorted(gray_pages))}: "
                    "interiors must be 1-bit black and white.")
         _common(report, doc, path, "interior")
-        keys = [pdf_inspect.page_fingerprint(p) for p in doc.pages]
+        # Pages alike (same content, same side) get the same verdict: render one of each.
+        alike = [(pdf_inspect.page_fingerprint(p), specs.page_side(n))
+                 for n, p in enumerate(doc.pages, 1)]
 
-    outside, blank = [], []
-    for n, mask in pdf_inspect.ink_masks(str(path), INK_DPI, keys=keys):
-        if not mask.any():
-            blank.append(n)
-            continue
-        safe = specs.safe_area(trim, count, specs.page_side(n))
-        rows, cols = mask.shape
-        top = max(int((height - safe.top) * INK_DPI) - 1, 0)
-        bottom = min(int(np.ceil((height - safe.y) * INK_DPI)) + 1, rows)
-        left = max(int(safe.x * INK_DPI) - 1, 0)
-        right = min(int(np.ceil(safe.right * INK_DPI)) + 1, cols)
-        inner = mask[top:bottom, left:right].sum()
-        if mask.sum() > inner:
-            outside.append(n)
+    first_of = {key: n for n, key in reversed(list(enumerate(alike, 1)))}
+    verdicts = {alike[n - 1]: _ink_verdict(mask, trim, count, height, specs.page_side(n))
+                for n, mask in pdf_inspect.ink_masks(str(path), INK_DPI,
+                                                     sorted(first_of.values()))}
+    outside = [n for n, key in enumerate(alike, 1) if verdicts[key] == "outside"]
+    blank = [n for n, key in enumerate(alike, 1) if verdicts[key] == "blank"]
     report.add("interior.ink_in_safe_area", not outside,
                "All ink sits inside the safe area (gutter on the inside edge).",
                f"Ink in the margins on page(s) {_pages(outside)}.")
@@ -175,6 +169,20 @@ def _check_interior(report: PreflightReport, path: Path, trim: str, paper: str) 
                f"No more than {MAX_BLANK_RUN} blank pages in a row.",
                f"{longest} blank pages in a row: KDP flags more than {MAX_BLANK_RUN}.")
     return count
+
+
+def _ink_verdict(mask: np.ndarray, trim: str, count: int, height: float,
+                 side: specs.Side) -> str:
+    """"blank", "outside" (ink in the margins) or "ok" for one rendered page."""
+    if not mask.any():
+        return "blank"
+    safe = specs.safe_area(trim, count, side)
+    rows, cols = mask.shape
+    top = max(int((height - safe.top) * INK_DPI) - 1, 0)
+    bottom = min(int(np.ceil((height - safe.y) * INK_DPI)) + 1, rows)
+    left = max(int(safe.x * INK_DPI) - 1, 0)
+    right = min(int(np.ceil(safe.right * INK_DPI)) + 1, cols)
+    return "outside" if mask.sum() > mask[top:bottom, left:right].sum() else "ok"
 
 
 def _region(layout: specs.CoverLayout, rect: specs.Rect, inset: float = 0.0
