@@ -8,21 +8,19 @@ their way to the server."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterator
 
 import psycopg
 import pytest
-from bench.seed import STATUSES, analyze, seed_books
-from sqlalchemy import Engine, create_engine, delete, event, select, text
+from sqlalchemy import Engine, create_engine, delete, select, text
 from sqlalchemy.orm import Session
 
+from bench.plans import BIG_TABLES, captured_selects, plan_problems
+from bench.seed import STATUSES, analyze, seed_books
 from tests.conftest import _db_url
 
 BOOKS = 10_000
-SCANNED = {"ebooks", "pages", "page_versions", "generation_jobs", "status_changes",
-           "exports"}
 
 
 @pytest.fixture(scope="module")
@@ -44,47 +42,11 @@ def big_engine(pg_admin_url: str, template_url: str) -> Iterator[Engine]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _captured(engine: Engine, work) -> list[tuple[str, dict]]:
-    """The SELECTs `work(session)` sends to the server, with their parameters."""
-    statements: list[tuple[str, dict]] = []
-
-    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        with Session(engine) as session:
-            work(session)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    assert statements
-    return statements
-
-
-def _nodes(plan: dict) -> Iterator[dict]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _nodes(child)
-
-
-def _plan(engine: Engine, statement: str, parameters: dict) -> list[dict]:
-    with engine.connect() as connection:
-        raw = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement,
-                                         parameters).scalar_one()
-    plan = raw if isinstance(raw, list) else json.loads(raw)
-    return list(_nodes(plan[0]["Plan"]))
-
-
 def _assert_indexed(engine: Engine, statements: list[tuple[str, dict]]) -> None:
+    assert statements
     for statement, parameters in statements:
-        nodes = _plan(engine, statement, parameters)
-        scans = [(n["Node Type"], n.get("Relation Name")) for n in nodes
-                 if n["Node Type"] == "Seq Scan" and n.get("Relation Name") in SCANNED]
-        assert not scans, f"{scans} in the plan of:\n{statement}"
-        assert not [n for n in nodes if n["Node Type"] == "Sort"], \
-            f"the plan sorts rows instead of reading an index:\n{statement}"
-        assert any("Index" in n["Node Type"] for n in nodes), statement
+        problems = plan_problems(engine, statement, parameters)
+        assert not problems, f"{problems} in the plan of:\n{statement}"
 
 
 @pytest.mark.parametrize("status", [None, "DRAFT", "PUBLISHED"])
@@ -101,14 +63,15 @@ def test_dashboard_list_reads_indexes(big_engine: Engine, sort: str, status: str
         service.latest_jobs(session, ids)
         service.cover_pages(session, ids)
 
-    _assert_indexed(big_engine, _captured(big_engine, work))
+    _assert_indexed(big_engine, captured_selects(big_engine, work))
 
 
 def test_dashboard_counts_read_indexes(big_engine: Engine) -> None:
     from backoffice.features.dashboard import service
 
     stats: dict = {}
-    statements = _captured(big_engine, lambda session: stats.update(service.stats(session)))
+    statements = captured_selects(big_engine,
+                                  lambda session: stats.update(service.stats(session)))
     _assert_indexed(big_engine, statements)
     assert stats["total"] == BOOKS == sum(stats[s.lower()] for s in STATUSES)
     assert stats["draft"] == (BOOKS - 10) // 4 + 10 // 4
@@ -118,7 +81,7 @@ def test_dashboard_counts_read_indexes(big_engine: Engine) -> None:
 def _sequential_scans(session: Session) -> dict[str, int]:
     """Sequential scans this transaction has made so far, per table."""
     rows = session.execute(text("SELECT relname, seq_scan FROM pg_stat_xact_user_tables"))
-    return {name: count for name, count in rows if name in SCANNED and count}
+    return {name: count for name, count in rows if name in BIG_TABLES and count}
 
 
 def _editable_book(session: Session) -> int:
