@@ -140,6 +140,7 @@ def plans_use_indexes(box: Sandbox) -> list[str]:
     """Problems in the plans of the dashboard's list (every sort, with and without a
     status) and counts; empty when every one reads indexes."""
     from backoffice.database import get_engine
+    from backoffice.features.book import service as book
     from backoffice.features.dashboard import service
     from bench.plans import captured_selects, plan_problems
 
@@ -151,8 +152,8 @@ def plans_use_indexes(box: Sandbox) -> list[str]:
             for status in (None, "DRAFT"):
                 result = service.list_ebooks(session, sort=sort, status=status, page=2)
                 ids = [e.id for e in result.items]
-                service.latest_jobs(session, ids)
-                service.cover_pages(session, ids)
+                book.latest_jobs(session, ids)
+                book.cover_pages(session, ids)
 
     return [f"{problem} in: {' '.join(statement.split())[:90]}..."
             for statement, parameters in captured_selects(engine, work)

@@ -54,14 +54,15 @@ def _assert_indexed(engine: Engine, statements: list[tuple[str, dict]]) -> None:
 @pytest.mark.parametrize("page", [1, 40])
 def test_dashboard_list_reads_indexes(big_engine: Engine, sort: str, status: str | None,
                                       page: int) -> None:
+    from backoffice.features.book import service as book
     from backoffice.features.dashboard import service
 
     def work(session: Session) -> None:
         result = service.list_ebooks(session, status=status, sort=sort, page=page, size=15)
         assert len(result.items) == 15
         ids = [e.id for e in result.items]
-        service.latest_jobs(session, ids)
-        service.cover_pages(session, ids)
+        book.latest_jobs(session, ids)
+        book.cover_pages(session, ids)
 
     _assert_indexed(big_engine, captured_selects(big_engine, work))
 
