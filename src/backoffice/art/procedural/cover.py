@@ -67,7 +67,7 @@ def _paint(drawing: Drawing, offset, width_px: int, height_px: int, palette: np.
     if lighten:
         lut = lut * (1 - lighten) + 255 * lighten
         dark = dark * (1 - lighten) + 255 * lighten
-    canvas = np.clip(lut, 0, 255).astype(np.uint8)[labels]
+    canvas: np.ndarray = np.clip(lut, 0, 255).astype(np.uint8)[labels]
     del labels
     canvas[ink > 0] = np.clip(dark, 0, 255).astype(np.uint8)
     # Redraw the lines anti-aliased on top: covers are colour art, not 1-bit.

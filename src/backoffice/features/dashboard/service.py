@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import BindParameter, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from backoffice.models import EBOOK_STATUSES, JOB_ACTIVE, Ebook, GenerationJob
@@ -45,8 +45,8 @@ def stats(session: Session) -> dict[str, int]:
     per_status = [select(func.count()).select_from(Ebook).where(Ebook.status == status)
                   .scalar_subquery() for status in EBOOK_STATUSES]
     # Literal statuses: a plan cached for parameters could not use the partial index.
-    active_statuses = bindparam("active_statuses", list(JOB_ACTIVE), expanding=True,
-                                literal_execute=True)
+    active_statuses: BindParameter[list[str]] = bindparam(
+        "active_statuses", list(JOB_ACTIVE), expanding=True, literal_execute=True)
     generating = (select(func.count(func.distinct(GenerationJob.ebook_id)))
                   .where(GenerationJob.status.in_(active_statuses)).scalar_subquery())
     *counts, active = session.execute(select(*per_status, generating)).one()
