@@ -66,7 +66,7 @@ lock-upgrade: | $(BIN)/python ## Re-pin every dependency to its newest release
 	$(BIN)/uv pip compile pyproject.toml --extra dev --extra bench --python-version 3.11 \
 		--universal -q --upgrade -o $(LOCK)
 
-bench: install ## Benchmarks: procedural pages and PDF export (prints figures)
+bench: install ## Benchmarks, each in a fresh process, targets MET/MISSED (BENCH=scale: one of them)
 	$(BIN)/python -m bench $(BENCH)
 
 clean: ## Remove the venv (keeps ./var, your data)
