@@ -167,34 +167,74 @@ def plans_use_indexes(box: Sandbox) -> list[str]:
             for problem in plan_problems(engine, statement, parameters)]
 
 
-def delete_costs(box: Sandbox, ebook_ids: list[int]) -> dict[str, float]:
+def deletion_databases(box: Sandbox, sizes: list[int]) -> dict[int, object]:
+    """One database per size, migrated and seeded, for measuring deletes side by side;
+    returns the Settings that reach each."""
+    from backoffice import migrate
+    from backoffice.config import Settings
+    from backoffice.database import get_engine, libpq_url, start_embedded_server
+    from bench.seed import analyze, seed_books
+
+    admin_url = start_embedded_server(box.settings.pgdata_dir)
+    reach = {}
+    for size in sizes:
+        name = f"deletes_{size}"
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        url = box.url.replace("/backoffice?", f"/{name}?", 1)
+        migrate.upgrade(url)
+        settings = Settings(_env_file=None, DATABASE_URL=libpq_url(url),
+                            BACKOFFICE_DATA_DIR=box.root)
+        engine = get_engine(settings)
+        with engine.begin() as connection:
+            seed_books(connection, size, designs=DESIGNS)
+        analyze(engine)
+        reach[size] = settings
+    return reach
+
+
+def delete_costs(reach: dict[int, object], rounds: int = 18, warm_up: int = 3
+                 ) -> dict[int, dict[str, float]]:
     """ms to remove one content page (the editor's action, through its service) and to
-    delete a whole book (the database cascade), each committed, after 3 warm-up runs:
-    the median, and the fastest, which on a shared machine is the cost without the
-    others' interference."""
+    delete a whole book (the database cascade), each committed, at every size.
+
+    The sizes take turns, round after round: whatever load the shared machine is under
+    then weighs on all of them alike, so their ratio holds even when each figure
+    stretches. After the warm-up rounds: the median, and the fastest."""
     from sqlalchemy import delete, select
 
     from backoffice.database import session_scope
     from backoffice.features.regeneration.service import remove_page
-    from backoffice.models import Ebook, Page
+    from backoffice.models import Ebook, GenerationJob, Page
 
-    def timed(action) -> float:
+    def timed(settings, action) -> float:
         started = time.perf_counter()
-        with session_scope(box.settings) as session:
+        with session_scope(settings) as session:
             action(session)
         return (time.perf_counter() - started) * 1000
 
-    page_ms, book_ms = [], []
-    for index, ebook_id in enumerate(ebook_ids):
-        with session_scope(box.settings) as session:
-            page_id = session.scalar(select(Page.id).where(
-                Page.ebook_id == ebook_id, Page.kind == "content", Page.position == 5))
-        cost = timed(lambda s, e=ebook_id, p=page_id: remove_page(s, e, p, actor="bench"))
-        if index >= 3:
-            page_ms.append(cost)
-    for index, ebook_id in enumerate(ebook_ids):
-        cost = timed(lambda s, e=ebook_id: s.execute(delete(Ebook).where(Ebook.id == e)))
-        if index >= 3:
-            book_ms.append(cost)
-    return {"page_ms": min(page_ms), "page_median_ms": statistics.median(page_ms),
-            "book_ms": min(book_ms), "book_median_ms": statistics.median(book_ms)}
+    books = {}
+    for size, settings in reach.items():
+        running = select(GenerationJob.ebook_id).where(GenerationJob.status == "running")
+        with session_scope(settings) as session:
+            drafts = list(session.scalars(select(Ebook.id).where(
+                Ebook.status == "DRAFT", Ebook.id.not_in(running))))
+        books[size] = random.Random(size).sample(drafts, rounds)
+    page_ms: dict[int, list[float]] = {size: [] for size in reach}
+    book_ms: dict[int, list[float]] = {size: [] for size in reach}
+    for number in range(rounds):
+        for size, settings in reach.items():
+            ebook_id = books[size][number]
+            with session_scope(settings) as session:
+                page_id = session.scalar(select(Page.id).where(
+                    Page.ebook_id == ebook_id, Page.kind == "content", Page.position == 5))
+            cost = timed(settings, lambda s, e=ebook_id, p=page_id: remove_page(
+                s, e, p, actor="bench"))
+            page_ms[size].append(cost)
+            cost = timed(settings, lambda s, e=ebook_id: s.execute(
+                delete(Ebook).where(Ebook.id == e)))
+            book_ms[size].append(cost)
+    return {size: {"page_ms": statistics.median(page_ms[size][warm_up:]),
+                   "page_min_ms": min(page_ms[size][warm_up:]),
+                   "book_ms": statistics.median(book_ms[size][warm_up:]),
+                   "book_min_ms": min(book_ms[size][warm_up:])} for size in reach}
