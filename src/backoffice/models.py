@@ -55,9 +55,11 @@ class Ebook(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    # Unbounded: books adopted from the previous system keep their whole text (the
+    # creation form has its own limits).
+    title: Mapped[str] = mapped_column(Text, nullable=False)
     subtitle: Mapped[str] = mapped_column(String(200), nullable=False, default="")
-    author: Mapped[str] = mapped_column(String(120), nullable=False)
+    author: Mapped[str] = mapped_column(Text, nullable=False)
     theme: Mapped[str] = mapped_column(String(64), nullable=False)
     audience: Mapped[str] = mapped_column(String(16), nullable=False)
     trim_size: Mapped[str] = mapped_column(String(16), nullable=False)
@@ -73,6 +75,8 @@ class Ebook(TimestampMixin, Base):
     front_matter: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     page_numbers: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     blurb: Mapped[str | None] = mapped_column(Text)
+    # The row of legacy.ebooks this book was imported from (adoption, migration 0006).
+    legacy_ebook_id: Mapped[int | None] = mapped_column(Integer, unique=True)
 
     pages: Mapped[list[Page]] = relationship(
         back_populates="ebook", cascade="all, delete-orphan", order_by="Page.position"

@@ -43,11 +43,11 @@ def test_api_refuses_a_body_that_is_not_json(client) -> None:
 
 
 def test_form_shows_the_message_next_to_the_field_and_keeps_the_others(client) -> None:
-    form = {**BOOK, "page_count": "25", "title": "Mon <b>titre</b>", "author": ""}
+    form = {**BOOK, "page_count": "23", "title": "Mon <b>titre</b>", "author": ""}
     response = client.post("/ebooks", data={k: str(v) for k, v in form.items()})
     assert response.status_code == 422
     html = response.text
-    assert 'id="page_count-error"' in html and "Doit être pair" in html
+    assert 'id="page_count-error"' in html and "choisissez entre 24 et 294" in html
     assert 'id="author-error"' in html
     assert 'value="Mon &lt;b&gt;titre&lt;/b&gt;"' in html  # kept, and escaped
     assert 'value="1234"' in html  # the seed is kept

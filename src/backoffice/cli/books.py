@@ -34,7 +34,8 @@ def book_create(
     trim: Annotated[str, typer.Option(help="8.5x11, 8.5x8.5, 8x10, 8.25x8.25 or 6x9")] = "8.5x11",
     paper: Annotated[str, typer.Option(help="white, cream, standard_color, premium_color")
                      ] = "white",
-    pages: Annotated[int, typer.Option(help="Coloring pages (designs): >= 24, even")] = 24,
+    pages: Annotated[int, typer.Option(
+        help="Coloring pages (designs): >= 24, within KDP's page limits")] = 24,
     subtitle: Annotated[str, typer.Option()] = "",
     seed: Annotated[int | None, typer.Option(help="Same seed, same book")] = None,
     wait: Annotated[bool, typer.Option("--wait", help="Return when generated")] = False,
@@ -85,12 +86,15 @@ def book_list(status: Annotated[str | None, typer.Option(help="DRAFT, APPROVED, 
     from backoffice.database import session_scope
     from backoffice.features.book.service import latest_jobs
     from backoffice.features.dashboard import service
+    from backoffice.kdp import specs
     from backoffice.models import EBOOK_STATUSES
+    from backoffice.web.i18n import translations
 
     settings = settings_or_exit()
     if status and status.upper() not in EBOOK_STATUSES:
         fail(f"--status: must be one of {', '.join(EBOOK_STATUSES)}")
     migrate(settings)
+    gettext = translations(settings.language).gettext
     with session_scope(settings) as session:
         result = service.list_ebooks(session, status=status.upper() if status else None,
                                      size=limit)
@@ -99,8 +103,11 @@ def book_list(status: Annotated[str | None, typer.Option(help="DRAFT, APPROVED, 
         for ebook in result.items:
             job = jobs.get(ebook.id)
             generation = f"{job.status} {job.done}/{job.total}" if job else "-"
+            # Books adopted from the previous system may be short of pages: say how many.
+            missing = specs.designs_missing(ebook.page_count)
+            note = f"  [{gettext('add %(count)s pages') % {'count': missing}}]" if missing else ""
             typer.echo(f"{ebook.id:>5}  {ebook.status:<9} {generation:<12} "
-                       f"{ebook.page_count:>5}  {ebook.title} — {ebook.author}")
+                       f"{ebook.page_count:>5}  {ebook.title} — {ebook.author}{note}")
         typer.echo(f"{result.total} book(s)")
 
 

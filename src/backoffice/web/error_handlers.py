@@ -21,11 +21,12 @@ from sqlalchemy.exc import (
     InterfaceError,
     OperationalError,
 )
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backoffice.errors import Conflict, InvalidInput, NotFound
 from backoffice.queue import QueueUnavailable
 from backoffice.web import form_errors
-from backoffice.web.feedback import FIELD_MSGIDS, error_response, message_response
+from backoffice.web.feedback import error_response, field_label, message_response
 from backoffice.web.templating import gettext_for
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ async def _request_validation(request: Request, exc: Exception) -> Response:
     messages = []
     for error in exc.errors():
         field = str(error["loc"][-1]) if error.get("loc") else ""
-        label = _(FIELD_MSGIDS[field]) if field in FIELD_MSGIDS else field
+        label = field_label(_, field)
         text = form_errors.localize(_, dict(error))
         messages.append(_("%(field)s: %(detail)s", field=label, detail=text) if label else text)
     return message_response(request, " · ".join(dict.fromkeys(messages)), 422)
@@ -122,6 +123,8 @@ async def _database_error(request: Request, exc: Exception) -> Response:
     if wants_json(request):
         return JSONResponse(status_code=status, content={"detail": english})
     _ = gettext_for(request)
+    if status == 503:
+        return message_response(request, None, 503)  # the page says the database is down
     return message_response(request, _("The change could not be saved. Try again."), status)
 
 
@@ -134,7 +137,37 @@ async def _queue_unavailable(request: Request, exc: Exception) -> Response:
         request, _("The change is saved, but the job queue is unavailable right now."), 503)
 
 
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404 and 405, and HTTPExceptions such as the admins-only 403: JSON
+    for the API, the designed page (or a toast) for people."""
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
+    if wants_json(request):
+        if exc.status_code in (204, 304):
+            return Response(status_code=exc.status_code, headers=headers)
+        return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail},
+                            headers=headers)
+    return message_response(request, None, exc.status_code, headers=headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    """Anything not handled elsewhere (Starlette still logs the traceback): a designed
+    500 page, or 503 when the database is unreachable, even from a middleware."""
+    status = 503 if isinstance(exc, (OperationalError, InterfaceError)) else 500
+    if wants_json(request):
+        detail = ("the database is unavailable; nothing was saved, try again" if status == 503
+                  else "internal server error")
+        return JSONResponse(status_code=status, content={"detail": detail})
+    try:
+        return message_response(request, None, status)
+    except Exception:  # the page itself failed: say it plainly rather than not at all
+        logger.exception("the error page could not be rendered")
+        return Response("Internal Server Error", status_code=500, media_type="text/plain")
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http_exception)
+    app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(InvalidInput, _invalid_input)
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Conflict, _conflict)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
@@ -13,17 +14,23 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from fastapi import HTTPException
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 
 from backoffice.config import Settings
 from backoffice.database import session_scope
+from backoffice.errors import N_
 from backoffice.features.accounts import security, service, sessions
+from backoffice.web.feedback import message_response
+from backoffice.web.templating import gettext_for
 
+logger = logging.getLogger(__name__)
+DATABASE_DOWN = (OperationalError, InterfaceError)
 Scope = dict
 Receive = Callable[[], Awaitable[dict]]
-Send = Callable[[dict], Awaitable[None]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 # Everything else needs a session or an API token. The table-driven test in
 # tests/integration/test_security_routes.py holds the same list: widening it is deliberate.
@@ -85,6 +92,28 @@ def _cookies(scope: Scope) -> dict[str, str]:
     except Exception:  # a malformed Cookie header is treated as no cookies
         return {}
     return {key: morsel.value for key, morsel in jar.items()}
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, english: str,
+                  msgid: str | None = None) -> None:
+    """A refusal from a middleware: JSON for the API and scripts, the designed error page
+    (or an HTMX toast) in the reader's language for people."""
+    accept = Headers(scope=scope).get("accept", "")
+    if is_api(scope["path"]) or ("application/json" in accept and "text/html" not in accept):
+        return await _respond(send, status, json.dumps({"detail": english}).encode(),
+                              "application/json")
+    request = Request(scope, receive)
+    message = gettext_for(request)(msgid) if msgid else None
+    response = message_response(request, message, status)
+    await response(scope, receive, send)
+
+
+async def _database_down(scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:
+    # A designed 503 in the reader's language rather than a bare server error.
+    logger.error("database unavailable on %s %s: %s", scope["method"], scope["path"],
+                 " ".join(str(exc).split())[:300])
+    await _refuse(scope, receive, send, 503,
+                  "the database is unavailable; nothing was saved, try again")
 
 
 async def _respond(send: Send, status: int, body: bytes, content_type: str,
@@ -159,9 +188,8 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         declared = Headers(scope=scope).get("content-length")
-        too_big = json.dumps({"detail": "request body too large"}).encode()
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            return await _respond(send, 413, too_big, "application/json")
+            return await _refuse(scope, receive, send, 413, "request body too large")
         received = 0
         started = False
 
@@ -184,7 +212,7 @@ class BodySizeLimitMiddleware:
         except BodyTooLarge:
             if started:
                 raise
-            await _respond(send, 413, too_big, "application/json")
+            await _refuse(scope, receive, send, 413, "request body too large")
 
 
 class AuthMiddleware:
@@ -204,7 +232,10 @@ class AuthMiddleware:
 
         authorization = headers.get("authorization", "")
         if authorization[:7].lower() == "bearer ":
-            user = await run_in_threadpool(self._token_user, authorization[7:].strip())
+            try:
+                user = await run_in_threadpool(self._token_user, authorization[7:].strip())
+            except DATABASE_DOWN as exc:
+                return await _database_down(scope, receive, send, exc)
             if user is None:
                 return await self._unauthorized(send, "invalid or revoked API token")
             # No cookie is involved, so there is nothing for a forged request to ride on.
@@ -214,7 +245,10 @@ class AuthMiddleware:
         cookies = _cookies(scope)
         set_cookies: list[str] = []
         raw_session = cookies.get(session_cookie_name(scope))
-        info = await run_in_threadpool(self._session, raw_session) if raw_session else None
+        try:
+            info = await run_in_threadpool(self._session, raw_session) if raw_session else None
+        except DATABASE_DOWN as exc:
+            return await _database_down(scope, receive, send, exc)
         if info is not None:
             state.update(user=info.user, auth="session", csrf_token=info.csrf_token)
         else:
@@ -236,8 +270,9 @@ class AuthMiddleware:
                 if not submitted or not security.same(submitted, state["csrf_token"]):
                     problem = "missing or invalid CSRF token"
             if problem is not None:
-                return await _respond(send, 403, json.dumps({"detail": problem}).encode(),
-                                      "application/json")
+                return await _refuse(scope, receive, send, 403, problem, N_(
+                    "This form has expired or came from another site. Reload the page and "
+                    "try again."))
 
         async def send_with_cookies(message: dict) -> None:
             if message["type"] == "http.response.start" and set_cookies:

@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from pwdlib import PasswordHash
 
+from backoffice.errors import N_, Message
+
 PASSWORD_MIN = 12
 # Bounded so a megabyte "password" cannot make every login attempt expensive.
 PASSWORD_MAX = 256
@@ -41,11 +43,11 @@ def verify_password(password: str, password_hash: str | None) -> bool:
         return False
 
 
-def password_problem(password: str) -> str | None:
+def password_problem(password: str) -> Message | None:
     if len(password) < PASSWORD_MIN:
-        return f"must be at least {PASSWORD_MIN} characters"
+        return Message(N_("must be at least %(min)s characters"), {"min": PASSWORD_MIN})
     if len(password) > PASSWORD_MAX:
-        return f"must be at most {PASSWORD_MAX} characters"
+        return Message(N_("must be at most %(max)s characters"), {"max": PASSWORD_MAX})
     return None
 
 

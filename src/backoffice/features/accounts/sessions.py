@@ -39,6 +39,8 @@ def create_session(session: Session, settings: Settings, *, user: AuthUser, ip: 
                       expires_at=moment + timedelta(hours=settings.session_max_hours),
                       ip=ip[:64], user_agent=user_agent[:300])
     session.add(row)
+    # Every way in counts as a sign-in: the password form, the setup and invitation links.
+    session.execute(update(User).where(User.id == user.id).values(last_login_at=moment))
     session.flush()
     return raw, row
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from backoffice.kdp import specs
 
 MAX_SEED = 2**53 - 1  # exact in JSON numbers and JavaScript
 
@@ -57,6 +59,15 @@ class EbookOut(BaseModel):
     blurb: str | None = None
     created_at: datetime
     updated_at: datetime
+    # The row of legacy.ebooks a book adopted from the previous system came from.
+    legacy_ebook_id: int | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def pages_to_add(self) -> int:
+        """Coloring pages to add before export and publishing (0 but for some books
+        adopted from the previous system)."""
+        return specs.designs_missing(self.page_count)
 
 
 class EbookSummary(EbookOut):

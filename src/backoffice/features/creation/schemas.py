@@ -29,8 +29,11 @@ class EbookCreate(BaseModel):
     audience: Audience = "children"
     trim_size: str = Field(default="8.5x11", description="One of " + ", ".join(specs.TRIMS))
     paper: str = Field(default="white", description="One of " + ", ".join(specs.PAPERS))
-    page_count: int = Field(default=24, ge=specs.MIN_PAGES, le=828,
-                            description="Number of coloring pages (designs); even.")
+    # Bounded by kdp.specs.check_designs (in the service), which knows the trim, paper and
+    # print options, so the form, the API, the CLI and page edits give one message.
+    page_count: int = Field(default=24, json_schema_extra={"minimum": specs.MIN_PAGES},
+                            description="Number of coloring pages (designs): at least "
+                            f"{specs.MIN_PAGES}, and an interior within KDP's page limits.")
     seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
     isbn: str | None = Field(default=None, max_length=20,
                              description="ISBN-13; printed as an EAN-13 barcode on the back")
@@ -75,13 +78,6 @@ class EbookCreate(BaseModel):
     def _known_paper(cls, value: str) -> str:
         if value not in specs.PAPERS:
             raise ValueError(f"must be one of {', '.join(specs.PAPERS)}")
-        return value
-
-    @field_validator("page_count")
-    @classmethod
-    def _even(cls, value: int) -> int:
-        if value % 2:
-            raise ValueError("must be even (KDP counts pages as an even total)")
         return value
 
     def seed_or_random(self) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import BindParameter, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from backoffice.models import EBOOK_STATUSES, JOB_ACTIVE, Ebook, GenerationJob
+from backoffice.models import EBOOK_STATUSES, JOB_ACTIVE, Ebook, GenerationJob, Page
 
 # Each sort, tie-break included, is the order of one index (migration 0012), read forwards
 # or backwards, so a page of the list reads its rows and never sorts the table.
@@ -71,3 +71,12 @@ def list_ebooks(session: Session, *, status: str | None = None, query: str | Non
         .offset((page - 1) * size).limit(size)
     ).all()
     return EbookPage(list(items), total, page, size)
+
+
+def incomplete(session: Session, ebook_ids: list[int]) -> set[int]:
+    """The listed books with a page that has no image yet: a cancelled or failed
+    regeneration of any other book leaves it complete, with its earlier pages."""
+    if not ebook_ids:
+        return set()
+    return set(session.scalars(select(Page.ebook_id).where(
+        Page.ebook_id.in_(ebook_ids), Page.current_version_id.is_(None)).distinct()))

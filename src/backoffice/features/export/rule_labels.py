@@ -1,12 +1,11 @@
 """Short, translatable names of the preflight rules, by the rule's code suffix; the
-report's own sentence (with the measured figures) is shown beside it."""
+report's own sentence (with the measured figures) is shown beside it, translated."""
 
 from __future__ import annotations
 
+from typing import Any
 
-def N_(message: str) -> str:
-    return message
-
+from backoffice.errors import N_, Message
 
 PART = {"interior": N_("Interior"), "cover": N_("Cover")}
 
@@ -36,3 +35,11 @@ def label(code: str) -> tuple[str, str]:
     as themselves."""
     part, _, rule = code.partition(".")
     return PART.get(part, part), RULE.get(rule, rule)
+
+
+def sentence(rule: dict[str, Any]) -> Message:
+    """A stored rule's sentence as a translatable message. Reports stored before rules
+    carried their msgid show their English sentence (translated when it has no figures)."""
+    if rule.get("msgid"):
+        return Message(rule["msgid"], rule.get("params") or {})
+    return Message(rule.get("message", ""))

@@ -16,14 +16,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice.config import Settings
-from backoffice.errors import N_, Conflict
+from backoffice.errors import N_, Conflict, InvalidInput, Message
 from backoffice.features.book.service import latest_export
+from backoffice.features.export.rule_labels import sentence
+from backoffice.kdp import specs
 from backoffice.models import Ebook, Export, Page, PageVersion
 from backoffice.storage import Storage, get_storage
 
 # Bump when the PDF layout changes, so cached PDFs are rebuilt.
 BUILDER_VERSION = "2"
 OFFLINE_PROVIDERS = {"procedural"}
+MIN_OVERRIDE_REASON = 5
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,21 @@ def _current_versions(session: Session, ebook: Ebook) -> dict[str, list[PageVers
             or not by_kind["back_cover"]):
         raise Conflict(N_("The book is not fully generated yet."))
     return by_kind
+
+
+# Shown on the book page too, with the same values.
+TOO_FEW_PAGES = N_("This book has %(designs)s coloring pages, fewer than the %(min)s a book "
+                   "needs: add %(count)s pages before exporting or publishing it.")
+
+
+def require_enough_pages(ebook: Ebook) -> None:
+    """Books adopted from the previous system may hold fewer designs than KDP's minimum
+    allows here; they are never padded with blanks, so nothing is built until pages are
+    added."""
+    missing = specs.designs_missing(ebook.page_count)
+    if missing:
+        raise Conflict(TOO_FEW_PAGES, designs=ebook.page_count, min=specs.MIN_PAGES,
+                       count=missing)
 
 
 def uses_ai(versions: list[PageVersion]) -> bool:
@@ -78,6 +96,7 @@ def build_files(session: Session, settings: Settings, ebook: Ebook, *, interior:
         interior_page_total,
     )
 
+    require_enough_pages(ebook)
     versions = _current_versions(session, ebook)
     storage = get_storage(settings.storage_dir)
     content = versions["content"]
@@ -145,8 +164,8 @@ def run_export(session: Session, settings: Settings, ebook: Ebook, *, actor: str
     return export
 
 
-def failing_rules(export: Export) -> list[str]:
-    return [rule["message"] for rule in export.report.get("rules", []) if not rule["passed"]]
+def failing_rules(export: Export) -> list[Message]:
+    return [sentence(rule) for rule in export.report.get("rules", []) if not rule["passed"]]
 
 
 def ensure_publishable(session: Session, settings: Settings, ebook: Ebook, *, actor: str,
@@ -154,11 +173,13 @@ def ensure_publishable(session: Session, settings: Settings, ebook: Ebook, *, ac
     """The current files must pass the preflight, unless someone allowed to overrides it
     with a reason, which is recorded on the export."""
     export = run_export(session, settings, ebook, actor=actor)
-    if export.passed:
+    # An admin's override holds for these very files (a new export, after any change,
+    # has none).
+    if export.passed or (export.override_by and not override_reason):
         return export
     if not override_reason:
         raise Conflict(N_("KDP preflight failed: %(rules)s"),
-                       rules="; ".join(failing_rules(export)))
+                       rules=failing_rules(export))
     export.override_by, export.override_reason = actor, override_reason
     return export
 
@@ -166,6 +187,10 @@ def ensure_publishable(session: Session, settings: Settings, ebook: Ebook, *, ac
 def override(session: Session, settings: Settings, ebook: Ebook, *, actor: str,
              reason: str) -> Export:
     """An admin allows a failing export to be downloaded and published anyway."""
+    reason = " ".join((reason or "").split())
+    if len(reason) < MIN_OVERRIDE_REASON:
+        raise InvalidInput.field("reason", N_("at least %(min)s characters"),
+                                 min=MIN_OVERRIDE_REASON)
     export = run_export(session, settings, ebook, actor=actor)
     if export.passed:
         raise Conflict(N_("The preflight passes: there is nothing to override."))
@@ -176,17 +201,19 @@ def require_downloadable(export: Export) -> None:
     """The bundle is for files KDP accepts, or that an admin let through."""
     if not export.passed and not export.override_by:
         raise Conflict(N_("KDP preflight failed: %(rules)s"),
-                       rules="; ".join(failing_rules(export)))
+                       rules=failing_rules(export))
 
 
-def bundle_path(settings: Settings, ebook: Ebook, export: Export) -> Path:
-    """The zip of interior, cover, preflight.json and README.txt for this export."""
+def bundle_path(settings: Settings, ebook: Ebook, export: Export, lang: str = "en") -> Path:
+    """The zip of interior, cover, preflight.json and README.txt (in `lang`) for this
+    export."""
     from backoffice.kdp.bundle import write_bundle
     from backoffice.kdp.preflight import PreflightReport, Rule
+    from backoffice.web.i18n import translations
 
     storage: Storage = get_storage(settings.storage_dir)
-    payload = json.dumps([export.interior_key, export.cover_key, export.report, ebook.title],
-                         sort_keys=True)
+    payload = json.dumps([export.interior_key, export.cover_key, export.report, ebook.title,
+                          lang, 2], sort_keys=True)
     key = hashlib.sha256(payload.encode()).hexdigest() + ".zip"
     report = PreflightReport(trim=export.report["trim"], paper=export.report["paper"],
                              interior_pages=export.report["interior_pages"],
@@ -194,7 +221,8 @@ def bundle_path(settings: Settings, ebook: Ebook, export: Export) -> Path:
     storage.put_file(key, lambda tmp: write_bundle(
         tmp, interior_pdf=storage.path(export.interior_key),
         cover_pdf=storage.path(export.cover_key), report=report, trim=ebook.trim_size,
-        paper=ebook.paper, interior_pages=export.interior_pages, title=ebook.title))
+        paper=ebook.paper, interior_pages=export.interior_pages, title=ebook.title,
+        gettext=translations(lang).gettext, lang=lang))
     return storage.path(key)
 
 

@@ -18,7 +18,7 @@ from backoffice.config import Settings
 from backoffice.database import session_scope
 from backoffice.features.export import service as export_service
 from backoffice.features.generation.service import FINISHED
-from backoffice.kdp import pixels
+from backoffice.kdp import pixels, specs
 from backoffice.models import Ebook, GenerationJob, Page, PageVersion
 from backoffice.providers import GenerationCancelled, ProviderError
 from backoffice.providers.drawing import PageSpec, make_page_image, page_seed
@@ -202,8 +202,10 @@ def finalize(context: procrastinate.JobContext, generation_job_id: int) -> None:
         with session_scope(settings) as session:
             ebook = session.get(Ebook, ebook_id)
             assert ebook is not None
-            # Builds both PDFs (cached) and records the preflight the book page shows.
-            export_service.run_export(session, settings, ebook, actor="system")
+            # Builds both PDFs (cached) and records the preflight the book page shows;
+            # a book still short of pages (adopted from the previous system) has none yet.
+            if not specs.designs_missing(ebook.page_count):
+                export_service.run_export(session, settings, ebook, actor="system")
     except Exception as exc:  # the job row must say what went wrong, in words
         logger.exception("assembly of book %s failed", ebook_id)
         _fail(settings, generation_job_id, f"PDF assembly failed: {exc}")

@@ -16,7 +16,7 @@ from backoffice.deps import Actor, SessionDep, SettingsDep
 from backoffice.features.book.page import after_action
 from backoffice.features.book.schemas import MAX_SEED, EbookOut, JobOut
 from backoffice.features.book.service import get_ebook, page_in_book, versions
-from backoffice.features.regeneration import service
+from backoffice.features.regeneration import quality_labels, service
 from backoffice.features.regeneration.schemas import (
     AddPagesIn,
     MovePageIn,
@@ -24,9 +24,10 @@ from backoffice.features.regeneration.schemas import (
     RegenerateIn,
     VersionOut,
 )
-from backoffice.web.templating import gettext_for
+from backoffice.web.templating import gettext_for, register_global
 
 router = APIRouter()
+register_global("quality_failure", quality_labels.failure_text)
 _RESPONSES: dict[int | str, dict] = {
     404: {"description": "No such ebook, page or version"},
     409: {"description": "The book's status or a running generation forbids it"},

@@ -42,11 +42,12 @@ def regenerate(session: Session, ebook_id: int, page_ids: list[int], *, actor: s
     default seed is derived from the book's, and would redraw the same picture."""
     prompt = " ".join((prompt or "").split()) or None
     if not page_ids:
-        raise InvalidInput({"page_ids": "choose at least one page"})
+        raise InvalidInput({"page_ids": N_("choose at least one page")})
     if prompt and len(prompt) > MAX_PROMPT:
-        raise InvalidInput({"prompt": f"at most {MAX_PROMPT} characters"})
+        raise InvalidInput.field("prompt", N_("at most %(max)s characters"), max=MAX_PROMPT)
     if seed is not None and not 0 <= seed <= MAX_SEED:
-        raise InvalidInput({"seed": f"must be between 0 and {MAX_SEED}"})
+        raise InvalidInput.field("seed", N_("must be between %(low)s and %(high)s"), low=0,
+                                 high=MAX_SEED)
     ebook = _editable(session, ebook_id, actor=actor, what=N_("Back to draft: pages regenerated"))
     pages = pages_of(session, ebook_id)
     chosen = [page_in_book(session, ebook_id, pid) for pid in dict.fromkeys(page_ids)]
@@ -78,7 +79,7 @@ def restore(session: Session, ebook_id: int, page_id: int, version_id: int, *,
 
 def add_pages(session: Session, ebook_id: int, count: int, *, actor: str) -> GenerationJob:
     if count < 1:
-        raise InvalidInput({"count": "add at least one page"})
+        raise InvalidInput({"count": N_("add at least one page")})
     ebook = load_for_update(session, ebook_id)
     _check_count(ebook, ebook.page_count + count, field="count")
     ebook = _editable(session, ebook_id, actor=actor, what=N_("Back to draft: pages added"))
@@ -94,14 +95,12 @@ def add_pages(session: Session, ebook_id: int, count: int, *, actor: str) -> Gen
 
 
 def _check_count(ebook: Ebook, designs: int, *, field: str) -> None:
-    if designs < specs.MIN_PAGES:
-        raise InvalidInput({field: f"a book keeps at least {specs.MIN_PAGES} coloring pages"})
+    """The same rule and message as the creation form and the API (kdp.specs)."""
     try:
-        specs.check_page_count(pixels.interior_pages(
-            designs, single_sided=ebook.single_sided, front_matter=ebook.front_matter),
-            ebook.trim_size, ebook.paper)
+        pixels.check_designs(designs, ebook.trim_size, ebook.paper,
+                             single_sided=ebook.single_sided, front_matter=ebook.front_matter)
     except specs.KdpError as exc:
-        raise InvalidInput({field: f"{designs} coloring pages: {exc}"}) from None
+        raise InvalidInput({field: exc.message}) from None
 
 
 def remove_page(session: Session, ebook_id: int, page_id: int, *, actor: str) -> Ebook:
@@ -128,7 +127,8 @@ def move_page(session: Session, ebook_id: int, page_id: int, position: int, *,
     if page.kind != "content":
         raise Conflict(N_("Only coloring pages can be moved."))
     if not 1 <= position <= len(content):
-        raise InvalidInput({"position": f"must be between 1 and {len(content)}"})
+        raise InvalidInput.field("position", N_("must be between %(low)s and %(high)s"), low=1,
+                                 high=len(content))
     if position == page.position:
         return page
     ebook = _editable(session, ebook_id, actor=actor, what=N_("Back to draft: pages reordered"))

@@ -4,6 +4,10 @@
   "use strict";
   var TOAST_MS = 6000;
 
+  // htmx copies `style` between swapped elements while settling, an inline style that the
+  // CSP (style-src 'self') refuses; no element of ours carries a style attribute.
+  if (window.htmx) { window.htmx.config.attributesToSettle = ["class", "width", "height"]; }
+
   function toasts() { return document.getElementById("toasts"); }
 
   function dismissLater(toast) {
@@ -81,11 +85,58 @@
   document.addEventListener("htmx:oobAfterSwap", armToasts);
   document.addEventListener("DOMContentLoaded", armToasts);
 
+  // One-time links and tokens: copied with one click (shown once, so no retyping).
+  function copyValue(button) {
+    var source = document.querySelector(button.dataset.copy);
+    if (!source) { return; }
+    var text = (source.textContent || "").trim();
+    var done = function () {
+      button.classList.add("is-copied");
+      if (!button.dataset.label) { button.dataset.label = button.textContent; }
+      button.textContent = button.dataset.copied || "OK";
+      window.setTimeout(function () {
+        button.classList.remove("is-copied");
+        button.textContent = button.dataset.label;
+      }, 2500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { selectText(source); });
+    } else {
+      selectText(source);  // plain HTTP: select it, so Ctrl+C copies it
+      try { if (document.execCommand("copy")) { done(); } } catch (e) { /* selected */ }
+    }
+  }
+
+  function selectText(node) {
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  // A field marked wrong by the server stops saying so as soon as it is edited; the
+  // form's summary goes when no marked field is left.
+  document.addEventListener("input", function (evt) {
+    var field = evt.target;
+    if (!(field instanceof Element) || field.getAttribute("aria-invalid") !== "true") { return; }
+    field.removeAttribute("aria-invalid");
+    var error = document.getElementById(field.name + "-error");
+    if (error) { error.remove(); }
+    var form = field.closest("form");
+    if (form && !form.querySelector('[aria-invalid="true"]')) {
+      var summary = form.previousElementSibling;
+      if (summary && summary.classList.contains("form-error")) { summary.remove(); }
+    }
+  });
+
   document.addEventListener("click", function (evt) {
     var target = evt.target;
     if (!(target instanceof Element)) { return; }
     var close = target.closest(".toast-close");
     if (close) { close.closest(".toast").remove(); return; }
+    var copy = target.closest("[data-copy]");
+    if (copy) { copyValue(copy); return; }
     var select = target.closest("[data-select]");
     if (select) {
       var form = select.closest("form");
