@@ -13,11 +13,11 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from bench.plans import BIG_TABLES, captured_selects, plan_problems
+from bench.seed import STATUSES, analyze, seed_books
 from sqlalchemy import Engine, create_engine, delete, select, text
 from sqlalchemy.orm import Session
 
-from bench.plans import BIG_TABLES, captured_selects, plan_problems
-from bench.seed import STATUSES, analyze, seed_books
 from tests.conftest import _db_url
 
 BOOKS = 10_000
