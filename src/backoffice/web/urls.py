@@ -19,11 +19,13 @@ _paths: dict[tuple[int, str, tuple[tuple[str, Any], ...]], URLPath] = {}
 
 def url_for(request: Request, name: str, /, **path_params: Any) -> URL:
     """`request.url_for`, with the route lookup cached."""
-    router = request.scope["router"]
-    key = (id(router), name, tuple(sorted(path_params.items())))
+    # As Starlette does: the router once routing has begun, the app before (a page that
+    # a middleware renders).
+    provider = request.scope.get("router") or request.scope["app"]
+    key = (id(provider), name, tuple(sorted(path_params.items())))
     path = _paths.get(key)
     if path is None:
-        path = router.url_path_for(name, **path_params)
+        path = provider.url_path_for(name, **path_params)
         if len(_paths) >= MAX_CACHED:
             _paths.clear()
         _paths[key] = path
