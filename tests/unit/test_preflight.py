@@ -171,7 +171,8 @@ def test_too_few_pages_and_too_many_blank_pages(tmp_path):
 
 def test_spine_text_under_79_pages_fails(tmp_path, monkeypatch):
     inside = interior(tmp_path, "8.5x11", "white", 70)
-    monkeypatch.setattr(cover_pdf, "spine_text_plan", lambda *a: ("Mandalas", 5.0, ""))
+    monkeypatch.setattr(cover_pdf, "spine_text_plan",
+                        lambda *a: ("Mandalas", 5.0, "poppins-semibold", ""))
     outside = cover(tmp_path, "8.5x11", "white", 70)
     report = run_preflight(inside, outside, trim="8.5x11", paper="white")
     assert report.failed() == ["cover.spine_text"]

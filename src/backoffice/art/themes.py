@@ -92,6 +92,20 @@ class Theme(BaseModel):
     palette: list[str] = Field(min_length=3)
     procedural: Procedural
     prompts: Prompts | None = None
+    # The cover template a book of this theme gets unless the form picks another.
+    cover_template: str | None = None
+
+    @field_validator("cover_template")
+    @classmethod
+    def _known_template(cls, value: str | None) -> str | None:
+        from backoffice.kdp.cover_design import TEMPLATES
+
+        if value is not None and value not in TEMPLATES:
+            raise ValueError(f"{value!r} is not one of {', '.join(TEMPLATES)}")
+        return value
+
+    def default_cover_template(self, audience: str) -> str:
+        return self.cover_template or ("framed" if audience == "adults" else "fan")
 
     @field_validator("palette")
     @classmethod

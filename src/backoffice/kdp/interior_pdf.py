@@ -15,7 +15,7 @@ from fpdf import FPDF
 from PIL import Image
 
 from backoffice.kdp import specs
-from backoffice.kdp.cover_text import wrap
+from backoffice.kdp.fonts import wrap
 from backoffice.kdp.pdf_common import (
     FONT_FAMILY,
     PT,
@@ -126,7 +126,8 @@ def _text_block(pdf: FPDF, lines: list[tuple[str, bool, float]], area: specs.Rec
     """Centre wrapped paragraphs horizontally in `area`, from its top or bottom edge."""
     rows: list[tuple[str, bool, float]] = []
     for text, bold, size in lines:
-        rows += [(row, bold, size) for row in wrap(text, size, bold, area.width)]
+        face = "dejavu-bold" if bold else "dejavu"
+        rows += [(row, bold, size) for row in wrap(text, face, size, area.width)]
         rows.append(("", False, size * 0.6))
     rows = rows[:-1]
     block = sum(size * 1.3 for _, _, size in rows) / PT

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from backoffice.errors import N_, InvalidInput
+from backoffice.kdp.fonts import UNPRINTABLE_PREFIX
 
 _BY_TYPE = {
     "missing": N_("This field is required."),
@@ -39,6 +40,10 @@ def localize(gettext: Callable[[str], str], error: dict) -> str:
     kind = error.get("type", "")
     if kind == "value_error":
         message = str(error.get("msg", "")).removeprefix("Value error, ")
+        if message.startswith(UNPRINTABLE_PREFIX):
+            return gettext(N_("The cover fonts cannot print these characters: %(chars)s. "
+                              "Remove or replace them.")) % {
+                "chars": message.removeprefix(UNPRINTABLE_PREFIX)}
         for prefix, msgid in _BY_PREFIX:
             if message.startswith(prefix):
                 return gettext(msgid)

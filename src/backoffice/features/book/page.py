@@ -17,6 +17,18 @@ from backoffice.web.feedback import is_htmx, with_toast
 from backoffice.web.templating import redirect, render
 
 
+def _cover_sizes(trim: str, paper: str, interior_pages: int) -> dict[str, str]:
+    """The sizes an uploaded cover must have for this book, in inches and pixels."""
+    from backoffice.kdp.cover_upload import expected_size
+
+    sizes = {}
+    for kind in ("front", "wrap"):
+        width, height = expected_size(trim, paper, interior_pages, kind)
+        sizes[kind] = (f'{width:.3f}" × {height:.3f}" ({round(width * 300)} × '
+                       f"{round(height * 300)} px)")
+    return sizes
+
+
 def detail_context(request: Request, session: Session, settings: Settings, ebook_id: int,
                    open_page: int | None = None) -> dict[str, Any]:
     """Everything the book page shows; also re-rendered after every action on it."""
@@ -56,6 +68,7 @@ def detail_context(request: Request, session: Session, settings: Settings, ebook
         # The newest page version shown: the progress poll sends only newer cards.
         "since": max([0, *(p.current_version_id or 0 for p in pages)]),
         "min_pages": specs.MIN_PAGES,
+        "cover_sizes": _cover_sizes(ebook.trim_size, ebook.paper, interior),
     }
 
 

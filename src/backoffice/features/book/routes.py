@@ -76,19 +76,27 @@ def page_image(ebook_id: int, page_id: int, session: SessionDep, settings: Setti
 
 
 def _rendered(storage: Storage, page: Page, version: PageVersion, width: int | None) -> bytes:
-    """The stored image, with the cover's title drawn like the PDF, scaled to `width`."""
+    """The stored image, with a cover's text drawn as the PDF sets it, scaled to `width`."""
     ebook = page.ebook
-    text = (ebook.title, ebook.subtitle, ebook.author) if page.kind == "cover" else ()
-    key = hashlib.sha256(repr((version.image_key, width, text, 1)).encode()).hexdigest() + ".png"
+    fields = {"title": ebook.title, "subtitle": ebook.subtitle, "author": ebook.author,
+              "designs": ebook.page_count, "blurb": ebook.blurb or ""}
+    text = tuple(fields.values()) if page.kind != "content" else ()
+    key = hashlib.sha256(repr((version.image_key, width, text, 2)).encode()).hexdigest() + ".png"
     if storage.exists(key):
         return storage.get(key)
     image: Image.Image = Image.open(storage.path(version.image_key))
-    if page.kind == "cover":
-        from backoffice.kdp.cover_text import draw_cover_text
+    if page.kind != "content":
+        from backoffice.kdp.cover_design import layout_from_record
+        from backoffice.kdp.cover_text import draw_cover_text, draw_lines
 
-        image = draw_cover_text(image.convert("RGB"), title=ebook.title,
-                                subtitle=ebook.subtitle, author=ebook.author,
-                                dpi=pixels.DPI)
+        side = "front" if page.kind == "cover" else "back"
+        layout = layout_from_record(side, version.quality, ebook.trim_size, **fields)
+        image = image.convert("RGB")
+        if layout is not None:
+            draw_lines(image, layout.lines, dpi=pixels.DPI)
+        elif page.kind == "cover":
+            image = draw_cover_text(image, title=ebook.title, subtitle=ebook.subtitle,
+                                    author=ebook.author, dpi=pixels.DPI)
     if width and width < image.width:
         image = image.convert("L" if image.mode == "1" else "RGB")
         image = image.resize((width, round(image.height * width / image.width)),

@@ -21,6 +21,8 @@ class JobOut(BaseModel):
     total: int
     step: str
     error: str | None
+    # With status "needs_review": the content pages still failing the line-art gate.
+    review_pages: list[int] = []
     created_at: datetime
     finished_at: datetime | None
 
@@ -57,6 +59,7 @@ class EbookOut(BaseModel):
     front_matter: bool = True
     page_numbers: bool = False
     blurb: str | None = None
+    cover_template: str | None = None
     created_at: datetime
     updated_at: datetime
     # The row of legacy.ebooks a book adopted from the previous system came from.

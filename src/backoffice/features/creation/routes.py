@@ -41,6 +41,7 @@ class CreationForm(BaseModel):
     seed: str = ""
     isbn: str = ""
     blurb: str = ""
+    cover_template: str = ""
     # Present when the print options are on the form; unticked boxes are not sent at all.
     print_options: str | None = None
     single_sided: str | None = None
@@ -110,6 +111,18 @@ def _service_errors(request: Request, exc: InvalidInput) -> dict[str, str]:
     return errors
 
 
+COVER_TEMPLATE_LABELS = {
+    "hero": N_("One large coloured page"),
+    "fan": N_("A fan of coloured pages"),
+    "grid": N_("A grid of four coloured pages"),
+    "framed": N_("A coloured page in a patterned frame"),
+}
+
+
+def cover_template_choices(gettext) -> list[tuple[str, str]]:
+    return [(key, gettext(label)) for key, label in COVER_TEMPLATE_LABELS.items()]
+
+
 def _form_context(request: Request, settings: Settings, values: dict[str, Any],
                   errors: dict[str, str]) -> dict[str, Any]:
     themes = themes_in(str(settings.themes_dir))
@@ -117,6 +130,7 @@ def _form_context(request: Request, settings: Settings, values: dict[str, Any],
     return {
         **_hint_context(request, theme, str(values.get("audience", "children"))),
         "themes": themes, "audiences": AUDIENCES, "trims": specs.TRIMS, "papers": specs.PAPERS,
+        "cover_templates": cover_template_choices(gettext_for(request)),
         "values": values, "errors": errors,
     }
 

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from backoffice.art.themes import Audience
 from backoffice.features.book.schemas import MAX_SEED
-from backoffice.kdp import specs
+from backoffice.kdp import fonts, specs
+from backoffice.kdp.cover_design import TEMPLATES
 
 
 def _clean_text(value: str) -> str:
@@ -42,6 +43,8 @@ class EbookCreate(BaseModel):
     front_matter: bool = Field(default=True, description="Title page and copyright page")
     page_numbers: bool = False
     blurb: str = Field(default="", max_length=600, description="Back-cover text")
+    cover_template: str | None = Field(
+        default=None, description="One of " + ", ".join(TEMPLATES) + "; the theme's if empty")
 
     @field_validator("isbn", mode="before")
     @classmethod
@@ -58,6 +61,25 @@ class EbookCreate(BaseModel):
     @classmethod
     def _normalise(cls, value: object) -> object:
         return _clean_text(value) if isinstance(value, str) else value
+
+    @field_validator("title", "subtitle", "author", "blurb")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        # Refused here, with the characters named, rather than printed as tofu boxes or
+        # silently dropped from the cover and the title page.
+        missing = fonts.unsupported_characters(value)
+        if missing:
+            raise ValueError(fonts.UNPRINTABLE_PREFIX + fonts.describe_characters(missing))
+        return fonts.normalise(value)
+
+    @field_validator("cover_template", mode="before")
+    @classmethod
+    def _known_template(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if value not in TEMPLATES:
+            raise ValueError(f"must be one of {', '.join(TEMPLATES)}")
+        return value
 
     @field_validator("author")
     @classmethod

@@ -59,6 +59,7 @@ def create_ebook(session: Session, settings: Settings, data: EbookCreate, *,
         front_matter=data.front_matter,
         page_numbers=data.page_numbers,
         blurb=data.blurb or None,
+        cover_template=data.cover_template,
     )
     ebook.pages = [Page(kind="cover", position=0)]
     ebook.pages += [Page(kind="content", position=i) for i in range(1, data.page_count + 1)]

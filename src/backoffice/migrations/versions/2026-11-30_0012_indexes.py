@@ -7,7 +7,7 @@
 - the "generating" count reads a partial index of the few active jobs.
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0009
 Create Date: 2026-11-30
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
