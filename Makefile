@@ -83,7 +83,7 @@ lock-upgrade: | $(BIN)/python ## Re-pin every dependency to its newest release
 		-c $(LOCK) --override scripts/no-torch.txt --no-emit-package torch --upgrade \
 		-o $(LOCAL_AI_LOCK)
 
-bench: install ## Benchmarks: procedural pages and PDF export (prints figures)
+bench: install ## Benchmarks, each in a fresh process, targets MET/MISSED (BENCH=scale: one of them)
 	$(BIN)/python -m bench $(BENCH)
 
 clean: ## Remove the venv (keeps ./var, your data)

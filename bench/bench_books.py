@@ -4,6 +4,7 @@ page pipeline (provider, gate, retries): prints the gate's figures per book."""
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 
 from backoffice.art.themes import themes_in
@@ -63,4 +64,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

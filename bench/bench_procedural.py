@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
+
+from bench.peak import child_environment, peak_mb
 
 # Safe area of an 8.5x11 page (trim minus 0.375" margins, 0.375" gutter) at 300 DPI.
 WIDTH_PX, HEIGHT_PX, DPI = 2325, 3075, 300
@@ -28,9 +29,9 @@ def _measure(family: str, audience: str, pages: int) -> dict:
         image = render_coloring_page(family, audience, seed, WIDTH_PX, HEIGHT_PX, DPI)
         passed += evaluate_page(image, dpi=DPI, audience=audience).passed
     seconds = (time.perf_counter() - start) / pages
-    # ru_maxrss is in KiB on Linux: the whole child process's peak, imports included.
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"s_per_page": seconds, "peak_mb": peak_mb, "passed": passed, "pages": pages}
+    # This fresh process's own high-water mark, imports included (not ru_maxrss, which
+    # starts from the parent's figure).
+    return {"s_per_page": seconds, "peak_mb": peak_mb(), "passed": passed, "pages": pages}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -45,17 +46,18 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"8.5x11 safe area {WIDTH_PX}x{HEIGHT_PX} px at {DPI} DPI, {args.pages} pages each; "
           "one fresh process per row on one core (OpenCV limited to 1 thread), "
-          "peak = its ru_maxrss (imports included)")
+          "peak = its own VmHWM (imports included)")
     print(f"{'family':16} {'audience':9} {'s/page':>7} {'peak MB':>8} {'gate':>6}")
     for family in FAMILIES:
         for audience in AUDIENCES:
             out = subprocess.run(
                 [sys.executable, "-m", "bench.bench_procedural", "--pages", str(args.pages),
-                 "--child", family, audience], capture_output=True, text=True, check=True)
+                 "--child", family, audience], capture_output=True, text=True, check=True,
+                env=child_environment(None))
             row = json.loads(out.stdout.strip().splitlines()[-1])
             print(f"{family:16} {audience:9} {row['s_per_page']:7.3f} {row['peak_mb']:8.1f} "
                   f"{row['passed']:>3}/{row['pages']}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

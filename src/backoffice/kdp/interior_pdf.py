@@ -191,19 +191,16 @@ def build_interior_pdf(
         _front_matter(pdf, options, total, page_h)
     design_pages: list[int] = []
     blank_pages: list[int] = []
-    # Compressed only, and fpdf2 keeps these bytes anyway: a repeated design encodes once.
-    encoded: dict[Path, tuple[io.BytesIO, tuple[int, int]]] = {}
     for art in art_paths:
         number = pdf.page_no() + 1
         box = art_box(options.trim, total, specs.page_side(number), options.page_numbers)
-        if Path(art) not in encoded:
-            encoded[Path(art)] = g4_tiff(Path(art))
-        data, size = encoded[Path(art)]
-        data.seek(0)
+        # fpdf2 keeps the G4 bytes (and stores a design used twice once); ours go at once.
+        data, size = g4_tiff(Path(art))
         place = fit_art(size, box)
         pdf.add_page()
         pdf.image(data, x=place.x * PT, y=_top(page_h, place.top), w=place.width * PT,
                   h=place.height * PT)
+        del data
         if options.page_numbers:
             _page_number(pdf, number, box, page_h)
         design_pages.append(number)

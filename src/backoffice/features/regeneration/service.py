@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, column, func, select, update, values
 from sqlalchemy.orm import Session
 
 from backoffice.errors import N_, Conflict, InvalidInput
@@ -139,15 +139,18 @@ def move_page(session: Session, ebook_id: int, page_id: int, position: int, *,
 
 
 def _renumber(session: Session, ebook: Ebook, order: list[Page]) -> None:
-    """Positions 1..N in `order`; the unique (ebook, kind, position) constraint is checked
-    per row, so park every page on a negative position first."""
+    """Positions 1..N in `order`, in two statements whatever the book's size; the unique
+    (ebook, kind, position) constraint is checked per row, so every page is parked on a
+    negative position first."""
     ids = [p.id for p in order]
     if ids:
         session.execute(update(Page).where(Page.id.in_(ids)).values(position=-Page.position - 1)
                         .execution_options(synchronize_session=False))
-        for index, page in enumerate(order, start=1):
-            session.execute(update(Page).where(Page.id == page.id).values(position=index)
-                            .execution_options(synchronize_session=False))
+        new = values(column("id", Integer), column("position", Integer), name="new").data(
+            [(page.id, index) for index, page in enumerate(order, start=1)])
+        session.execute(update(Page).where(Page.id == new.c.id)
+                        .values(position=new.c.position)
+                        .execution_options(synchronize_session=False))
     session.expire_all()
     ebook.page_count = session.scalar(select(func.count()).select_from(Page).where(
         Page.ebook_id == ebook.id, Page.kind == "content")) or 0
