@@ -1,0 +1,300 @@
+"""A glyph's filled outline turned into coloring-book line art at a fixed line width.
+
+Emoji outlines draw their lines as filled shapes whose width grows with the drawing, and
+some parts as solid black. Scaled to a page, those lines would be millimetres thick. So
+the glyph's ink is split between the white areas it separates (a discrete Voronoi
+partition: every ink pixel goes to its nearest white area), and the new lines are drawn
+along the borders of that partition with the audience's pen: down the middle of every
+original stroke. Ink far from any white (solid fills: a mane, a belly) seeds an area of
+its own, so solid fills become outlined regions to colour. Strokes that end inside one
+area (a smile, scales) separate nothing; their middle line is kept as an open line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from backoffice.art.subjects.glyphs import Outline, fill
+
+# Ink farther than this many half-strokes from white is a solid fill, not a line.
+FILL_DEPTH = 1.4
+# Long side, in pixels, at which a glyph's areas are worked out.
+WORK_PX = 900
+
+
+@dataclass
+class Layer:
+    """Line art of one placed subject in page pixels, cropped at (x, y)."""
+
+    x: int
+    y: int
+    ink: np.ndarray  # bool: the lines to draw
+    solid: np.ndarray  # bool: the subject's silhouette, painted white before its lines
+    regions: int  # areas to colour inside the silhouette
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        h, w = self.ink.shape
+        return self.x, self.y, self.x + w, self.y + h
+
+
+def disk(diameter: float) -> np.ndarray:
+    size = max(1, int(round(diameter)))
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+
+
+def thicken(mask: np.ndarray, width_px: float) -> np.ndarray:
+    """A round pen of `width_px` along `mask`: a distance threshold, far faster than a
+    dilation by a large disk."""
+    if not mask.any():
+        return np.zeros(mask.shape, bool)
+    dist = cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5)
+    return dist <= width_px / 2
+
+
+def _ridge(dist: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    return ink & (dist >= cv2.dilate(dist, np.ones((3, 3), np.uint8)) - 0.35)
+
+
+def _partition(ink: np.ndarray, dist: np.ndarray, half: float
+               ) -> tuple[np.ndarray, int, int, int]:
+    """Labels over the crop: every pixel belongs to one white area or one solid fill.
+    Areas 1..whites are white, whites+1..count solid fills.
+
+    A solid fill is ink that a disk wider than a line fits in (a morphological opening,
+    from distance thresholds), so the black between a mushroom's spots stays one cap.
+    Its seed lies one half-stroke inside its edge, where a line along it would run."""
+    white = (~ink).astype(np.uint8)
+    count, seeds = cv2.connectedComponents(white, connectivity=4)
+    whites = count - 1
+    eroded = dist > FILL_DEPTH * half
+    if eroded.any():
+        opened = cv2.distanceTransform((~eroded).astype(np.uint8), cv2.DIST_L2, 5)
+        thick = (opened <= FILL_DEPTH * half) & (dist > half)
+        extra, core_labels = cv2.connectedComponents(thick.astype(np.uint8), connectivity=8)
+        if extra > 1:
+            seeds = np.where(core_labels > 0, core_labels + whites, seeds)
+            count += extra - 1
+    # Voronoi of the seed pixels: OpenCV numbers seed pixels in raster order, so a lookup
+    # of the seeds' own labels in that order maps each nearest seed back to its area.
+    unassigned = (seeds == 0).astype(np.uint8)
+    _d, nearest = cv2.distanceTransformWithLabels(unassigned, cv2.DIST_L2, 5,
+                                                  labelType=cv2.DIST_LABEL_PIXEL)
+    lookup = seeds[seeds > 0]
+    labels = lookup[nearest - 1].astype(np.int32)
+    outside = int(labels[0, 0])
+    return labels, count - 1, whites, outside
+
+
+def _neighbour_pairs(labels: np.ndarray) -> np.ndarray:
+    """(a, b, border length) for each pair of touching areas, a < b."""
+    pairs = []
+    for a, b in ((labels[:, :-1], labels[:, 1:]), (labels[:-1, :], labels[1:, :])):
+        diff = a != b
+        lo, hi = np.minimum(a[diff], b[diff]), np.maximum(a[diff], b[diff])
+        pairs.append(lo.astype(np.int64) * (1 << 20) + hi)
+    keys = np.concatenate(pairs)
+    if not keys.size:
+        return np.zeros((0, 3), np.int64)
+    unique, counts = np.unique(keys, return_counts=True)
+    return np.column_stack([unique >> 20, unique & ((1 << 20) - 1), counts])
+
+
+class _Areas:
+    """Union-find over the partition's areas, with sizes and border lengths."""
+
+    def __init__(self, labels: np.ndarray, count: int) -> None:
+        self.parent = list(range(count + 1))
+        self.area = np.bincount(labels.ravel(), minlength=count + 1).astype(np.float64)
+        self.pairs = _neighbour_pairs(labels)
+        self.border = np.zeros(count + 1)
+        np.add.at(self.border, self.pairs[:, 0], self.pairs[:, 2])
+        np.add.at(self.border, self.pairs[:, 1], self.pairs[:, 2])
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def shared(self, a: int, b: int) -> int:
+        total = 0
+        for x, y, n in self.pairs:
+            if {self.find(int(x)), self.find(int(y))} == {a, b}:
+                total += int(n)
+        return total
+
+    def longest_neighbour(self, victim: int) -> tuple[int | None, int]:
+        lengths: dict[int, int] = {}
+        for x, y, n in self.pairs:
+            rx, ry = self.find(int(x)), self.find(int(y))
+            if rx != ry and victim in (rx, ry):
+                other = ry if rx == victim else rx
+                lengths[other] = lengths.get(other, 0) + int(n)
+        if not lengths:
+            return None, 0
+        best = max(lengths, key=lambda k: lengths[k])
+        return best, lengths[best]
+
+    def union(self, victim: int, into: int, shared: int) -> None:
+        self.parent[victim] = into
+        self.area[into] += self.area[victim]
+        self.border[into] += self.border[victim] - 2 * shared
+        self.area[victim] = 0
+
+
+def _simplify(labels: np.ndarray, count: int, whites: int, outside: int, min_area_px: float,
+              line_px: float, max_regions: int | None
+              ) -> tuple[np.ndarray, int, list[int]]:
+    """Join the pieces of one solid fill; fold areas too small to colour (once the lines
+    take their share) into the neighbour they share the longest border with, or keep
+    them as solid dots (pupils) when thin enough; then fold the smallest areas until at
+    most `max_regions` are left. Returns the new labels, the region count and the dots."""
+    areas = _Areas(labels, count)
+    # One solid fill cut into several cores where it narrows is still one fill.
+    for a, b, n in areas.pairs:
+        ra, rb = areas.find(int(a)), areas.find(int(b))
+        if a > whites and b > whites and ra != rb:
+            areas.union(rb, ra, int(n))
+    dots: list[int] = []
+    while True:
+        live = [i for i in range(1, count + 1)
+                if areas.find(i) == i and i != outside and i not in dots and areas.area[i] > 0]
+        usable = {i: areas.area[i] - areas.border[i] * line_px * 0.6 for i in live}
+        small = [i for i in live if usable[i] < min_area_px]
+        if not small and (max_regions is None or len(live) <= max_regions):
+            break
+        victim = min(small or live, key=lambda i: usable[i])
+        if victim > whites and small:
+            dots.append(victim)
+            continue
+        best, shared = areas.longest_neighbour(victim)
+        areas.union(victim, outside if best is None else best, shared)
+    mapping = np.array([areas.find(i) for i in range(count + 1)])
+    regions = len({int(v) for v in mapping[1:]} - {outside} - set(dots))
+    return mapping[labels], regions, dots
+
+
+def _shrunk(mask_labels: np.ndarray, ids: list[int], dist: np.ndarray,
+            radius: float) -> np.ndarray:
+    """Pixels of the labelled shapes `ids` that lie deepest inside them, `radius` deep
+    at most: a fill shrunk around its middle line to the dot limit."""
+    top = int(mask_labels.max()) + 1
+    lookup = np.zeros(top, bool)
+    lookup[ids] = True
+    chosen = lookup[mask_labels]
+    deepest = np.zeros(top, np.float32)
+    np.maximum.at(deepest, mask_labels[chosen], dist[chosen])
+    floor = np.maximum(deepest - radius, 0)
+    return chosen & (dist >= floor[mask_labels])
+
+
+def _speck_dots(ink: np.ndarray, dist: np.ndarray, half: float, radius: float
+                ) -> np.ndarray | None:
+    """Small ink specks standing alone (eyes, buttons) are too thin to seed an area of
+    their own: they are painted as solid dots."""
+    count, labels, stats, _c = cv2.connectedComponentsWithStats(ink.astype(np.uint8),
+                                                                connectivity=8)
+    area = stats[:, cv2.CC_STAT_AREA].astype(float)
+    span = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    keep = np.flatnonzero((area < 40 * half * half) & (span < 8 * half))
+    keep = [int(i) for i in keep if i > 0]
+    return _shrunk(labels, keep, dist, radius) if keep else None
+
+
+def _borders(labels: np.ndarray) -> np.ndarray:
+    edge = np.zeros(labels.shape, bool)
+    edge[:, :-1] |= labels[:, :-1] != labels[:, 1:]
+    edge[:-1, :] |= labels[:-1, :] != labels[1:, :]
+    return edge
+
+
+def _open_strokes(ridge: np.ndarray, dist: np.ndarray, edge_dist: np.ndarray,
+                  half_stroke: float, keep_px: float) -> np.ndarray:
+    """Middle lines of strokes that no border follows (they end inside one area)."""
+    ridge = ridge & (dist > 0.45 * half_stroke) & (dist < 2.0 * half_stroke)
+    ridge &= edge_dist > half_stroke + 1.5
+    # Close the one-pixel breaks a discrete ridge has, then drop crumbs.
+    ridge = cv2.dilate(ridge.astype(np.uint8), np.ones((3, 3), np.uint8))
+    count, labels, stats, _c = cv2.connectedComponentsWithStats(ridge, connectivity=8)
+    keep = np.zeros(count, bool)
+    spans = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    keep[1:] = spans[1:] >= keep_px
+    return keep[labels]
+
+
+def line_art(glyph: Outline, x: float, y: float, height_px: float, *, line_px: float,
+             min_area_px: float, max_regions: int | None = None, mirror: bool = False,
+             open_strokes: bool = True, dot_mm: float = 2.6, dpi: int = 300) -> Layer:
+    """Place `glyph` with its ink box's top-left at (x, y), `height_px` tall.
+
+    The partition is worked out at most WORK_PX on the long side (a glyph's detail is
+    coarse); the lines are then drawn at the page's resolution from the distance to the
+    borders, upsampled linearly, which keeps their edges smooth."""
+    gx0, gy0, gx1, gy1 = glyph.bounds
+    scale = height_px / (gy1 - gy0)
+    pad = int(line_px) + 4
+    w = int(np.ceil((gx1 - gx0) * scale)) + 2 * pad
+    h = int(np.ceil(height_px)) + 2 * pad
+    ox, oy = int(np.floor(x)) - pad, int(np.floor(y)) - pad
+    k = min(1.0, WORK_PX / max(w, h))
+    ww, wh = max(2, round(w * k)), max(2, round(h * k))
+    kx, ky = ww / w, wh / h
+    origin = ((x - ox + 0.5) * kx - 0.5, (y - oy + 0.5) * ky - 0.5)
+    ink = fill(glyph, scale * k, origin, (ww, wh), mirror=mirror)
+    dist = cv2.distanceTransform(ink.astype(np.uint8), cv2.DIST_L2, 5)
+    ridge = _ridge(dist, ink)
+    half = glyph.half_stroke * scale * k
+    labels, count, whites, outside = _partition(ink, dist, half)
+    line_w = line_px * k
+    dot_radius = dot_mm * dpi / 25.4 / 2 * k
+    before = labels
+    labels, regions, dots = _simplify(labels, count, whites, outside, min_area_px * k * k,
+                                      line_w, max_regions)
+    edges = _borders(labels)
+    dot_mask = np.zeros(ink.shape, bool)
+    if dots:
+        # A small fill is painted as a solid dot (a pupil, a button), shrunk around its
+        # middle to the dot limit so that it never reads as a black blob; its outline
+        # is not drawn.
+        dot_mask = _shrunk(before, dots, dist, dot_radius)
+        in_dot = np.isin(before, dots)
+        edges &= ~cv2.dilate(in_dot.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    specks = _speck_dots(ink, dist, half, dot_radius)
+    if specks is not None:
+        dot_mask |= specks
+    field = cv2.distanceTransform((~edges).astype(np.uint8), cv2.DIST_L2, 5)
+    if open_strokes:
+        strokes = _open_strokes(ridge, dist, field, half, keep_px=3 * line_w)
+        if strokes.any():
+            # The ridge was widened by one pixel to bridge its breaks.
+            field = np.minimum(field, cv2.distanceTransform(
+                (~strokes).astype(np.uint8), cv2.DIST_L2, 5) + 1.0)
+    if dot_mask.any():
+        # Inside a dot the field is negative: the dot's own signed distance.
+        inside = cv2.distanceTransform(dot_mask.astype(np.uint8), cv2.DIST_L2, 5)
+        field = np.where(dot_mask, line_w / 2 - inside, field)
+    # A light blur rounds off the pixel steps of the borders before upsampling.
+    field = cv2.GaussianBlur(field, (5, 5), 1.0)
+    size = (w, h)
+    lines = cv2.resize(field, size, interpolation=cv2.INTER_LINEAR) <= line_w / 2
+    inner = cv2.resize((labels != outside).astype(np.uint8), size,
+                       interpolation=cv2.INTER_NEAREST).astype(bool)
+    return Layer(ox, oy, lines, inner | lines, regions)
+
+
+def composite(canvas: np.ndarray, layer: Layer) -> None:
+    """Paint `layer` over `canvas` (bool, True = ink): its silhouette hides what is behind."""
+    H, W = canvas.shape
+    x0, y0, x1, y1 = layer.box
+    cx0, cy0, cx1, cy1 = max(0, x0), max(0, y0), min(W, x1), min(H, y1)
+    if cx1 <= cx0 or cy1 <= cy0:
+        return
+    sub = (slice(cy0 - y0, cy1 - y0), slice(cx0 - x0, cx1 - x0))
+    view = canvas[cy0:cy1, cx0:cx1]
+    view[layer.solid[sub]] = False
+    view |= layer.ink[sub]
