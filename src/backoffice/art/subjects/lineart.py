@@ -21,6 +21,8 @@ from backoffice.art.subjects.glyphs import Outline, fill
 
 # Ink farther than this many half-strokes from white is a solid fill, not a line.
 FILL_DEPTH = 1.4
+# Two borders closer than a line plus this gap become one line (see _open).
+OPEN_GAP_MM = 0.6
 # Long side, in pixels, at which a glyph's areas are worked out.
 WORK_PX = 900
 
@@ -34,6 +36,8 @@ class Layer:
     ink: np.ndarray  # bool: the lines to draw
     solid: np.ndarray  # bool: the subject's silhouette, painted white before its lines
     regions: int  # areas to colour inside the silhouette
+    # Optional, for patterns: each pixel's area (0 outside the silhouette and on dots).
+    labels: np.ndarray | None = None
 
     @property
     def box(self) -> tuple[int, int, int, int]:
@@ -78,15 +82,33 @@ def _partition(ink: np.ndarray, dist: np.ndarray, half: float
         if extra > 1:
             seeds = np.where(core_labels > 0, core_labels + whites, seeds)
             count += extra - 1
-    # Voronoi of the seed pixels: OpenCV numbers seed pixels in raster order, so a lookup
-    # of the seeds' own labels in that order maps each nearest seed back to its area.
+    labels = _nearest_seed(seeds)
+    outside = int(labels[0, 0])
+    return labels, count - 1, whites, outside
+
+
+def _nearest_seed(seeds: np.ndarray) -> np.ndarray:
+    """Every pixel takes the label of its nearest seed pixel (seeds > 0): a discrete
+    Voronoi diagram. OpenCV numbers seed pixels in raster order, so a lookup of the
+    seeds' own labels in that order maps each nearest seed back to its area."""
     unassigned = (seeds == 0).astype(np.uint8)
     _d, nearest = cv2.distanceTransformWithLabels(unassigned, cv2.DIST_L2, 5,
                                                   labelType=cv2.DIST_LABEL_PIXEL)
     lookup = seeds[seeds > 0]
-    labels = lookup[nearest - 1].astype(np.int32)
-    outside = int(labels[0, 0])
-    return labels, count - 1, whites, outside
+    return lookup[nearest - 1].astype(np.int32)
+
+
+def _open(labels: np.ndarray, radius: float) -> np.ndarray:
+    """A morphological opening of every area at once: only what lies `radius` or more
+    from any border keeps its area, the rest goes to the nearest area that kept some.
+    Necks and slivers narrower than a line plus a gap go, so two borders never run so
+    close that their lines fuse into a black blob or pinch a sliver of white."""
+    edges = _borders(labels)
+    far = cv2.distanceTransform((~edges).astype(np.uint8), cv2.DIST_L2, 5) >= radius
+    seeds = np.where(far, labels, 0)
+    if not seeds.any():
+        return labels
+    return _nearest_seed(seeds)
 
 
 def _neighbour_pairs(labels: np.ndarray) -> np.ndarray:
@@ -148,8 +170,8 @@ class _Areas:
 
 
 def _simplify(labels: np.ndarray, count: int, whites: int, outside: int, min_area_px: float,
-              line_px: float, max_regions: int | None
-              ) -> tuple[np.ndarray, int, list[int]]:
+              line_px: float, max_regions: int | None, dots: list[int] | None = None,
+              deepest: np.ndarray | None = None) -> tuple[np.ndarray, int, list[int]]:
     """Join the pieces of one solid fill; fold areas too small to colour (once the lines
     take their share) into the neighbour they share the longest border with, or keep
     them as solid dots (pupils) when thin enough; then fold the smallest areas until at
@@ -160,7 +182,7 @@ def _simplify(labels: np.ndarray, count: int, whites: int, outside: int, min_are
         ra, rb = areas.find(int(a)), areas.find(int(b))
         if a > whites and b > whites and ra != rb:
             areas.union(rb, ra, int(n))
-    dots: list[int] = []
+    dots = list(dots or [])
     while True:
         live = [i for i in range(1, count + 1)
                 if areas.find(i) == i and i != outside and i not in dots and areas.area[i] > 0]
@@ -169,7 +191,10 @@ def _simplify(labels: np.ndarray, count: int, whites: int, outside: int, min_are
         if not small and (max_regions is None or len(live) <= max_regions):
             break
         victim = min(small or live, key=lambda i: usable[i])
-        if victim > whites and small:
+        # A small round fill is a pupil or a button: painted as a dot. A long thin one
+        # (a horn's tip, a stripe) would print as a ragged fragment: it is dropped.
+        if (victim > whites and small and deepest is not None
+                and areas.area[victim] <= 3.2 * deepest[victim] ** 2):
             dots.append(victim)
             continue
         best, shared = areas.longest_neighbour(victim)
@@ -201,7 +226,9 @@ def _speck_dots(ink: np.ndarray, dist: np.ndarray, half: float, radius: float
                                                                 connectivity=8)
     area = stats[:, cv2.CC_STAT_AREA].astype(float)
     span = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-    keep = np.flatnonzero((area < 40 * half * half) & (span < 8 * half))
+    # Round ones only: a long speck is a stroke, drawn as one (_open_strokes).
+    keep = np.flatnonzero((area < 40 * half * half) & (span < 8 * half)
+                          & (area > 0.45 * span.astype(float) ** 2))
     keep = [int(i) for i in keep if i > 0]
     return _shrunk(labels, keep, dist, radius) if keep else None
 
@@ -229,7 +256,8 @@ def _open_strokes(ridge: np.ndarray, dist: np.ndarray, edge_dist: np.ndarray,
 
 def line_art(glyph: Outline, x: float, y: float, height_px: float, *, line_px: float,
              min_area_px: float, max_regions: int | None = None, mirror: bool = False,
-             open_strokes: bool = True, dot_mm: float = 2.6, dpi: int = 300) -> Layer:
+             open_strokes: bool = True, dot_mm: float = 2.6, dpi: int = 300,
+             keep_labels: bool = False) -> Layer:
     """Place `glyph` with its ink box's top-left at (x, y), `height_px` tall.
 
     The partition is worked out at most WORK_PX on the long side (a glyph's detail is
@@ -253,8 +281,16 @@ def line_art(glyph: Outline, x: float, y: float, height_px: float, *, line_px: f
     line_w = line_px * k
     dot_radius = dot_mm * dpi / 25.4 / 2 * k
     before = labels
+    deepest = np.zeros(count + 1, np.float32)
+    deep = dist > half
+    np.maximum.at(deepest, labels[deep], dist[deep])
     labels, regions, dots = _simplify(labels, count, whites, outside, min_area_px * k * k,
-                                      line_w, max_regions)
+                                      line_w, max_regions, deepest=deepest)
+    gap = OPEN_GAP_MM * dpi / 25.4 * k
+    labels = _open(labels, (line_w + gap) / 2)
+    # What the opening split or shrank is checked again; no new fills or dots now.
+    labels, regions, dots = _simplify(labels, count, count, outside, min_area_px * k * k,
+                                      line_w, max_regions, dots)
     edges = _borders(labels)
     dot_mask = np.zeros(ink.shape, bool)
     if dots:
@@ -284,7 +320,11 @@ def line_art(glyph: Outline, x: float, y: float, height_px: float, *, line_px: f
     lines = cv2.resize(field, size, interpolation=cv2.INTER_LINEAR) <= line_w / 2
     inner = cv2.resize((labels != outside).astype(np.uint8), size,
                        interpolation=cv2.INTER_NEAREST).astype(bool)
-    return Layer(ox, oy, lines, inner | lines, regions)
+    full_labels = None
+    if keep_labels:
+        areas = np.where((labels == outside) | dot_mask, 0, labels).astype(np.int32)
+        full_labels = cv2.resize(areas, size, interpolation=cv2.INTER_NEAREST)
+    return Layer(ox, oy, lines, inner | lines, regions, full_labels)
 
 
 def composite(canvas: np.ndarray, layer: Layer) -> None:

@@ -1,0 +1,114 @@
+"""Toddlers' pages: one big subject, extra-bold lines, a few large regions; its name in
+bubble letters, a badge behind it or a small friend beside it, by layout."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from shapely import affinity
+from shapely.geometry import Point, Polygon
+
+from backoffice.art.subjects.canvas import Canvas
+from backoffice.art.subjects.catalogue import Subject
+from backoffice.art.subjects.shapes import bubble_text, shape_layer
+
+LAYOUTS = ("big", "named", "badge", "duo")
+# Longest name printed under a subject: each letter is a region, and a toddler's page
+# holds 15 at most.
+MAX_LABEL = 7
+
+
+def _star(cx: float, cy: float, r: float, points: int = 5, rotation: float = 0.0) -> Polygon:
+    angles = rotation - math.pi / 2 + np.arange(2 * points) * math.pi / points
+    radii = np.where(np.arange(2 * points) % 2 == 0, r, r * 0.5)
+    star = Polygon(np.column_stack([cx + radii * np.cos(angles), cy + radii * np.sin(angles)]))
+    # Round the points a little: toddlers colour better without needle tips.
+    return star.buffer(r * 0.08, quad_segs=6)
+
+
+def _heart(cx: float, cy: float, r: float) -> Polygon:
+    t = np.linspace(0, 2 * math.pi, 120, endpoint=False)
+    x = 16 * np.sin(t) ** 3
+    y = -(13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t))
+    return Polygon(np.column_stack([cx + x * r / 17, cy + y * r / 17]))
+
+
+def _confetti(canvas: Canvas, rng: np.random.Generator, boxes: list, count: int) -> None:
+    """Big simple shapes (stars, hearts, circles) in the free corners, when a subject
+    alone has too few regions for the page."""
+    w, h, m = canvas.width, canvas.height, canvas.margin
+    r = min(w, h) * 0.075
+    corners = [(m + r, m + r), (w - m - r, m + r), (m + r, h - m - r), (w - m - r, h - m - r),
+               (w / 2, m + r), (w / 2, h - m - r)]
+    order = rng.permutation(len(corners))
+    shapes = []
+    for index in order:
+        cx, cy = corners[index]
+        disk = Point(cx, cy).buffer(r * 1.25)
+        if any(disk.intersects(Polygon.from_bounds(*b)) for b in boxes):
+            continue
+        kind = rng.integers(3)
+        shape = (_star(cx, cy, r, rotation=rng.uniform(-0.3, 0.3)) if kind == 0 else
+                 _heart(cx, cy, r * 0.95) if kind == 1 else Point(cx, cy).buffer(r * 0.8))
+        shapes.append(shape)
+        if len(shapes) >= count:
+            break
+    for shape in shapes:
+        canvas.paint(shape_layer([shape], canvas.pens.line_px, regions=1))
+
+
+def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str, lang: str,
+            friend: Subject | None = None) -> str:
+    w, h, m = canvas.width, canvas.height, canvas.margin
+    pens = canvas.pens
+    mirror = bool(rng.integers(2))
+    label = main.label(lang)
+    if layout == "named" and len(label) > MAX_LABEL:
+        layout = "badge"
+    budget = pens.max_regions - 2
+    boxes: list[tuple[float, float, float, float]] = []
+    if layout == "named":
+        text_h = min(h * 0.13, (w - 2 * m) / max(3, len(label)) * 1.25)
+        name = bubble_text(label, w / 2, h - m - text_h * 1.2, w - 2 * m, text_h,
+                           line_px=pens.line_px, min_area_px=pens.min_area_px)
+        name_regions = name.regions if name is not None else 0
+        box = (m, m + h * 0.03, w - m, h - m - text_h * 1.55)
+        placed = canvas.place(canvas.subject_layer(
+            main, box, mirror=mirror, max_regions=max(3, budget - name_regions)))
+        canvas.paint(name)
+        boxes += [placed.box, (m, h - m - text_h * 1.3, w - m, h - m)]
+        described = f"{main.name}, named"
+    elif layout == "badge":
+        radius = min(w - 2 * m, h * 0.62) / 2
+        cx, cy = w / 2, h * 0.44
+        shape = (Point(cx, cy).buffer(radius) if rng.integers(2) else
+                 _star(cx, cy, radius * 1.05, points=int(rng.choice([5, 6])))
+                 if rng.integers(2) else
+                 affinity.scale(_heart(cx, cy, radius), 1.0, 0.95))
+        canvas.paint(shape_layer([shape], pens.line_px, regions=2))
+        box = (m + w * 0.08, cy - radius * 0.55, w - m - w * 0.08, h - m - h * 0.05)
+        placed = canvas.place(canvas.subject_layer(main, box, mirror=mirror,
+                                                   max_regions=budget - 3, align="bottom"))
+        boxes += [placed.box, shape.bounds]
+        described = f"{main.name} on a badge"
+    elif layout == "duo" and friend is not None:
+        box = (m, m + h * 0.04, w - m, h * 0.72)
+        placed = canvas.place(canvas.subject_layer(main, box, mirror=mirror,
+                                                   max_regions=budget - 4))
+        side = (m, h * 0.66, w * 0.5, h - m) if rng.integers(2) else (w * 0.5, h * 0.66,
+                                                                        w - m, h - m)
+        small = canvas.place(canvas.subject_layer(friend, side, mirror=not mirror,
+                                                  max_regions=4, align="bottom"))
+        boxes += [placed.box, small.box]
+        described = f"{main.name} with a little {friend.name}"
+    else:
+        box = (m, m + h * 0.08, w - m, h - m - h * 0.08)
+        placed = canvas.place(canvas.subject_layer(main, box, mirror=mirror,
+                                                   max_regions=budget))
+        boxes.append(placed.box)
+        described = f"{main.name}, big"
+    regions, _small = canvas.count_regions()
+    if regions < pens.min_regions + 1:
+        _confetti(canvas, rng, boxes, pens.min_regions + 1 - regions)
+    return described
