@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 
 from backoffice.art.procedural.geometry import STYLES
-from backoffice.art.quality import BANDS
+from backoffice.art.quality import BANDS, LEAK_GAP_MM
 from backoffice.art.subjects.catalogue import Subject
 from backoffice.art.subjects.glyphs import outline
 from backoffice.art.subjects.lineart import Layer, composite, line_art
@@ -107,6 +107,46 @@ class Canvas:
         kept = areas[areas >= speck]
         band_min = BANDS[self.pens.audience].min_region_mm2 * (self.pens.dpi / 25.4) ** 2
         return int(kept.size), int((kept < band_min).sum())
+
+    def finish(self) -> None:
+        """Seal gaps narrower than the gate's leak limit (where a line runs alongside a
+        subject's outline without quite touching it): the same closing the gate applies
+        to find leaks, so what it finds afterwards is sealed for real."""
+        radius = max(1, round(LEAK_GAP_MM * self.pens.dpi / 25.4 / 2))
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+        self.ink = cv2.morphologyEx(self.ink.astype(np.uint8), cv2.MORPH_CLOSE, kernel) > 0
+        self._open_small_regions()
+
+    def _open_small_regions(self, limit: int = 40) -> None:
+        """Regions too small to colour (where subjects overlap the setting, or a wheel's
+        cogs meet its tyre) are opened into their largest neighbour by erasing the
+        stretch of line between them."""
+        band_min = BANDS[self.pens.audience].min_region_mm2 * (self.pens.dpi / 25.4) ** 2
+        speck = 0.15 * (self.pens.dpi / 25.4) ** 2
+        white = (~self.ink).astype(np.uint8)
+        count, labels, stats, _c = cv2.connectedComponentsWithStats(white, connectivity=4)
+        areas = stats[:, cv2.CC_STAT_AREA]
+        small = [i for i in range(1, count) if speck <= areas[i] < band_min]
+        reach = int(self.pens.line_px * 1.6) + 3
+        for label in sorted(small, key=lambda i: areas[i])[:limit]:
+            x, y, w, h = stats[label, :4]
+            x0, y0 = max(0, x - 3 * reach), max(0, y - 3 * reach)
+            x1, y1 = min(self.width, x + w + 3 * reach), min(self.height, y + h + 3 * reach)
+            crop = labels[y0:y1, x0:x1]
+            mine = crop == label
+            if not mine.any():
+                continue
+            from_me = cv2.distanceTransform((~mine).astype(np.uint8), cv2.DIST_L2, 5)
+            ring = (from_me > reach) & (from_me <= 2 * reach) & (crop > 0) & (crop != label)
+            if not ring.any():
+                continue
+            others, counts = np.unique(crop[ring], return_counts=True)
+            neighbour = others[np.argmax(counts)]
+            theirs = crop == neighbour
+            from_them = cv2.distanceTransform((~theirs).astype(np.uint8), cv2.DIST_L2, 5)
+            wall = self.ink[y0:y1, x0:x1] & (from_me <= reach) & (from_them <= reach)
+            self.ink[y0:y1, x0:x1] &= ~wall
+            crop[mine] = neighbour
 
     def image(self) -> Image.Image:
         return Image.fromarray(~self.ink)

@@ -311,6 +311,14 @@ def line_art(glyph: Outline, x: float, y: float, height_px: float, *, line_px: f
             field = np.minimum(field, cv2.distanceTransform(
                 (~strokes).astype(np.uint8), cv2.DIST_L2, 5) + 1.0)
     if dot_mask.any():
+        # A dot near a line would fuse with it into a black blob: such dots are left out.
+        count_dots, dot_labels = cv2.connectedComponents(dot_mask.astype(np.uint8))
+        near = np.zeros(count_dots, bool)
+        close = dot_mask & (field < line_w / 2 + gap + 1)
+        near[np.unique(dot_labels[close])] = True
+        near[0] = True
+        dot_mask &= ~near[dot_labels]
+    if dot_mask.any():
         # Inside a dot the field is negative: the dot's own signed distance.
         inside = cv2.distanceTransform(dot_mask.astype(np.uint8), cv2.DIST_L2, 5)
         field = np.where(dot_mask, line_w / 2 - inside, field)
