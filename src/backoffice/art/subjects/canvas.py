@@ -34,7 +34,7 @@ class Pens:
         px_per_pt = dpi / 72.0
         px_per_mm = dpi / 25.4
         return cls(audience, dpi, style.line_pt * px_per_pt,
-                   max(style.detail_pt * px_per_pt, band.min_stroke_pt * px_per_pt * 1.35),
+                   max(style.detail_pt, band.min_stroke_pt * 1.5) * px_per_pt,
                    band.min_region_mm2 * AREA_MARGIN[audience] * px_per_mm ** 2,
                    band.min_regions, band.max_regions)
 
@@ -74,10 +74,12 @@ class Canvas:
     def subject_layer(self, subject: Subject, box: tuple[float, float, float, float], *,
                       mirror: bool = False, max_regions: int | None = None,
                       line_px: float | None = None, align: str = "center",
-                      keep_labels: bool = False) -> Placed:
+                      keep_labels: bool = False, rotation: float = 0.0) -> Placed:
         """`subject` as large as fits in `box`, centred across it and placed at the
         box's bottom (align 'bottom'), top or middle."""
         glyph = outline(subject.code)
+        if rotation:
+            glyph = glyph.rotated(rotation)
         x0, y0, x1, y1 = box
         height = min(y1 - y0, (x1 - x0) / glyph.aspect)
         width = height * glyph.aspect
@@ -115,9 +117,9 @@ class Canvas:
         radius = max(1, round(LEAK_GAP_MM * self.pens.dpi / 25.4 / 2))
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
         self.ink = cv2.morphologyEx(self.ink.astype(np.uint8), cv2.MORPH_CLOSE, kernel) > 0
-        self._open_small_regions()
+        self._open_small_regions(kernel)
 
-    def _open_small_regions(self, limit: int = 40) -> None:
+    def _open_small_regions(self, kernel: np.ndarray, limit: int = 40) -> None:
         """Regions too small to colour (where subjects overlap the setting, or a wheel's
         cogs meet its tyre) are opened into their largest neighbour by erasing the
         stretch of line between them."""
@@ -146,6 +148,9 @@ class Canvas:
             from_them = cv2.distanceTransform((~theirs).astype(np.uint8), cv2.DIST_L2, 5)
             wall = self.ink[y0:y1, x0:x1] & (from_me <= reach) & (from_them <= reach)
             self.ink[y0:y1, x0:x1] &= ~wall
+            # The cut ends may come close to another line: sealed again, there.
+            self.ink[y0:y1, x0:x1] = cv2.morphologyEx(
+                self.ink[y0:y1, x0:x1].astype(np.uint8), cv2.MORPH_CLOSE, kernel) > 0
             crop[mine] = neighbour
 
     def image(self) -> Image.Image:

@@ -7,6 +7,7 @@ TrueType outlines, so the drawings are never bitmaps scaled up.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,20 @@ class Outline:
     contours: tuple[np.ndarray, ...]
     bounds: tuple[float, float, float, float]  # xmin, ymin, xmax, ymax
     half_stroke: float = HALF_STROKE_UNITS
+
+    def rotated(self, degrees: float) -> Outline:
+        """The same drawing turned about its middle (clockwise on the page)."""
+        x0, y0, x1, y1 = self.bounds
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        a = math.radians(-degrees)
+        ca, sa = math.cos(a), math.sin(a)
+        turned = tuple(np.column_stack([cx + (c[:, 0] - cx) * ca - (c[:, 1] - cy) * sa,
+                                        cy + (c[:, 0] - cx) * sa + (c[:, 1] - cy) * ca])
+                       for c in self.contours)
+        pts = np.concatenate(turned)
+        bounds = (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()),
+                  float(pts[:, 1].max()))
+        return Outline(turned, bounds, self.half_stroke)
 
     @property
     def aspect(self) -> float:

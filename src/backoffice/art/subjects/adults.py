@@ -1,0 +1,276 @@
+"""Adults' pages, intricate: a subject's silhouette filled with zentangle patterns over a
+patterned background, or a themed mandala whose rings carry the theme's subjects."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import shapely
+from skimage.measure import find_contours
+from shapely.geometry import Point, Polygon
+
+from backoffice.art.subjects import patterns
+from backoffice.art.subjects.canvas import Canvas, Placed
+from backoffice.art.subjects.catalogue import Subject
+from backoffice.art.subjects.lineart import _borders, _nearest_seed, composite
+from backoffice.art.subjects.scenes import _frame
+from backoffice.art.subjects.shapes import pen_thickness, shape_layer
+
+LAYOUTS = ("pattern", "mandala")
+
+
+def _decorated(canvas: Canvas, rng: np.random.Generator, subject: Subject,
+               box: tuple[float, float, float, float], **kwargs) -> Placed:
+    placed = canvas.subject_layer(subject, box, keep_labels=True, **kwargs)
+    layer = placed.layer
+    assert layer.labels is not None
+    pens = canvas.pens
+    patterns.fill_regions(layer.ink, layer.labels, rng, spacing=pens.mm(3.4),
+                          width=pens.detail_px, min_area=pens.mm(6.0) ** 2)
+    return placed
+
+
+# Background fields are worked out at this fraction of the page's resolution and
+# upsampled linearly: distances are smooth, so their iso-lines stay smooth.
+FIELD_SCALE = 0.25
+
+
+def _inside_frame(canvas: Canvas, frame: Polygon) -> np.ndarray:
+    mask = np.zeros(canvas.ink.shape, np.uint8)
+    pts = np.round(np.asarray(frame.exterior.coords) * 16).astype(np.int32).reshape(-1, 1, 2)
+    cv2.fillPoly(mask, [pts], 1, cv2.LINE_8, 4)
+    return mask > 0
+
+
+def _close_frame(canvas: Canvas, frame: Polygon, inside: np.ndarray) -> None:
+    """Nothing outside the frame; the frame's line on top."""
+    canvas.ink &= inside
+    canvas.ink |= _polylines(canvas.ink.shape, [np.asarray(frame.exterior.coords)],
+                             canvas.pens.line_px, closed=True)
+
+
+def _signed_field(mask: np.ndarray) -> np.ndarray:
+    """Signed distance to the edge of `mask` (negative inside) in page pixels, worked out
+    at FIELD_SCALE: a small field, read back at page resolution where needed."""
+    h, w = mask.shape
+    small = cv2.resize(mask.astype(np.uint8) * 255, (max(2, int(w * FIELD_SCALE)),
+                                                      max(2, int(h * FIELD_SCALE))),
+                       interpolation=cv2.INTER_AREA) >= 128
+    inside = cv2.distanceTransform(small.astype(np.uint8), cv2.DIST_L2, 5)
+    outside = cv2.distanceTransform((~small).astype(np.uint8), cv2.DIST_L2, 5)
+    return (outside - inside) / FIELD_SCALE
+
+
+def _iso_lines(field: np.ndarray, levels: list[float]) -> list[np.ndarray]:
+    """Sub-pixel iso-lines of a small field, in page pixels (marching squares)."""
+    lines = []
+    for level in levels:
+        for contour in find_contours(field, level):
+            if len(contour) >= 2:
+                lines.append((contour[:, ::-1] + 0.5) / FIELD_SCALE - 0.5)
+    return lines
+
+
+def _sample(field: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The small field read at page pixels (bilinear)."""
+    h, w = field.shape
+    fx = np.clip((xs + 0.5) * FIELD_SCALE - 0.5, 0, w - 1.001)
+    fy = np.clip((ys + 0.5) * FIELD_SCALE - 0.5, 0, h - 1.001)
+    x0, y0 = fx.astype(int), fy.astype(int)
+    tx, ty = fx - x0, fy - y0
+    top = field[y0, x0] * (1 - tx) + field[y0, x0 + 1] * tx
+    bottom = field[y0 + 1, x0] * (1 - tx) + field[y0 + 1, x0 + 1] * tx
+    return top * (1 - ty) + bottom * ty
+
+
+def _cell_lines(shape: tuple[int, int], rng: np.random.Generator, spacing: float,
+                width: float) -> tuple[np.ndarray, np.ndarray]:
+    """A stained-glass field: the Voronoi cells of jittered seeds, as labels and as
+    lines drawn from their polygons at the page's resolution."""
+    h, w = shape
+    seeds = []
+    for row, y in enumerate(np.arange(spacing / 2, h, spacing * 0.87)):
+        for x in np.arange(spacing / 2, w, spacing) + (spacing / 2 if row % 2 else 0):
+            jx, jy = rng.uniform(-0.35, 0.35, 2) * spacing
+            seeds.append((x + jx, y + jy))
+    frame = shapely.box(-10, -10, w + 10, h + 10)
+    cells = shapely.voronoi_polygons(shapely.MultiPoint(seeds), extend_to=frame)
+    labels = np.zeros((h, w), np.int32)
+    outlines = []
+    for index, cell in enumerate(cells.geoms, start=1):
+        cell = cell.intersection(frame)
+        if cell.is_empty or not isinstance(cell, Polygon):
+            continue
+        pts = np.asarray(cell.exterior.coords)
+        cv2.fillPoly(labels, [np.round(pts).astype(np.int32).reshape(-1, 1, 2)], index)
+        outlines.append(pts)
+    lines = _polylines((h, w), outlines, width, closed=True)
+    return lines, labels
+
+
+def _background(canvas: Canvas, rng: np.random.Generator, area: np.ndarray,
+                centre: tuple[float, float], away: np.ndarray, style: str,
+                budget: int = 500) -> None:
+    """Fine lines over `area` (inside the frame, outside the halo); `away` is the small
+    field of the distance from the halo's edge."""
+    pens = canvas.pens
+    h, w = area.shape
+    width = pens.detail_px
+    if style == "rings":
+        spacing = pens.mm(rng.uniform(8.0, 10.0))
+        reach = float(away.max())
+        rays = int(rng.choice([16, 20, 24]))
+        # About rays / 2 bricks per band: wider bands when the budget is short.
+        spacing = max(spacing, reach / max(2.0, budget / (rays / 2 + 1)))
+        rings = _iso_lines(away, list(np.arange(spacing, reach, spacing)))
+        result = _polylines((h, w), rings, width)
+        length = math.hypot(w, h)
+        cx, cy = centre
+        spokes = [np.array([[cx, cy], [cx + length * math.cos(a), cy + length * math.sin(a)]])
+                  for a in 2 * math.pi * np.arange(rays) / rays]
+        spoke_ink = _polylines((h, w), spokes, width)
+        ys, xs = np.nonzero(spoke_ink)
+        # Spokes cross every other band only: bricks, not a spider's web.
+        band = np.floor(_sample(away, xs, ys) / spacing).astype(int)
+        keep = band % 2 == 0
+        result[ys[keep], xs[keep]] = True
+    else:  # cells: a stained-glass field, some cells patterned
+        result, cells = _cell_lines((h, w), rng, pens.mm(rng.uniform(13.0, 17.0)), width)
+        ink = np.zeros((h, w), bool)
+        top = int(cells.max()) + 1
+        # A patterned cell holds some ten regions: as many as the budget allows.
+        share = float(np.clip((budget - top) / (10.0 * top), 0.0, 0.35))
+        chosen = np.where(rng.random(top) < share, np.arange(top), 0).astype(np.int32)
+        patterned = np.where(area, chosen[cells], 0).astype(np.int32)
+        patterns.fill_regions(ink | result, patterned, rng, spacing=pens.mm(3.2), width=width,
+                              min_area=pens.mm(6) ** 2,
+                              names=("stripes", "dots", "echo", "scales"), out=ink)
+        result |= ink
+    canvas.ink |= result & area
+
+
+def pattern_page(canvas: Canvas, rng: np.random.Generator, main: Subject) -> str:
+    _x0, _y0, _x1, _y1, frame = _frame(canvas)
+    pens = canvas.pens
+    w, h, m = canvas.width, canvas.height, canvas.margin
+    box = (m + w * 0.07, m + h * 0.08, w - m - w * 0.07, h - m - h * 0.08)
+    placed = _decorated(canvas, rng, main, box, mirror=bool(rng.integers(2)))
+    layer = placed.layer
+    silhouette = np.zeros(canvas.ink.shape, bool)
+    x0, y0 = max(0, layer.x), max(0, layer.y)
+    sub = layer.solid[y0 - layer.y:, x0 - layer.x:][:h - y0, :w - x0]
+    silhouette[y0:y0 + sub.shape[0], x0:x0 + sub.shape[1]] = sub
+    away = _signed_field(silhouette) - pens.mm(rng.uniform(3.5, 5.0))
+    halo = cv2.resize(away, (w, h), interpolation=cv2.INTER_LINEAR) <= 0
+    inside = _inside_frame(canvas, frame)
+    style = str(rng.choice(["rings", "cells"]))
+    bx0, by0, bx1, by1 = placed.box
+    budget = int(pens.max_regions * 0.85) - patterns.count_regions(layer.ink, layer.solid)
+    _background(canvas, rng, inside & ~halo, ((bx0 + bx1) / 2, (by0 + by1) / 2), away, style,
+                budget)
+    canvas.ink |= _polylines(canvas.ink.shape, _iso_lines(away, [0.0]), pens.line_px) & inside
+    composite(canvas.ink, layer)
+    canvas.placed.append(placed)
+    _close_frame(canvas, frame, inside)
+    return f"{main.name} filled with patterns on a {style} background"
+
+
+def _ring_lines(canvas: Canvas, cx: float, cy: float, radii: list[float]) -> None:
+    pts = []
+    for r in radii:
+        t = np.linspace(0, 2 * math.pi, max(90, int(r / 3)), endpoint=False)
+        pts.append(np.column_stack([cx + r * np.cos(t), cy + r * np.sin(t)]))
+    canvas.ink |= _polylines(canvas.ink.shape, pts, canvas.pens.line_px, closed=True)
+
+
+def _polylines(shape, pts, width, closed=False) -> np.ndarray:
+    out = np.zeros(shape, np.uint8)
+    fixed = [np.round(p * 16).astype(np.int32).reshape(-1, 1, 2) for p in pts]
+    cv2.polylines(out, fixed, closed, 1, pen_thickness(width), cv2.LINE_8, 4)
+    return out > 0
+
+
+def mandala_page(canvas: Canvas, rng: np.random.Generator, main: Subject,
+                 ring: list[Subject]) -> str:
+    _fx0, _fy0, _fx1, _fy1, frame = _frame(canvas)
+    pens = canvas.pens
+    w, h = canvas.width, canvas.height
+    inside = _inside_frame(canvas, frame)
+    cx, cy = w / 2, h / 2
+    big = min(w, h) / 2 - canvas.margin - pens.mm(6)
+    r_core, r_ring, r_band, r_petal, r_rim = (big * f for f in (0.34, 0.62, 0.69, 0.9, 1.0))
+    count = int(rng.choice([8, 10, 12]))
+    offset = rng.uniform(0, math.pi)
+
+    # The background behind the mandala: rays to the frame, every other band whole.
+    sh, sw = int(h * FIELD_SCALE), int(w * FIELD_SCALE)
+    yy, xx = np.ogrid[:sh, :sw]
+    away = (np.hypot((xx + 0.5) / FIELD_SCALE - cx, (yy + 0.5) / FIELD_SCALE - cy)
+            - (r_rim + pens.mm(4))).astype(np.float32)
+    disk = np.zeros(canvas.ink.shape, np.uint8)
+    cv2.circle(disk, (int(cx), int(cy)), int(r_rim + pens.mm(4)), 1, -1)
+    _background(canvas, rng, inside & (disk == 0), (cx, cy), away, "rings")
+
+    # The rim: scallops all round, each a region, patterned in turn.
+    scallops = []
+    bumps = count * 3
+    for i in range(bumps):
+        a = offset + 2 * math.pi * i / bumps
+        scallops.append(Point(cx + r_petal * math.cos(a), cy + r_petal * math.sin(a)).buffer(
+            (r_rim - r_petal) * 1.05, quad_segs=12))
+    rim = shape_layer(scallops, pens.line_px, regions=bumps)
+    canvas.paint(rim)
+    # Petals between the subject ring and the rim.
+    petals = []
+    for i in range(count * 2):
+        a = offset + math.pi * i / count
+        t = np.linspace(0, 1, 40)
+        r = r_band + (r_petal + (r_rim - r_petal) * 0.4 - r_band) * t
+        half = (math.pi / count) * 0.92 * np.sin(np.pi * t) ** 0.8
+        left = np.column_stack([cx + r * np.cos(a - half), cy + r * np.sin(a - half)])
+        right = np.column_stack([cx + r * np.cos(a + half), cy + r * np.sin(a + half)])[::-1]
+        petals.append(Polygon(np.vstack([left, right])).buffer(0))
+    layer = shape_layer(petals, pens.line_px, regions=len(petals))
+    assert layer is not None
+    # Each petal echoes its outline inside.
+    petal_mask = layer.solid & ~layer.ink
+    layer.ink |= patterns.echo(petal_mask, pens.mm(3.2), pens.detail_px)
+    canvas.paint(layer)
+    # The band and the ring of subjects.
+    disc = Point(cx, cy).buffer(r_band, quad_segs=64)
+    canvas.paint(shape_layer([disc], pens.line_px, regions=1))
+    dots_canvas = np.zeros(canvas.ink.shape, np.uint8)
+    for i in range(count * 4):
+        a = offset + 2 * math.pi * (i + 0.5) / (count * 4)
+        rr = (r_band + r_ring) / 2
+        cv2.circle(dots_canvas, (int(cx + rr * math.cos(a)), int(cy + rr * math.sin(a))),
+                   int((r_band - r_ring) * 0.28), 1, pen_thickness(pens.detail_px))
+    canvas.ink |= dots_canvas > 0
+    _ring_lines(canvas, cx, cy, [r_ring, r_core])
+    # Radial dividers between the ring's cells.
+    dividers = []
+    for i in range(count):
+        a = offset + 2 * math.pi * i / count
+        dividers.append(np.array([[cx + r_core * math.cos(a), cy + r_core * math.sin(a)],
+                                  [cx + r_ring * math.cos(a), cy + r_ring * math.sin(a)]]))
+    canvas.ink |= _polylines(canvas.ink.shape, dividers, pens.line_px)
+    cell = (r_ring - r_core) * 0.72
+    for i in range(count):
+        a = offset + 2 * math.pi * (i + 0.5) / count
+        rr = (r_core + r_ring) / 2
+        px, py = cx + rr * math.cos(a), cy + rr * math.sin(a)
+        friend = ring[i % len(ring)]
+        # Upright subjects point outwards: their heads towards the rim.
+        placed = canvas.subject_layer(friend, (px - cell / 2, py - cell / 2, px + cell / 2,
+                                               py + cell / 2),
+                                      rotation=math.degrees(a) + 90, mirror=i % 2 == 1)
+        canvas.place(placed)
+    # The centre: the main subject, patterned.
+    core = r_core * 0.8
+    placed = _decorated(canvas, rng, main, (cx - core, cy - core, cx + core, cy + core))
+    canvas.place(placed)
+    _close_frame(canvas, frame, inside)
+    names = ", ".join(dict.fromkeys(s.name for s in ring))
+    return f"mandala of {main.name} ringed by {names}"
