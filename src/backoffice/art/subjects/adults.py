@@ -8,13 +8,13 @@ import math
 import cv2
 import numpy as np
 import shapely
-from skimage.measure import find_contours
 from shapely.geometry import Point, Polygon
+from skimage.measure import find_contours
 
 from backoffice.art.subjects import patterns
 from backoffice.art.subjects.canvas import Canvas, Placed
 from backoffice.art.subjects.catalogue import Subject
-from backoffice.art.subjects.lineart import _borders, _nearest_seed, composite
+from backoffice.art.subjects.lineart import composite
 from backoffice.art.subjects.scenes import _frame
 from backoffice.art.subjects.shapes import pen_thickness, shape_layer
 

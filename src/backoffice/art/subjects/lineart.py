@@ -12,6 +12,7 @@ area (a smile, scales) separate nothing; their middle line is kept as an open li
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -303,6 +304,13 @@ def line_art(glyph: Outline, x: float, y: float, height_px: float, *, line_px: f
     specks = _speck_dots(ink, dist, half, dot_radius)
     if specks is not None:
         dot_mask |= specks
+    if dot_mask.any():
+        # A dot thinner than the pen reads as dust, not as an eye or a spot.
+        count_dots, dot_labels, stats, _c = cv2.connectedComponentsWithStats(
+            dot_mask.astype(np.uint8))
+        tiny = np.zeros(count_dots, bool)
+        tiny[1:] = stats[1:, cv2.CC_STAT_AREA] < (0.55 * line_w) ** 2 * math.pi
+        dot_mask &= ~tiny[dot_labels]
     field = cv2.distanceTransform((~edges).astype(np.uint8), cv2.DIST_L2, 5)
     if open_strokes:
         strokes = _open_strokes(ridge, dist, field, half, keep_px=3 * line_w)

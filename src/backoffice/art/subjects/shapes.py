@@ -94,8 +94,10 @@ def _letter_font(path: str) -> TTFont:
     return TTFont(path)
 
 
-def text_outline(text: str, path: Path = LETTER_FONT) -> Outline | None:
-    """The outlines of `text` set on one line, in font units."""
+def text_outline(text: str, path: Path = LETTER_FONT, tracking: float = 0.0
+                 ) -> Outline | None:
+    """The outlines of `text` set on one line, in font units, letters `tracking` ems
+    further apart than the font sets them."""
     font = _letter_font(str(path))
     cmap = font.getBestCmap()
     glyph_set = font.getGlyphSet()
@@ -108,7 +110,7 @@ def text_outline(text: str, path: Path = LETTER_FONT) -> Outline | None:
         pen = _FlatteningPen(glyph_set)
         glyph_set[name].draw(pen)
         contours.extend(c + (x, 0.0) for c in pen.contours)
-        x += font["hmtx"][name][0]
+        x += font["hmtx"][name][0] + tracking * font["head"].unitsPerEm
     if not contours:
         return None
     pts = np.concatenate(contours)
@@ -121,7 +123,7 @@ def bubble_text(text: str, cx: float, top: float, max_w: float, max_h: float, *,
                 line_px: float, min_area_px: float) -> Layer | None:
     """`text` in bold outline letters, puffed up so that small counters close: each
     letter is one region to colour (a common format for toddlers' books)."""
-    outline = text_outline(text)
+    outline = text_outline(text, tracking=0.12)
     if outline is None:
         return None
     x0, y0, x1, y1 = outline.bounds
@@ -132,7 +134,11 @@ def bubble_text(text: str, cx: float, top: float, max_w: float, max_h: float, *,
     size = (int(w_px) + 2 * pad, int(h_px) + 2 * pad)
     letters = fill(outline, scale, (pad, pad), size)
     outside = cv2.distanceTransform((~letters).astype(np.uint8), cv2.DIST_L2, 5)
-    blob = outside <= puff
+    # Puffed up, then closed: notches narrower than a line and a gap (the V of an N)
+    # would fill with ink into a black blob.
+    close = line_px * 0.65
+    grown = outside <= puff + close
+    blob = cv2.distanceTransform(grown.astype(np.uint8), cv2.DIST_L2, 5) > close
     # Counters too small to colour are filled in.
     count, labels, stats, _c = cv2.connectedComponentsWithStats((~blob).astype(np.uint8),
                                                                 connectivity=4)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from shapely import affinity
+import shapely
 from shapely.geometry import Point, Polygon
 
 from backoffice.art.subjects.canvas import Canvas
@@ -38,15 +38,19 @@ def _confetti(canvas: Canvas, rng: np.random.Generator, boxes: list, count: int)
     """Big simple shapes (stars, hearts, circles) in the free corners, when a subject
     alone has too few regions for the page."""
     w, h, m = canvas.width, canvas.height, canvas.margin
-    r = min(w, h) * 0.075
+    r = min(w, h) * 0.085
     corners = [(m + r, m + r), (w - m - r, m + r), (m + r, h - m - r), (w - m - r, h - m - r),
-               (w / 2, m + r), (w / 2, h - m - r)]
+               (w / 2, m + r), (w / 2, h - m - r), (m + r, h / 2), (w - m - r, h / 2)]
     order = rng.permutation(len(corners))
     shapes = []
+    clear = r * 1.25 + canvas.pens.mm(4)
     for index in order:
         cx, cy = corners[index]
-        disk = Point(cx, cy).buffer(r * 1.25)
-        if any(disk.intersects(Polygon.from_bounds(*b)) for b in boxes):
+        # Free of ink all round: shapes never touch the subject (thick lines that meet
+        # at a glancing angle fuse into a black blob).
+        y0, y1 = int(max(0, cy - clear)), int(min(h, cy + clear))
+        x0, x1 = int(max(0, cx - clear)), int(min(w, cx + clear))
+        if canvas.ink[y0:y1, x0:x1].any():
             continue
         kind = rng.integers(3)
         shape = (_star(cx, cy, r, rotation=rng.uniform(-0.3, 0.3)) if kind == 0 else
@@ -80,26 +84,35 @@ def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str
         boxes += [placed.box, (m, h - m - text_h * 1.3, w - m, h - m)]
         described = f"{main.name}, named"
     elif layout == "badge":
-        radius = min(w - 2 * m, h * 0.62) / 2
-        cx, cy = w / 2, h * 0.44
-        shape = (Point(cx, cy).buffer(radius) if rng.integers(2) else
-                 _star(cx, cy, radius * 1.05, points=int(rng.choice([5, 6])))
-                 if rng.integers(2) else
-                 affinity.scale(_heart(cx, cy, radius), 1.0, 0.95))
-        canvas.paint(shape_layer([shape], pens.line_px, regions=2))
-        box = (m + w * 0.08, cy - radius * 0.55, w - m - w * 0.08, h - m - h * 0.05)
+        # The subject inside a big round or scalloped badge, clear of its edge.
+        radius = min(w - 2 * m, h - 2 * m) / 2
+        cx, cy = w / 2, h / 2
+        if rng.integers(2):
+            shape = Point(cx, cy).buffer(radius, quad_segs=32)
+        else:
+            bumps = int(rng.choice([10, 12, 14]))
+            ring = [Point(cx + radius * 0.9 * math.cos(a), cy + radius * 0.9 * math.sin(a))
+                    .buffer(radius * 0.14, quad_segs=12)
+                    for a in 2 * math.pi * np.arange(bumps) / bumps]
+            shape = shapely.union_all([Point(cx, cy).buffer(radius * 0.9, quad_segs=32),
+                                       *ring])
+        canvas.paint(shape_layer([shape], pens.line_px, regions=1))
+        side = radius * 0.66
+        box = (cx - side, cy - side, cx + side, cy + side)
         placed = canvas.place(canvas.subject_layer(main, box, mirror=mirror,
-                                                   max_regions=budget - 3, align="bottom"))
+                                                   max_regions=budget - 2))
         boxes += [placed.box, shape.bounds]
         described = f"{main.name} on a badge"
     elif layout == "duo" and friend is not None:
-        box = (m, m + h * 0.04, w - m, h * 0.72)
+        # Two subjects that never touch: the main one above, a little friend below.
+        box = (m, m + h * 0.02, w - m, h * 0.64)
         placed = canvas.place(canvas.subject_layer(main, box, mirror=mirror,
                                                    max_regions=budget - 4))
-        side = (m, h * 0.66, w * 0.5, h - m) if rng.integers(2) else (w * 0.5, h * 0.66,
-                                                                        w - m, h - m)
+        top = placed.box[3] + pens.mm(8)
+        left = bool(rng.integers(2))
+        side = (m, top, w * 0.6, h - m) if left else (w * 0.4, top, w - m, h - m)
         small = canvas.place(canvas.subject_layer(friend, side, mirror=not mirror,
-                                                  max_regions=4, align="bottom"))
+                                                  max_regions=5, align="bottom"))
         boxes += [placed.box, small.box]
         described = f"{main.name} with a little {friend.name}"
     else:
