@@ -14,7 +14,12 @@ from PIL import Image
 
 from backoffice.art.subjects.catalogue import SubjectSpec, catalogue
 from backoffice.art.subjects.plan import PagePlan, plan_book, stable_seed
-from backoffice.art.subjects.prompts import NothingDrawable, read_prompt, subjects_or_refuse
+from backoffice.art.subjects.prompts import (
+    NothingDrawable,
+    perched,
+    read_prompt,
+    subjects_or_refuse,
+)
 
 __all__ = ["CREDIT", "NothingDrawable", "PagePlan", "SubjectPage", "SubjectSpec",
            "catalogue", "draw_page", "plan_book", "read_prompt", "subjects_or_refuse"]
@@ -65,8 +70,13 @@ def draw_page(spec: SubjectSpec, audience: str, *, book_seed: int, page_index: i
 
     known = catalogue()
     plan = page_plan(spec, audience, book_seed, page_index, designs)
+    perch = None
     if prompt.strip():
-        plan = _from_prompt(plan, subjects_or_refuse(prompt, spec.main), audience)
+        named = subjects_or_refuse(prompt, spec.main)
+        plan = _from_prompt(plan, named, audience)
+        if audience == "children" and perched(prompt, named):
+            perch = known[named[1]]
+            plan = PagePlan(plan.main, plan.layout, tuple(named[2:]), plan.decor)
     rng = np.random.default_rng(stable_seed("page", audience, seed, page_index))
     canvas = Canvas(width_px, height_px, Pens.for_audience(audience, dpi))
     main = known[plan.main]
@@ -76,7 +86,8 @@ def draw_page(spec: SubjectSpec, audience: str, *, book_seed: int, page_index: i
     elif audience == "children":
         description = scenes.compose(canvas, rng, main, plan.layout,
                                      [known[n] for n in plan.companions],
-                                     [known[n] for n in plan.decor], list(spec.setting))
+                                     [known[n] for n in plan.decor], list(spec.setting),
+                                     perch=perch)
     else:
         ring = [known[n] for n in plan.companions] or [main]
         if plan.layout == "mandala":

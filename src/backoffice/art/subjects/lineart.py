@@ -242,10 +242,11 @@ def _borders(labels: np.ndarray) -> np.ndarray:
 
 
 def _open_strokes(ridge: np.ndarray, dist: np.ndarray, edge_dist: np.ndarray,
-                  half_stroke: float, keep_px: float) -> np.ndarray:
-    """Middle lines of strokes that no border follows (they end inside one area)."""
+                  half_stroke: float, keep_px: float, clear_px: float) -> np.ndarray:
+    """Middle lines of strokes that no border follows (they end inside one area), kept
+    `clear_px` away from the borders: closer, the two lines would fuse into a blob."""
     ridge = ridge & (dist > 0.45 * half_stroke) & (dist < 2.0 * half_stroke)
-    ridge &= edge_dist > half_stroke + 1.5
+    ridge &= edge_dist > max(half_stroke + 1.5, clear_px)
     # Close the one-pixel breaks a discrete ridge has, then drop crumbs.
     ridge = cv2.dilate(ridge.astype(np.uint8), np.ones((3, 3), np.uint8))
     count, labels, stats, _c = cv2.connectedComponentsWithStats(ridge, connectivity=8)
@@ -313,7 +314,8 @@ def line_art(glyph: Outline, x: float, y: float, height_px: float, *, line_px: f
         dot_mask &= ~tiny[dot_labels]
     field = cv2.distanceTransform((~edges).astype(np.uint8), cv2.DIST_L2, 5)
     if open_strokes:
-        strokes = _open_strokes(ridge, dist, field, half, keep_px=3 * line_w)
+        strokes = _open_strokes(ridge, dist, field, half, keep_px=3 * line_w,
+                                clear_px=line_w + gap)
         if strokes.any():
             # The ridge was widened by one pixel to bridge its breaks.
             field = np.minimum(field, cv2.distanceTransform(

@@ -78,6 +78,21 @@ def read_prompt(prompt: str, prefer: Iterable[str] = ()) -> tuple[str, ...]:
     return tuple(found[:MAX_SUBJECTS])
 
 
+_ON = {"on", "sur", "upon", "atop", "onto", "dessus"}
+
+
+def perched(prompt: str, named: tuple[str, ...]) -> bool:
+    """Whether the prompt puts its first subject on its second ("a parrot on a treasure
+    chest", "un chat sur un tracteur")."""
+    if len(named) < 2:
+        return False
+    tokens = words(prompt)
+    first = words(catalogue()[named[0]].en) + words(catalogue()[named[0]].fr)
+    hits = [i for i, t in enumerate(tokens) if t in _ON]
+    starts = [i for i, t in enumerate(tokens) if t in first]
+    return bool(hits and starts and min(starts) < max(hits))
+
+
 def subjects_or_refuse(prompt: str, prefer: Iterable[str] = ()) -> tuple[str, ...]:
     found = read_prompt(prompt, prefer)
     if not found:

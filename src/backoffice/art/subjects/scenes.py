@@ -240,6 +240,25 @@ def _tufts(canvas: Canvas, rng: np.random.Generator, stage: Stage, taken: list[t
         canvas.paint(shape_layer([scenery.tuft(rng, x, y, th)], canvas.pens.line_px, regions=2))
 
 
+def _enough_regions(canvas: Canvas, rng: np.random.Generator, stage: Stage,
+                    taken: list[tuple]) -> None:
+    """A sparse scene (a prompt naming two subjects, say) is dressed with small set
+    pieces until it holds enough regions to colour."""
+    wanted = canvas.pens.min_regions + 6
+    for _round in range(3):
+        regions, _small = canvas.count_regions()
+        if regions >= wanted:
+            return
+        if stage.mode == "land":
+            _tufts(canvas, rng, stage, taken)
+            _sky(canvas, rng, stage, ["clouds"], taken)
+        elif stage.mode == "underwater":
+            _bubbles(canvas, rng, stage, taken)
+        else:
+            _sky(canvas, rng, stage, ["stars"] if stage.mode == "space" else ["clouds"],
+                 taken)
+
+
 def _stage(canvas: Canvas, rng: np.random.Generator, setting: list[str]
            ) -> tuple[Stage, Polygon]:
     x0, y0, x1, y1, frame = _frame(canvas)
@@ -265,7 +284,9 @@ def _depth(spot: tuple, subject: Subject, stage: Stage) -> float:
 
 
 def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str,
-            companions: list[Subject], decor: list[Subject], setting: list[str]) -> str:
+            companions: list[Subject], decor: list[Subject], setting: list[str], *,
+            perch: Subject | None = None) -> str:
+    """The scene; with `perch`, the main subject stands on that one."""
     stage, frame = _stage(canvas, rng, setting)
     x0, x1 = stage.x0, stage.x1
     h = stage.y1 - stage.y0
@@ -289,6 +310,17 @@ def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str
         foot = stage.ground_top + 0.04 * h if mode != "underwater" else stage.horizon + 0.03 * h
         my = min(foot, stage.y1 - 0.02 * h) - mh
     main_box = (centre - mw / 2, my, centre + mw / 2, my + mh)
+    cast: list[tuple[Subject, tuple]] = []
+    if perch is not None:
+        # The support stands on the ground; the main subject on top of it, a little
+        # sunk into it so that it hides the lid's line rather than floating above it.
+        pw, ph = _fit(perch, h * 0.26, (x1 - x0) * 0.5)
+        foot = min(stage.ground_top + 0.06 * h, stage.y1 - 0.02 * h)
+        base = (centre - pw / 2, foot - ph, centre + pw / 2, foot)
+        mw, mh = _fit(main, h * 0.34, (x1 - x0) * 0.5)
+        top = base[1] + ph * 0.12
+        main_box = (centre - mw / 2, top - mh, centre + mw / 2, top)
+        taken.append(base)
     taken.append(main_box)
 
     _sky(canvas, rng, stage, setting, taken)
@@ -301,7 +333,7 @@ def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str
         if "bubbles" in setting:
             _bubbles(canvas, rng, stage, taken)
 
-    cast: list[tuple[Subject, tuple]] = [(main, main_box)]
+    cast.append((main, main_box))
     for item in decor:
         size = _fit(item, h * rng.uniform(0.1, 0.15), (x1 - x0) * 0.25)
         spot = _spot(rng, stage, item, size, taken)
@@ -330,11 +362,18 @@ def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str
         budget -= placed.layer.regions
         layers.append((placed, _depth(spot, subject, stage)))
     layers.sort(key=lambda pair: pair[1])
+    if perch is not None:
+        # The support is painted just before the subject that stands on it.
+        support = canvas.subject_layer(perch, taken[0], align="bottom",
+                                       mirror=bool(rng.integers(2)))
+        at = next(i for i, (p, _d) in enumerate(layers) if p.subject is main)
+        layers.insert(at, (support, 0.0))
     for placed, _depth_key in layers:
         canvas.place(placed)
     cast = [(p.subject, p.box) for p, _d in layers]
     if mode == "land" and "grass" in setting:
         _tufts(canvas, rng, stage, taken)
+    _enough_regions(canvas, rng, stage, taken)
 
     # The frame: nothing outside it, its line on top.
     layer = shape_layer([frame], canvas.pens.line_px)
