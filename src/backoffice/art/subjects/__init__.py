@@ -65,7 +65,7 @@ def draw_page(spec: SubjectSpec, audience: str, *, book_seed: int, page_index: i
     """Page `page_index` (0-based) of a book of `designs` designs. `seed` varies the
     drawing within the page's plan (the gate's retries step it); `prompt`, when given,
     must name library subjects (else NothingDrawable)."""
-    from backoffice.art.subjects import adults, scenes, toddlers
+    from backoffice.art.subjects import adults, mandala, scenes, toddlers
     from backoffice.art.subjects.canvas import Canvas, Pens
 
     known = catalogue()
@@ -91,7 +91,7 @@ def draw_page(spec: SubjectSpec, audience: str, *, book_seed: int, page_index: i
     else:
         ring = [known[n] for n in plan.companions] or [main]
         if plan.layout == "mandala":
-            description = adults.mandala_page(canvas, rng, main, ring)
+            description = mandala.mandala_page(canvas, rng, main, ring)
         else:
             description = adults.pattern_page(canvas, rng, main)
     canvas.finish()

@@ -8,7 +8,7 @@ import math
 import cv2
 import numpy as np
 import shapely
-from shapely.geometry import Point, Polygon
+from shapely.geometry import Polygon
 from skimage.measure import find_contours
 
 from backoffice.art.subjects import patterns
@@ -16,19 +16,64 @@ from backoffice.art.subjects.canvas import Canvas, Placed
 from backoffice.art.subjects.catalogue import Subject
 from backoffice.art.subjects.lineart import composite
 from backoffice.art.subjects.scenes import _frame
-from backoffice.art.subjects.shapes import pen_thickness, shape_layer
+from backoffice.art.subjects.shapes import pen_thickness
 
 LAYOUTS = ("pattern", "mandala")
 
 
+def _strings(layer_ink: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
+             width: float, min_area: float) -> None:
+    """Zentangle "strings": a large region is crossed by one to three smooth curves, so
+    that its sections take different patterns (a body is more than one lattice)."""
+    from scipy import ndimage
+
+    for index, window in enumerate(ndimage.find_objects(labels), start=1):
+        if window is None:
+            continue
+        mask = labels[window] == index
+        area = int(mask.sum())
+        if area < min_area:
+            continue
+        h, w = mask.shape
+        curves = []
+        for _ in range(min(3, 1 + int(area // (min_area * 1.6)))):
+            angle = rng.uniform(0, math.pi)
+            ys, xs = np.nonzero(mask)
+            pick = rng.integers(len(xs))
+            cx, cy = xs[pick], ys[pick]
+            length = math.hypot(w, h)
+            t = np.linspace(-1, 1, 80)
+            bend = rng.uniform(-0.12, 0.12) * length
+            px = cx + t * length * math.cos(angle) - bend * np.sin(t * math.pi) * math.sin(angle)
+            py = cy + t * length * math.sin(angle) + bend * np.sin(t * math.pi) * math.cos(angle)
+            curves.append(np.column_stack([px, py]))
+        drawn = _polylines(mask.shape, curves, width)
+        grown = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        layer_ink[window] |= drawn & grown
+
+
 def _decorated(canvas: Canvas, rng: np.random.Generator, subject: Subject,
-               box: tuple[float, float, float, float], **kwargs) -> Placed:
+               box: tuple[float, float, float, float], *, target_regions: int = 320,
+               **kwargs) -> Placed:
+    """A subject whose regions are split by strings and filled with patterns, about
+    `target_regions` regions in all."""
     placed = canvas.subject_layer(subject, box, keep_labels=True, **kwargs)
     layer = placed.layer
     assert layer.labels is not None
     pens = canvas.pens
-    patterns.fill_regions(layer.ink, layer.labels, rng, spacing=pens.mm(3.4),
-                          width=pens.detail_px, min_area=pens.mm(6.0) ** 2)
+    silhouette = int(layer.solid.sum())
+    # A drawing already busy with areas of its own (a zebra's stripes) is its own
+    # pattern: strings would only blur it.
+    if layer.regions <= 18:
+        _strings(layer.ink, layer.labels, rng, pens.line_px * 0.8,
+                 max(pens.mm(45) ** 2, silhouette * 0.14))
+    count, sections = cv2.connectedComponents((layer.solid & ~layer.ink).astype(np.uint8),
+                                              connectivity=4)
+    free = int((layer.solid & ~layer.ink).sum())
+    # A pattern makes about one region per spacing squared.
+    spacing = max(pens.mm(3.4), math.sqrt(0.8 * free / max(40, target_regions)))
+    patterns.fill_regions(layer.ink, sections, rng, spacing=spacing, width=pens.detail_px,
+                          min_area=pens.mm(6.0) ** 2)
     return placed
 
 
@@ -177,100 +222,8 @@ def pattern_page(canvas: Canvas, rng: np.random.Generator, main: Subject) -> str
     return f"{main.name} filled with patterns on a {style} background"
 
 
-def _ring_lines(canvas: Canvas, cx: float, cy: float, radii: list[float]) -> None:
-    pts = []
-    for r in radii:
-        t = np.linspace(0, 2 * math.pi, max(90, int(r / 3)), endpoint=False)
-        pts.append(np.column_stack([cx + r * np.cos(t), cy + r * np.sin(t)]))
-    canvas.ink |= _polylines(canvas.ink.shape, pts, canvas.pens.line_px, closed=True)
-
-
 def _polylines(shape, pts, width, closed=False) -> np.ndarray:
     out = np.zeros(shape, np.uint8)
     fixed = [np.round(p * 16).astype(np.int32).reshape(-1, 1, 2) for p in pts]
     cv2.polylines(out, fixed, closed, 1, pen_thickness(width), cv2.LINE_8, 4)
     return out > 0
-
-
-def mandala_page(canvas: Canvas, rng: np.random.Generator, main: Subject,
-                 ring: list[Subject]) -> str:
-    _fx0, _fy0, _fx1, _fy1, frame = _frame(canvas)
-    pens = canvas.pens
-    w, h = canvas.width, canvas.height
-    inside = _inside_frame(canvas, frame)
-    cx, cy = w / 2, h / 2
-    big = min(w, h) / 2 - canvas.margin - pens.mm(6)
-    r_core, r_ring, r_band, r_petal, r_rim = (big * f for f in (0.34, 0.62, 0.69, 0.9, 1.0))
-    count = int(rng.choice([8, 10, 12]))
-    offset = rng.uniform(0, math.pi)
-
-    # The background behind the mandala: rays to the frame, every other band whole.
-    sh, sw = int(h * FIELD_SCALE), int(w * FIELD_SCALE)
-    yy, xx = np.ogrid[:sh, :sw]
-    away = (np.hypot((xx + 0.5) / FIELD_SCALE - cx, (yy + 0.5) / FIELD_SCALE - cy)
-            - (r_rim + pens.mm(4))).astype(np.float32)
-    disk = np.zeros(canvas.ink.shape, np.uint8)
-    cv2.circle(disk, (int(cx), int(cy)), int(r_rim + pens.mm(4)), 1, -1)
-    _background(canvas, rng, inside & (disk == 0), (cx, cy), away, "rings")
-
-    # The rim: scallops all round, each a region, patterned in turn.
-    scallops = []
-    bumps = count * 3
-    for i in range(bumps):
-        a = offset + 2 * math.pi * i / bumps
-        scallops.append(Point(cx + r_petal * math.cos(a), cy + r_petal * math.sin(a)).buffer(
-            (r_rim - r_petal) * 1.05, quad_segs=12))
-    rim = shape_layer(scallops, pens.line_px, regions=bumps)
-    canvas.paint(rim)
-    # Petals between the subject ring and the rim.
-    petals = []
-    for i in range(count * 2):
-        a = offset + math.pi * i / count
-        t = np.linspace(0, 1, 40)
-        r = r_band + (r_petal + (r_rim - r_petal) * 0.4 - r_band) * t
-        half = (math.pi / count) * 0.92 * np.sin(np.pi * t) ** 0.8
-        left = np.column_stack([cx + r * np.cos(a - half), cy + r * np.sin(a - half)])
-        right = np.column_stack([cx + r * np.cos(a + half), cy + r * np.sin(a + half)])[::-1]
-        petals.append(Polygon(np.vstack([left, right])).buffer(0))
-    layer = shape_layer(petals, pens.line_px, regions=len(petals))
-    assert layer is not None
-    # Each petal echoes its outline inside.
-    petal_mask = layer.solid & ~layer.ink
-    layer.ink |= patterns.echo(petal_mask, pens.mm(3.2), pens.detail_px)
-    canvas.paint(layer)
-    # The band and the ring of subjects.
-    disc = Point(cx, cy).buffer(r_band, quad_segs=64)
-    canvas.paint(shape_layer([disc], pens.line_px, regions=1))
-    dots_canvas = np.zeros(canvas.ink.shape, np.uint8)
-    for i in range(count * 4):
-        a = offset + 2 * math.pi * (i + 0.5) / (count * 4)
-        rr = (r_band + r_ring) / 2
-        cv2.circle(dots_canvas, (int(cx + rr * math.cos(a)), int(cy + rr * math.sin(a))),
-                   int((r_band - r_ring) * 0.28), 1, pen_thickness(pens.detail_px))
-    canvas.ink |= dots_canvas > 0
-    _ring_lines(canvas, cx, cy, [r_ring, r_core])
-    # Radial dividers between the ring's cells.
-    dividers = []
-    for i in range(count):
-        a = offset + 2 * math.pi * i / count
-        dividers.append(np.array([[cx + r_core * math.cos(a), cy + r_core * math.sin(a)],
-                                  [cx + r_ring * math.cos(a), cy + r_ring * math.sin(a)]]))
-    canvas.ink |= _polylines(canvas.ink.shape, dividers, pens.line_px)
-    cell = (r_ring - r_core) * 0.72
-    for i in range(count):
-        a = offset + 2 * math.pi * (i + 0.5) / count
-        rr = (r_core + r_ring) / 2
-        px, py = cx + rr * math.cos(a), cy + rr * math.sin(a)
-        friend = ring[i % len(ring)]
-        # Upright subjects point outwards: their heads towards the rim.
-        placed = canvas.subject_layer(friend, (px - cell / 2, py - cell / 2, px + cell / 2,
-                                               py + cell / 2),
-                                      rotation=math.degrees(a) + 90, mirror=i % 2 == 1)
-        canvas.place(placed)
-    # The centre: the main subject, patterned.
-    core = r_core * 0.8
-    placed = _decorated(canvas, rng, main, (cx - core, cy - core, cx + core, cy + core))
-    canvas.place(placed)
-    _close_frame(canvas, frame, inside)
-    names = ", ".join(dict.fromkeys(s.name for s in ring))
-    return f"mandala of {main.name} ringed by {names}"

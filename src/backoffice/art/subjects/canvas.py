@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 
 from backoffice.art.procedural.geometry import STYLES
-from backoffice.art.quality import BANDS, LEAK_GAP_MM
+from backoffice.art.quality import BANDS, BLOB_THICKNESS_MM, LEAK_GAP_MM
 from backoffice.art.subjects.catalogue import Subject
 from backoffice.art.subjects.glyphs import outline
 from backoffice.art.subjects.lineart import Layer, composite, line_art
@@ -118,17 +118,35 @@ class Canvas:
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
         self.ink = cv2.morphologyEx(self.ink.astype(np.uint8), cv2.MORPH_CLOSE, kernel) > 0
         self._open_small_regions(kernel)
+        self._pierce_blobs()
+
+    def _pierce_blobs(self) -> None:
+        """Where lines still pile up into ink thicker than the gate's blob limit (three
+        outlines meeting at a glancing angle), a pin-hole at its heart: too small to be a
+        region, it keeps every point of the ink near white."""
+        limit = BLOB_THICKNESS_MM / 2 * self.pens.dpi / 25.4
+        dist = cv2.distanceTransform(self.ink.astype(np.uint8), cv2.DIST_L2, 5)
+        core = dist > limit * 0.85
+        if core.any():
+            self.ink &= ~core
 
     def _open_small_regions(self, kernel: np.ndarray, limit: int = 40) -> None:
         """Regions too small to colour (where subjects overlap the setting, or a wheel's
         cogs meet its tyre) are opened into their largest neighbour by erasing the
-        stretch of line between them."""
-        band_min = BANDS[self.pens.audience].min_region_mm2 * (self.pens.dpi / 25.4) ** 2
+        stretch of line between them: only as many as the audience's band needs, since
+        each opening costs a stretch of line."""
+        band = BANDS[self.pens.audience]
+        band_min = band.min_region_mm2 * (self.pens.dpi / 25.4) ** 2
         speck = 0.15 * (self.pens.dpi / 25.4) ** 2
         white = (~self.ink).astype(np.uint8)
         count, labels, stats, _c = cv2.connectedComponentsWithStats(white, connectivity=4)
         areas = stats[:, cv2.CC_STAT_AREA]
         small = [i for i in range(1, count) if speck <= areas[i] < band_min]
+        regions = int((areas[1:] >= speck).sum())
+        allowed = int(band.max_small_share * 0.6 * regions)
+        if len(small) <= allowed:
+            return
+        limit = min(limit, len(small) - allowed)
         reach = int(self.pens.line_px * 1.6) + 3
         for label in sorted(small, key=lambda i: areas[i])[:limit]:
             x, y, w, h = stats[label, :4]

@@ -87,8 +87,9 @@ def scales(canvas, rng, spacing, width):
     _lines(canvas, arcs, width)
 
 
-def dots(canvas, rng, spacing, width):
-    """Rings on a staggered grid: each one a small region to colour."""
+def dots(canvas, rng, spacing, width, room=None):
+    """Rings on a staggered grid, each a small region to colour; only whole rings, well
+    inside the region (`room`: its distance to the edge), never slivers at its edge."""
     h, w = canvas.shape
     r = max(spacing * 0.3, width * 2.2)
     rings = []
@@ -96,6 +97,8 @@ def dots(canvas, rng, spacing, width):
     for row, y in enumerate(np.arange(spacing / 2, h, spacing * 0.9)):
         shift = spacing / 2 if row % 2 else 0.0
         for x in np.arange(spacing / 2 + shift, w, spacing):
+            if room is not None and room[min(h - 1, int(y)), min(w - 1, int(x))] < r + width * 2:
+                continue
             rings.append(np.column_stack([x + r * np.cos(t), y + r * np.sin(t)]))
     _lines(canvas, rings, width, closed=True)
 
@@ -157,7 +160,11 @@ def fill_regions(ink: np.ndarray, labels: np.ndarray, rng: np.random.Generator, 
             pattern = echo(free, local_spacing, width) & mask
         else:
             patch = np.zeros(mask.shape, np.uint8)
-            PAINTERS[name](patch, rng, local_spacing, width)
+            if name == "dots":
+                room = cv2.distanceTransform(free.astype(np.uint8), cv2.DIST_L2, 3)
+                dots(patch, rng, local_spacing, width, room)
+            else:
+                PAINTERS[name](patch, rng, local_spacing, width)
             pattern = (patch > 0) & mask
         out[window] |= pattern
         done += 1

@@ -16,6 +16,8 @@ from backoffice.art.subjects.glyphs import outline
 from backoffice.art.subjects.shapes import shape_layer
 
 LAYOUTS = ("left", "center", "right")
+# What makes the kind of scene: kept on every page of a theme that lists it.
+ESSENTIAL = {"ground", "waves", "seabed", "road", "snow"}
 
 
 @dataclass
@@ -287,6 +289,10 @@ def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str
             companions: list[Subject], decor: list[Subject], setting: list[str], *,
             perch: Subject | None = None) -> str:
     """The scene; with `perch`, the main subject stands on that one."""
+    # Each page shows part of the theme's setting: the moon and the stars are not out
+    # on every page of the book.
+    keep = ESSENTIAL | ({"stars"} if scene_mode(setting) == "space" else set())
+    setting = [s for s in setting if s in keep or rng.random() < 0.65]
     stage, frame = _stage(canvas, rng, setting)
     x0, x1 = stage.x0, stage.x1
     h = stage.y1 - stage.y0
@@ -304,7 +310,7 @@ def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str
         my = stage.water_top + (stage.horizon - stage.water_top - mh) / 2
     elif mode == "sea" and main.place == "water":
         my = stage.ground_top + 0.02 * h - mh
-    elif main.place == "sky":
+    elif main.place == "sky" and mode != "underwater":
         my = stage.y0 + 0.06 * h
     else:
         foot = stage.ground_top + 0.04 * h if mode != "underwater" else stage.horizon + 0.03 * h
