@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 ImageKind = Literal["cover", "coloring_page", "back_cover"]
 IMAGE_KINDS: tuple[ImageKind, ...] = ("cover", "coloring_page", "back_cover")
@@ -38,10 +38,10 @@ class ImageRequest:
     # From the theme: procedural family weights and the cover palette (#rrggbb).
     families: dict[str, float] = field(default_factory=dict)
     palette: tuple[str, ...] = ()
-    options: dict = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
     # Subject themes (art/subjects): the theme's `subjects:` as a plain dict, and what
     # the offline generator needs to plan the whole book and write names on pages.
-    subjects: dict = field(default_factory=dict)
+    subjects: dict[str, Any] = field(default_factory=dict)
     book_seed: int = 0
     designs: int = 0
     language: str = "fr"
@@ -56,7 +56,7 @@ class GeneratedImage:
     model: str
     prompt: str
     seed: int
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 ProgressCallback = Callable[[float], None]

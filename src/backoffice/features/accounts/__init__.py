@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from fastapi import FastAPI
 
 from backoffice.config import Settings
-
-
-async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
-    """A value the database cannot hold (an id past 2^31, a NUL byte in text) is bad input,
-    not a server fault: 422 in FastAPI's validation shape, whatever route let it through."""
-    return JSONResponse(status_code=422, content={"detail": [
-        {"loc": ["request"], "msg": "a value is out of range or not storable",
-         "type": "value_error"}]})
 
 
 def install(app: FastAPI, settings: Settings) -> None:
@@ -28,7 +18,6 @@ def install(app: FastAPI, settings: Settings) -> None:
     from backoffice.features.accounts.routes import api_router, router
 
     app.state.setup_token_digest = None
-    app.add_exception_handler(DataError, _out_of_range)
     app.include_router(router)
     app.include_router(api_router)
     # Added innermost first: the headers wrap every answer, 401/403/413 included.
