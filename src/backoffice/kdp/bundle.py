@@ -6,6 +6,7 @@ import json
 import re
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from backoffice.kdp import specs
@@ -22,7 +23,7 @@ def safe_filename(title: str) -> str:
 
 
 def readme_text(*, title: str, trim: str, paper: str, interior_pages: int,
-                report: PreflightReport) -> str:
+                report: PreflightReport, credits: Sequence[str] = ()) -> str:
     t = specs.trim(trim)
     layout = specs.cover_layout(trim, interior_pages, paper)
     status = "all rules pass" if report.passed else (
@@ -42,17 +43,19 @@ def readme_text(*, title: str, trim: str, paper: str, interior_pages: int,
         f"spine {layout.spine:.4f} in; upload the cover PDF as a print-ready PDF.",
         f"Preflight: {status}.",
         "",
+        *((["Credits (printed on the copyright page too):"]
+           + [f"  {line}" for line in credits] + [""]) if credits else []),
     ])
 
 
 def write_bundle(zip_path: Path, *, interior_pdf: Path, cover_pdf: Path,
                  report: PreflightReport, trim: str, paper: str, interior_pages: int,
-                 title: str) -> None:
+                 title: str, credits: Sequence[str] = ()) -> None:
     stem = safe_filename(title)
     zip_path = Path(zip_path)
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     readme = readme_text(title=title, trim=trim, paper=paper, interior_pages=interior_pages,
-                         report=report)
+                         report=report, credits=credits)
     # PDFs are already compressed; storing them saves time without costing size.
     with zipfile.ZipFile(zip_path, "w") as bundle:
         bundle.write(interior_pdf, f"{stem}-interior.pdf", compress_type=zipfile.ZIP_STORED)

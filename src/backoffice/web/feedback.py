@@ -34,8 +34,9 @@ def error_text(request: Request, exc: Exception) -> str:
                   for k, v in exc.params.items()}  # type: ignore[attr-defined]
         return _(msgid, **params)
     if isinstance(exc, InvalidInput):
+        # A message that is a catalog msgid is shown in the reader's language.
         return " · ".join(_("%(field)s: %(detail)s", field=_(FIELD_MSGIDS.get(field, field)),
-                            detail=message) for field, message in exc.errors.items())
+                            detail=_(message)) for field, message in exc.errors.items())
     if isinstance(exc, NotFound):
         return _("This page or version no longer exists. Reload the page.")
     if isinstance(exc, Conflict):

@@ -13,6 +13,7 @@ from backoffice.config import Settings
 from backoffice.features.book import service, status
 from backoffice.kdp import pixels, specs
 from backoffice.models import JOB_ACTIVE
+from backoffice.providers.config import page_generator
 from backoffice.web.feedback import is_htmx, with_toast
 from backoffice.web.templating import redirect, render
 
@@ -50,6 +51,10 @@ def detail_context(request: Request, session: Session, settings: Settings, ebook
         "max_add": max(0, (high - interior) // (2 if ebook.single_sided else 1)),
         "export": service.latest_export(session, ebook.id), "ebook_id": ebook.id,
         "min_pages": specs.MIN_PAGES,
+        # Which generator drew the pages, and which draws the next ones.
+        "drawn_by": sorted({p.current_version.provider for p in pages
+                            if p.kind == "content" and p.current_version is not None}),
+        "generator": page_generator(settings),
     }
 
 
