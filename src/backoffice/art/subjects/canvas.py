@@ -122,13 +122,27 @@ class Canvas:
 
     def _pierce_blobs(self) -> None:
         """Where lines still pile up into ink thicker than the gate's blob limit (three
-        outlines meeting at a glancing angle), a pin-hole at its heart: too small to be a
-        region, it keeps every point of the ink near white."""
-        limit = BLOB_THICKNESS_MM / 2 * self.pens.dpi / 25.4
+        outlines meeting at a glancing angle), pin-holes of a pixel or two: specks, too
+        small to count as regions, that bring every point of the ink near white."""
+        limit = BLOB_THICKNESS_MM / 2 * self.pens.dpi / 25.4 - 1.0
         dist = cv2.distanceTransform(self.ink.astype(np.uint8), cv2.DIST_L2, 5)
-        core = dist > limit * 0.85
-        if core.any():
-            self.ink &= ~core
+        if not (dist > limit).any():
+            return
+        count, labels, stats, _c = cv2.connectedComponentsWithStats(
+            (dist > limit).astype(np.uint8), connectivity=8)
+        pad = int(limit) + 4
+        for index in range(1, count):
+            x, y, w, h = stats[index, :4]
+            x0, y0 = max(0, x - pad), max(0, y - pad)
+            x1, y1 = min(self.width, x + w + pad), min(self.height, y + h + pad)
+            for _round in range(6):
+                local = cv2.distanceTransform(self.ink[y0:y1, x0:x1].astype(np.uint8),
+                                              cv2.DIST_L2, 5)
+                if local.max() <= limit:
+                    break
+                # The deepest pixel of what is still too thick turns white.
+                py, px = np.unravel_index(int(np.argmax(local)), local.shape)
+                self.ink[y0 + py, x0 + px] = False
 
     def _open_small_regions(self, kernel: np.ndarray, limit: int = 40) -> None:
         """Regions too small to colour (where subjects overlap the setting, or a wheel's

@@ -24,8 +24,11 @@ from backoffice.art.subjects.glyphs import Outline, fill
 FILL_DEPTH = 1.4
 # Two borders closer than a line plus this gap become one line (see _open).
 OPEN_GAP_MM = 0.6
-# Long side, in pixels, at which a glyph's areas are worked out.
+# Long side, in pixels, at which a glyph's areas are worked out, at most; and the two
+# bounds that keep it fine enough (see line_art).
 WORK_PX = 900
+MIN_HALF_PX = 5.0
+PEN_STEPS = 3.4
 
 
 @dataclass
@@ -271,7 +274,10 @@ def line_art(glyph: Outline, x: float, y: float, height_px: float, *, line_px: f
     w = int(np.ceil((gx1 - gx0) * scale)) + 2 * pad
     h = int(np.ceil(height_px)) + 2 * pad
     ox, oy = int(np.floor(x)) - pad, int(np.floor(y)) - pad
-    k = min(1.0, WORK_PX / max(w, h))
+    # As coarse as the drawing allows: its lines at least MIN_HALF_PX half-wide, the
+    # page's pen at least 1 / PEN_STEPS wide per work pixel, and never past WORK_PX.
+    k = min(1.0, WORK_PX / max(w, h),
+            max(MIN_HALF_PX / (glyph.half_stroke * scale), PEN_STEPS / line_px))
     ww, wh = max(2, round(w * k)), max(2, round(h * k))
     kx, ky = ww / w, wh / h
     origin = ((x - ox + 0.5) * kx - 0.5, (y - oy + 0.5) * ky - 0.5)
@@ -333,9 +339,14 @@ def line_art(glyph: Outline, x: float, y: float, height_px: float, *, line_px: f
         inside = cv2.distanceTransform(dot_mask.astype(np.uint8), cv2.DIST_L2, 5)
         field = np.where(dot_mask, line_w / 2 - inside, field)
     # A light blur rounds off the pixel steps of the borders before upsampling.
+    # The blur rounds the field's floor along the borders (about sqrt(x^2 + lift^2) across
+    # a border): the threshold follows, so the lines keep their width at any working
+    # resolution.
     field = cv2.GaussianBlur(field, (5, 5), 1.0)
+    lift = float(np.median(field[edges])) if edges.any() else 0.0
     size = (w, h)
-    lines = cv2.resize(field, size, interpolation=cv2.INTER_LINEAR) <= line_w / 2
+    threshold = math.hypot(line_w / 2, lift)
+    lines = cv2.resize(field, size, interpolation=cv2.INTER_LINEAR) <= threshold
     inner = cv2.resize((labels != outside).astype(np.uint8), size,
                        interpolation=cv2.INTER_NEAREST).astype(bool)
     full_labels = None

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import shapely
+import shapely.affinity
 from shapely.geometry import LineString, Point, Polygon, box
 
 from backoffice.art.subjects.toddlers import _star
@@ -90,13 +91,16 @@ def moon(cx: float, cy: float, r: float, facing: int = 1) -> Polygon:
 def cloud(rng: np.random.Generator, cx: float, cy: float, width: float) -> Polygon:
     """Puffs along a flat base: a children's-book cloud."""
     height = width * 0.42
-    puffs = [box(cx - width / 2, cy, cx + width / 2, cy + height * 0.35)]
+    # A flat-bottomed ellipse for the base, puffs along its top.
+    base = shapely.affinity.scale(Point(cx, cy + height * 0.2).buffer(width / 2, quad_segs=24),
+                                  1.0, height * 0.28 / (width / 2))
+    puffs = [base]
     count = int(rng.integers(3, 5))
     for i in range(count):
         t = (i + 0.5) / count
         r = height * rng.uniform(0.38, 0.55) * (1.15 if 0.25 < t < 0.75 else 0.9)
-        puffs.append(Point(cx - width / 2 + t * width, cy + height * 0.3 - r * 0.55).buffer(
-            r, quad_segs=16))
+        puffs.append(Point(cx - width * 0.42 + t * width * 0.84,
+                           cy + height * 0.3 - r * 0.55).buffer(r, quad_segs=16))
     shape = shapely.unary_union(puffs).buffer(height * 0.06).buffer(-height * 0.06)
     return shape if isinstance(shape, Polygon) else max(shape.geoms, key=lambda g: g.area)
 
