@@ -4,6 +4,7 @@ patterned background, or a themed mandala whose rings carry the theme's subjects
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import cv2
 import numpy as np
@@ -54,7 +55,7 @@ def _strings(layer_ink: np.ndarray, labels: np.ndarray, rng: np.random.Generator
 
 def _decorated(canvas: Canvas, rng: np.random.Generator, subject: Subject,
                box: tuple[float, float, float, float], *, target_regions: int = 320,
-               **kwargs) -> Placed:
+               **kwargs: Any) -> Placed:
     """A subject whose regions are split by strings and filled with patterns, about
     `target_regions` regions in all."""
     placed = canvas.subject_layer(subject, box, keep_labels=True, **kwargs)
@@ -110,9 +111,9 @@ def _signed_field(mask: np.ndarray) -> np.ndarray:
 
 def _iso_lines(field: np.ndarray, levels: list[float]) -> list[np.ndarray]:
     """Sub-pixel iso-lines of a small field, in page pixels (marching squares)."""
-    lines = []
+    lines: list[np.ndarray] = []
     for level in levels:
-        for contour in find_contours(field, level):
+        for contour in find_contours(field, level):  # type: ignore[no-untyped-call]
             if len(contour) >= 2:
                 lines.append((contour[:, ::-1] + 0.5) / FIELD_SCALE - 0.5)
     return lines
@@ -127,7 +128,8 @@ def _sample(field: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     tx, ty = fx - x0, fy - y0
     top = field[y0, x0] * (1 - tx) + field[y0, x0 + 1] * tx
     bottom = field[y0 + 1, x0] * (1 - tx) + field[y0 + 1, x0 + 1] * tx
-    return top * (1 - ty) + bottom * ty
+    values: np.ndarray = top * (1 - ty) + bottom * ty
+    return values
 
 
 def _cell_lines(shape: tuple[int, int], rng: np.random.Generator, spacing: float,
@@ -222,8 +224,9 @@ def pattern_page(canvas: Canvas, rng: np.random.Generator, main: Subject) -> str
     return f"{main.name} filled with patterns on a {style} background"
 
 
-def _polylines(shape, pts, width, closed=False) -> np.ndarray:
-    out = np.zeros(shape, np.uint8)
+def _polylines(shape: tuple[int, ...], pts: list[np.ndarray], width: float,
+               closed: bool = False) -> np.ndarray:
+    out = np.zeros(shape[:2], np.uint8)
     fixed = [np.round(p * 16).astype(np.int32).reshape(-1, 1, 2) for p in pts]
     cv2.polylines(out, fixed, closed, 1, pen_thickness(width), cv2.LINE_8, 4)
     return out > 0

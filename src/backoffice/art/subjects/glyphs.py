@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -22,6 +23,7 @@ _SHIFT = 4  # OpenCV fixed-point sub-pixel bits
 # Curves are flattened into this many segments each: glyph curves are short, and at a
 # full-page size (about 1,500 px per 2,048 units) 12 segments stray well under a pixel.
 _CURVE_STEPS = 12
+Point = tuple[float, float]
 WEIGHT = 400
 # Half the width of Noto Emoji's lines at weight 400, in font units (2,048 per em):
 # measured as the median ridge of the distance transform over 14 glyphs, 39-41 each.
@@ -59,26 +61,26 @@ class Outline:
 
 
 class _FlatteningPen(BasePen):
-    def __init__(self, glyph_set) -> None:
+    def __init__(self, glyph_set: Any) -> None:
         super().__init__(glyph_set)
         self.contours: list[np.ndarray] = []
         self._current: list[tuple[float, float]] = []
         self._t = np.linspace(0.0, 1.0, _CURVE_STEPS + 1)[1:, None]
 
-    def _moveTo(self, pt) -> None:
+    def _moveTo(self, pt: Point) -> None:
         self._current = [pt]
 
-    def _lineTo(self, pt) -> None:
+    def _lineTo(self, pt: Point) -> None:
         self._current.append(pt)
 
-    def _curveToOne(self, pt1, pt2, pt3) -> None:
+    def _curveToOne(self, pt1: Point, pt2: Point, pt3: Point) -> None:
         p0, p1, p2, p3 = (np.asarray(p, float) for p in (self._current[-1], pt1, pt2, pt3))
         t = self._t
         pts = ((1 - t) ** 3 * p0 + 3 * (1 - t) ** 2 * t * p1 + 3 * (1 - t) * t ** 2 * p2
                + t ** 3 * p3)
         self._current.extend(map(tuple, pts))
 
-    def _qCurveToOne(self, pt1, pt2) -> None:
+    def _qCurveToOne(self, pt1: Point, pt2: Point) -> None:
         p0, p1, p2 = (np.asarray(p, float) for p in (self._current[-1], pt1, pt2))
         t = self._t
         pts = (1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t ** 2 * p2
@@ -158,4 +160,5 @@ def fill(glyph: Outline, scale: float, origin: tuple[float, float], size: tuple[
         cv2.fillPoly(view, [fixed - lo * factor], 1, cv2.LINE_8, _SHIFT)
         sign = 1 if (_signed_area(contour) > 0) != mirror else -1
         winding[lo[1]:hi[1], lo[0]:hi[0]] += sign * view.astype(np.int16)
-    return winding != 0
+    mask: np.ndarray = winding != 0
+    return mask

@@ -28,6 +28,7 @@ OPEN_GAP_MM = 0.6
 # bounds that keep it fine enough (see line_art).
 WORK_PX = 900
 MIN_HALF_PX = 5.0
+MIN_SCALE = 0.25
 PEN_STEPS = 3.4
 
 
@@ -99,7 +100,8 @@ def _nearest_seed(seeds: np.ndarray) -> np.ndarray:
     _d, nearest = cv2.distanceTransformWithLabels(unassigned, cv2.DIST_L2, 5,
                                                   labelType=cv2.DIST_LABEL_PIXEL)
     lookup = seeds[seeds > 0]
-    return lookup[nearest - 1].astype(np.int32)
+    labels: np.ndarray = lookup[nearest - 1].astype(np.int32)
+    return labels
 
 
 def _open(labels: np.ndarray, radius: float) -> np.ndarray:
@@ -219,7 +221,8 @@ def _shrunk(mask_labels: np.ndarray, ids: list[int], dist: np.ndarray,
     deepest = np.zeros(top, np.float32)
     np.maximum.at(deepest, mask_labels[chosen], dist[chosen])
     floor = np.maximum(deepest - radius, 0)
-    return chosen & (dist >= floor[mask_labels])
+    shrunk: np.ndarray = chosen & (dist >= floor[mask_labels])
+    return shrunk
 
 
 def _speck_dots(ink: np.ndarray, dist: np.ndarray, half: float, radius: float
@@ -231,9 +234,9 @@ def _speck_dots(ink: np.ndarray, dist: np.ndarray, half: float, radius: float
     area = stats[:, cv2.CC_STAT_AREA].astype(float)
     span = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
     # Round ones only: a long speck is a stroke, drawn as one (_open_strokes).
-    keep = np.flatnonzero((area < 40 * half * half) & (span < 8 * half)
-                          & (area > 0.45 * span.astype(float) ** 2))
-    keep = [int(i) for i in keep if i > 0]
+    found = np.flatnonzero((area < 40 * half * half) & (span < 8 * half)
+                           & (area > 0.45 * span.astype(float) ** 2))
+    keep = [int(i) for i in found if i > 0]
     return _shrunk(labels, keep, dist, radius) if keep else None
 
 
@@ -256,7 +259,8 @@ def _open_strokes(ridge: np.ndarray, dist: np.ndarray, edge_dist: np.ndarray,
     keep = np.zeros(count, bool)
     spans = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
     keep[1:] = spans[1:] >= keep_px
-    return keep[labels]
+    strokes: np.ndarray = keep[labels]
+    return strokes
 
 
 def line_art(glyph: Outline, x: float, y: float, height_px: float, *, line_px: float,
@@ -277,7 +281,7 @@ def line_art(glyph: Outline, x: float, y: float, height_px: float, *, line_px: f
     # As coarse as the drawing allows: its lines at least MIN_HALF_PX half-wide, the
     # page's pen at least 1 / PEN_STEPS wide per work pixel, and never past WORK_PX.
     k = min(1.0, WORK_PX / max(w, h),
-            max(MIN_HALF_PX / (glyph.half_stroke * scale), PEN_STEPS / line_px))
+            max(MIN_HALF_PX / (glyph.half_stroke * scale), PEN_STEPS / line_px, MIN_SCALE))
     ww, wh = max(2, round(w * k)), max(2, round(h * k))
     kx, ky = ww / w, wh / h
     origin = ((x - ox + 0.5) * kx - 0.5, (y - oy + 0.5) * ky - 0.5)

@@ -29,7 +29,8 @@ def _circle(cx: float, cy: float, r: float) -> np.ndarray:
     return np.column_stack([cx + r * np.cos(t), cy + r * np.sin(t)])
 
 
-def _petal(cx, cy, a, r0, r1, half_angle, roundness) -> Polygon:
+def _petal(cx: float, cy: float, a: float, r0: float, r1: float, half_angle: float,
+           roundness: float) -> Polygon:
     t = np.linspace(0, 1, 40)
     r = r0 + (r1 - r0) * t
     half = half_angle * np.sin(np.pi * t) ** roundness
@@ -38,7 +39,8 @@ def _petal(cx, cy, a, r0, r1, half_angle, roundness) -> Polygon:
     return Polygon(np.vstack([left, right])).buffer(0)
 
 
-def _rim(cx, cy, r_in, r_out, count, offset, style) -> list[Polygon]:
+def _rim(cx: float, cy: float, r_in: float, r_out: float, count: int, offset: float,
+         style: str) -> list[Polygon]:
     if style == "points":
         return [_petal(cx, cy, offset + 2 * math.pi * i / count, r_in * 0.97, r_out,
                        math.pi / count * 0.98, 1.0) for i in range(count)]

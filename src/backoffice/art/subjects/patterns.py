@@ -5,7 +5,7 @@ its own outline, chevrons. Lines run into the region's outline, so they close re
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import cv2
 import numpy as np
@@ -23,7 +23,8 @@ def _lines(canvas: np.ndarray, polylines: list[np.ndarray], width: float,
         cv2.polylines(canvas, pts, closed, 1, pen_thickness(width), cv2.LINE_8, 4)
 
 
-def _rotated_grid(h: int, w: float, spacing: float, angle: float):
+def _rotated_grid(h: int, w: float, spacing: float, angle: float
+                  ) -> Iterator[tuple[float, float, float, float, float]]:
     """Parallel line positions covering an h x w box at `angle`."""
     diag = math.hypot(w, h)
     ca, sa = math.cos(angle), math.sin(angle)
@@ -32,7 +33,8 @@ def _rotated_grid(h: int, w: float, spacing: float, angle: float):
         yield cx - sa * offset, cy + ca * offset, ca, sa, diag
 
 
-def stripes(canvas, rng, spacing, width):
+def stripes(canvas: np.ndarray, rng: np.random.Generator, spacing: float,
+            width: float) -> None:
     h, w = canvas.shape
     angle = rng.choice([0.0, math.pi / 2, math.pi / 4, -math.pi / 4, math.pi / 6])
     lines = []
@@ -41,7 +43,8 @@ def stripes(canvas, rng, spacing, width):
     _lines(canvas, lines, width)
 
 
-def lattice(canvas, rng, spacing, width):
+def lattice(canvas: np.ndarray, rng: np.random.Generator, spacing: float,
+            width: float) -> None:
     h, w = canvas.shape
     base = rng.choice([0.0, math.pi / 4])
     lines = []
@@ -52,7 +55,8 @@ def lattice(canvas, rng, spacing, width):
     _lines(canvas, lines, width)
 
 
-def waves(canvas, rng, spacing, width):
+def waves(canvas: np.ndarray, rng: np.random.Generator, spacing: float,
+          width: float) -> None:
     h, w = canvas.shape
     amplitude = spacing * rng.uniform(0.25, 0.4)
     period = spacing * rng.uniform(2.0, 3.2)
@@ -63,7 +67,8 @@ def waves(canvas, rng, spacing, width):
     _lines(canvas, lines, width)
 
 
-def chevrons(canvas, rng, spacing, width):
+def chevrons(canvas: np.ndarray, rng: np.random.Generator, spacing: float,
+             width: float) -> None:
     h, w = canvas.shape
     step = spacing * 1.1
     xs = np.arange(-step, w + 2 * step, step)
@@ -74,7 +79,8 @@ def chevrons(canvas, rng, spacing, width):
     _lines(canvas, lines, width)
 
 
-def scales(canvas, rng, spacing, width):
+def scales(canvas: np.ndarray, rng: np.random.Generator, spacing: float,
+           width: float) -> None:
     """Fish scales: rows of half circles, every other row shifted by half a scale."""
     h, w = canvas.shape
     r = spacing * 0.8
@@ -87,7 +93,8 @@ def scales(canvas, rng, spacing, width):
     _lines(canvas, arcs, width)
 
 
-def dots(canvas, rng, spacing, width, room=None):
+def dots(canvas: np.ndarray, rng: np.random.Generator, spacing: float, width: float,
+         room: np.ndarray | None = None) -> None:
     """Rings on a staggered grid, each a small region to colour; only whole rings, well
     inside the region (`room`: its distance to the edge), never slivers at its edge."""
     h, w = canvas.shape
@@ -173,4 +180,5 @@ def fill_regions(ink: np.ndarray, labels: np.ndarray, rng: np.random.Generator, 
 
 def count_regions(ink: np.ndarray, solid: np.ndarray) -> int:
     """White regions inside a layer's silhouette."""
-    return cv2.connectedComponents((solid & ~ink).astype(np.uint8), connectivity=4)[0] - 1
+    count: int = cv2.connectedComponents((solid & ~ink).astype(np.uint8), connectivity=4)[0]
+    return count - 1

@@ -15,6 +15,7 @@ from backoffice.art.subjects.catalogue import Subject
 from backoffice.art.subjects.glyphs import outline
 from backoffice.art.subjects.shapes import shape_layer
 
+Box = tuple[float, float, float, float]
 LAYOUTS = ("left", "center", "right")
 # What makes the kind of scene: kept on every page of a theme that lists it.
 ESSENTIAL = {"ground", "waves", "seabed", "road", "snow"}
@@ -69,12 +70,13 @@ def _frame(canvas: Canvas) -> tuple[float, float, float, float, Polygon]:
     return x0, y0, x1, y1, shape
 
 
-def _overlap(a: tuple, b: tuple) -> float:
+def _overlap(a: Box, b: Box) -> float:
     w = min(a[2], b[2]) - max(a[0], b[0])
     h = min(a[3], b[3]) - max(a[1], b[1])
     if w <= 0 or h <= 0:
         return 0.0
-    return w * h / max(1.0, min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])))
+    return float(w * h / max(1.0, min((a[2] - a[0]) * (a[3] - a[1]),
+                                      (b[2] - b[0]) * (b[3] - b[1]))))
 
 
 def _fit(subject: Subject, height: float, max_w: float) -> tuple[float, float]:
@@ -84,13 +86,16 @@ def _fit(subject: Subject, height: float, max_w: float) -> tuple[float, float]:
 
 
 def _spot(rng: np.random.Generator, stage: Stage, subject: Subject, size: tuple[float, float],
-          taken: list[tuple], tries: int = 60) -> tuple[float, float, float, float] | None:
+          taken: list[Box], tries: int = 60) -> tuple[float, float, float, float] | None:
     """A box for `subject` in its zone that overlaps the others least (and little).
     Ground subjects stand anywhere from the horizon down to the frame's foot."""
     w, h = size
     top, bottom = stage.zone(subject.place)
     height = stage.y1 - stage.y0
-    best, best_cost = None, 0.12
+    best, best_cost = None, 0.05
+    ground_room = stage.y1 - 0.02 * height - stage.ground_top
+    if subject.place == "ground" and stage.mode == "sea" and ground_room <= 0:
+        return None  # open sea: nowhere to stand
     for _ in range(tries):
         x = rng.uniform(stage.x0, stage.x1 - w)
         if subject.place == "ground" and stage.mode in ("land", "sea"):
@@ -110,7 +115,7 @@ def _spot(rng: np.random.Generator, stage: Stage, subject: Subject, size: tuple[
 
 
 def _sky(canvas: Canvas, rng: np.random.Generator, stage: Stage, setting: list[str],
-         taken: list[tuple]) -> None:
+         taken: list[Box]) -> None:
     w = stage.x1 - stage.x0
     h = stage.y1 - stage.y0
     line = canvas.pens.line_px
@@ -183,16 +188,18 @@ def _land(canvas: Canvas, rng: np.random.Generator, stage: Stage, setting: list[
                                  regions=1))
 
 
-def _sea(canvas: Canvas, rng: np.random.Generator, stage: Stage) -> None:
-    """The sea from the horizon down, and a sandy shore in front where subjects stand."""
+def _sea(canvas: Canvas, rng: np.random.Generator, stage: Stage, shore: bool) -> None:
+    """The sea from the horizon down, and a sandy shore in front where subjects stand
+    (none when the page is all open sea, for a boat or a whale)."""
     h = stage.y1 - stage.y0
     line = canvas.pens.line_px
     water = scenery.waves(rng, stage.x0 - 20, stage.x1 + 20, stage.horizon, 0.012 * h,
                           stage.y1 + 50, int(rng.integers(6, 10)))
     canvas.paint(shape_layer([water], line, regions=1))
-    shore = scenery.ground(rng, stage.x0 - 20, stage.x1 + 20, stage.ground_top,
-                           stage.y1 + 50, 0.02 * h)
-    canvas.paint(shape_layer([shore], line, regions=1))
+    if shore:
+        sand = scenery.ground(rng, stage.x0 - 20, stage.x1 + 20, stage.ground_top,
+                              stage.y1 + 50, 0.02 * h)
+        canvas.paint(shape_layer([sand], line, regions=1))
 
 
 def _underwater(canvas: Canvas, rng: np.random.Generator, stage: Stage,
@@ -213,9 +220,9 @@ def _underwater(canvas: Canvas, rng: np.random.Generator, stage: Stage,
     canvas.paint(shape_layer(pebbles, line, regions=len(pebbles)))
 
 
-def _bubbles(canvas: Canvas, rng: np.random.Generator, stage: Stage, taken: list[tuple]) -> None:
+def _bubbles(canvas: Canvas, rng: np.random.Generator, stage: Stage, taken: list[Box]) -> None:
     count = int(rng.integers(4, 9))
-    shapes = []
+    shapes: list[Polygon] = []
     for _ in range(count * 4):
         if len(shapes) >= count:
             break
@@ -230,7 +237,7 @@ def _bubbles(canvas: Canvas, rng: np.random.Generator, stage: Stage, taken: list
     canvas.paint(shape_layer(shapes, canvas.pens.line_px, regions=len(shapes)))
 
 
-def _tufts(canvas: Canvas, rng: np.random.Generator, stage: Stage, taken: list[tuple]) -> None:
+def _tufts(canvas: Canvas, rng: np.random.Generator, stage: Stage, taken: list[Box]) -> None:
     h = stage.y1 - stage.y0
     for _ in range(int(rng.integers(2, 5))):
         x = rng.uniform(stage.x0 + 0.05 * h, stage.x1 - 0.05 * h)
@@ -243,7 +250,7 @@ def _tufts(canvas: Canvas, rng: np.random.Generator, stage: Stage, taken: list[t
 
 
 def _enough_regions(canvas: Canvas, rng: np.random.Generator, stage: Stage,
-                    taken: list[tuple]) -> None:
+                    taken: list[Box]) -> None:
     """A sparse scene (a prompt naming two subjects, say) is dressed with small set
     pieces until it holds enough regions to colour."""
     wanted = canvas.pens.min_regions + 6
@@ -278,11 +285,11 @@ def _stage(canvas: Canvas, rng: np.random.Generator, setting: list[str]
     return stage, frame
 
 
-def _depth(spot: tuple, subject: Subject, stage: Stage) -> float:
+def _depth(spot: Box, subject: Subject, stage: Stage) -> float:
     """Painting order: the sky first, then whatever stands higher (farther) on the page."""
     if subject.place == "sky" or stage.mode in ("space", "underwater"):
-        return spot[3] - 10 * (stage.y1 - stage.y0) * (subject.place == "sky")
-    return spot[3]
+        return float(spot[3] - 10 * (stage.y1 - stage.y0) * (subject.place == "sky"))
+    return float(spot[3])
 
 
 def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str,
@@ -297,7 +304,7 @@ def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str
     x0, x1 = stage.x0, stage.x1
     h = stage.y1 - stage.y0
     mode = stage.mode
-    taken: list[tuple] = []
+    taken: list[Box] = []
 
     # The main subject's box first, so that the rest keeps clear of it.
     main_h = h * ({"l": 0.5, "m": 0.46, "s": 0.42}[main.size] if mode != "space" else 0.5)
@@ -309,14 +316,16 @@ def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str
     elif mode == "underwater" and main.place != "ground":
         my = stage.water_top + (stage.horizon - stage.water_top - mh) / 2
     elif mode == "sea" and main.place == "water":
-        my = stage.ground_top + 0.02 * h - mh
+        # Open sea: no shore; the subject afloat (or swimming) well below the horizon.
+        stage.ground_top = stage.y1
+        my = min(stage.horizon + 0.3 * h, stage.y1 - 0.03 * h) - mh
     elif main.place == "sky" and mode != "underwater":
         my = stage.y0 + 0.06 * h
     else:
         foot = stage.ground_top + 0.04 * h if mode != "underwater" else stage.horizon + 0.03 * h
         my = min(foot, stage.y1 - 0.02 * h) - mh
     main_box = (centre - mw / 2, my, centre + mw / 2, my + mh)
-    cast: list[tuple[Subject, tuple]] = []
+    cast: list[tuple[Subject, Box]] = []
     if perch is not None:
         # The support stands on the ground; the main subject on top of it, a little
         # sunk into it so that it hides the lid's line rather than floating above it.
@@ -333,7 +342,7 @@ def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str
     if mode == "land":
         _land(canvas, rng, stage, setting)
     elif mode == "sea":
-        _sea(canvas, rng, stage)
+        _sea(canvas, rng, stage, shore=stage.ground_top < stage.y1)
     elif mode == "underwater":
         _underwater(canvas, rng, stage, setting)
         if "bubbles" in setting:

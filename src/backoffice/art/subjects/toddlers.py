@@ -13,6 +13,7 @@ from backoffice.art.subjects.canvas import Canvas
 from backoffice.art.subjects.catalogue import Subject
 from backoffice.art.subjects.shapes import bubble_text, shape_layer
 
+Box = tuple[float, float, float, float]
 LAYOUTS = ("big", "named", "badge", "duo")
 # Longest name printed under a subject: each letter is a region, and a toddler's page
 # holds 15 at most.
@@ -34,7 +35,7 @@ def _heart(cx: float, cy: float, r: float) -> Polygon:
     return Polygon(np.column_stack([cx + x * r / 17, cy + y * r / 17]))
 
 
-def _confetti(canvas: Canvas, rng: np.random.Generator, boxes: list, count: int) -> None:
+def _confetti(canvas: Canvas, rng: np.random.Generator, boxes: list[Box], count: int) -> None:
     """Big simple shapes (stars, hearts, circles) in the free corners, when a subject
     alone has too few regions for the page."""
     w, h, m = canvas.width, canvas.height, canvas.margin
@@ -110,8 +111,8 @@ def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str
                                                    max_regions=budget - 4))
         top = placed.box[3] + pens.mm(8)
         left = bool(rng.integers(2))
-        side = (m, top, w * 0.6, h - m) if left else (w * 0.4, top, w - m, h - m)
-        small = canvas.place(canvas.subject_layer(friend, side, mirror=not mirror,
+        spot: Box = (m, top, w * 0.6, h - m) if left else (w * 0.4, top, w - m, h - m)
+        small = canvas.place(canvas.subject_layer(friend, spot, mirror=not mirror,
                                                   max_regions=5, align="bottom"))
         boxes += [placed.box, small.box]
         described = f"{main.name} with a little {friend.name}"
