@@ -22,26 +22,24 @@ from backoffice.art.subjects.shapes import pen_thickness
 LAYOUTS = ("pattern", "mandala")
 
 
-def _strings(layer_ink: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
+def _strings(layer_ink: np.ndarray, solid: np.ndarray, rng: np.random.Generator,
              width: float, min_area: float) -> None:
     """Zentangle "strings": a large region is crossed by one to three smooth curves, so
     that its sections take different patterns (a body is more than one lattice)."""
-    from scipy import ndimage
-
-    for index, window in enumerate(ndimage.find_objects(labels), start=1):
-        if window is None:
-            continue
-        mask = labels[window] == index
-        area = int(mask.sum())
+    count, labels, stats, _c = cv2.connectedComponentsWithStats(
+        (solid & ~layer_ink).astype(np.uint8), connectivity=4)
+    for index in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[index])
         if area < min_area:
             continue
-        h, w = mask.shape
+        window = (slice(y, y + h), slice(x, x + w))
+        mask = labels[window] == index
         curves = []
         for _ in range(min(3, 1 + int(area // (min_area * 1.6)))):
             angle = rng.uniform(0, math.pi)
-            ys, xs = np.nonzero(mask)
+            ys, xs = np.nonzero(mask[::4, ::4])
             pick = rng.integers(len(xs))
-            cx, cy = xs[pick], ys[pick]
+            cx, cy = xs[pick] * 4, ys[pick] * 4
             length = math.hypot(w, h)
             t = np.linspace(-1, 1, 80)
             bend = rng.uniform(-0.12, 0.12) * length
@@ -66,21 +64,21 @@ def _decorated(canvas: Canvas, rng: np.random.Generator, subject: Subject,
     # A drawing already busy with areas of its own (a zebra's stripes) is its own
     # pattern: strings would only blur it.
     if layer.regions <= 18:
-        _strings(layer.ink, layer.labels, rng, pens.line_px * 0.8,
+        _strings(layer.ink, layer.solid, rng, pens.line_px * 0.8,
                  max(pens.mm(45) ** 2, silhouette * 0.14))
-    count, sections = cv2.connectedComponents((layer.solid & ~layer.ink).astype(np.uint8),
-                                              connectivity=4)
-    free = int((layer.solid & ~layer.ink).sum())
+    count, sections, stats, _c = cv2.connectedComponentsWithStats(
+        (layer.solid & ~layer.ink).astype(np.uint8), connectivity=4)
+    free = int(stats[1:, cv2.CC_STAT_AREA].sum())
     # A pattern makes about one region per spacing squared.
     spacing = max(pens.mm(3.4), math.sqrt(0.8 * free / max(40, target_regions)))
     patterns.fill_regions(layer.ink, sections, rng, spacing=spacing, width=pens.detail_px,
-                          min_area=pens.mm(6.0) ** 2)
+                          min_area=pens.mm(6.0) ** 2, boxes=stats)
     return placed
 
 
 # Background fields are worked out at this fraction of the page's resolution and
 # upsampled linearly: distances are smooth, so their iso-lines stay smooth.
-FIELD_SCALE = 0.25
+FIELD_SCALE = 0.2
 
 
 def _inside_frame(canvas: Canvas, frame: Polygon) -> np.ndarray:
@@ -132,10 +130,9 @@ def _sample(field: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     return values
 
 
-def _cell_lines(shape: tuple[int, int], rng: np.random.Generator, spacing: float,
-                width: float) -> tuple[np.ndarray, np.ndarray]:
-    """A stained-glass field: the Voronoi cells of jittered seeds, as labels and as
-    lines drawn from their polygons at the page's resolution."""
+def _cells(shape: tuple[int, int], rng: np.random.Generator, spacing: float
+           ) -> list[np.ndarray]:
+    """A stained-glass field: the Voronoi cells of jittered seeds, as polygons."""
     h, w = shape
     seeds = []
     for row, y in enumerate(np.arange(spacing / 2, h, spacing * 0.87)):
@@ -144,17 +141,12 @@ def _cell_lines(shape: tuple[int, int], rng: np.random.Generator, spacing: float
             seeds.append((x + jx, y + jy))
     frame = shapely.box(-10, -10, w + 10, h + 10)
     cells = shapely.voronoi_polygons(shapely.MultiPoint(seeds), extend_to=frame)
-    labels = np.zeros((h, w), np.int32)
     outlines = []
-    for index, cell in enumerate(cells.geoms, start=1):
+    for cell in cells.geoms:
         cell = cell.intersection(frame)
-        if cell.is_empty or not isinstance(cell, Polygon):
-            continue
-        pts = np.asarray(cell.exterior.coords)
-        cv2.fillPoly(labels, [np.round(pts).astype(np.int32).reshape(-1, 1, 2)], index)
-        outlines.append(pts)
-    lines = _polylines((h, w), outlines, width, closed=True)
-    return lines, labels
+        if isinstance(cell, Polygon) and not cell.is_empty:
+            outlines.append(np.asarray(cell.exterior.coords))
+    return outlines
 
 
 def _background(canvas: Canvas, rng: np.random.Generator, area: np.ndarray,
@@ -184,17 +176,27 @@ def _background(canvas: Canvas, rng: np.random.Generator, area: np.ndarray,
         keep = band % 2 == 0
         result[ys[keep], xs[keep]] = True
     else:  # cells: a stained-glass field, some cells patterned
-        result, cells = _cell_lines((h, w), rng, pens.mm(rng.uniform(13.0, 17.0)), width)
-        ink = np.zeros((h, w), bool)
-        top = int(cells.max()) + 1
+        outlines = _cells((h, w), rng, pens.mm(rng.uniform(13.0, 17.0)))
+        result = _polylines((h, w), outlines, width, closed=True)
         # A patterned cell holds some ten regions: as many as the budget allows.
-        share = float(np.clip((budget - top) / (10.0 * top), 0.0, 0.35))
-        chosen = np.where(rng.random(top) < share, np.arange(top), 0).astype(np.int32)
-        patterned = np.where(area, chosen[cells], 0).astype(np.int32)
-        patterns.fill_regions(ink | result, patterned, rng, spacing=pens.mm(3.2), width=width,
-                              min_area=pens.mm(6) ** 2,
-                              names=("stripes", "dots", "echo", "scales"), out=ink)
-        result |= ink
+        share = float(np.clip((budget - len(outlines)) / (10.0 * len(outlines)), 0.0, 0.35))
+        names = ("stripes", "dots", "echo", "scales")
+        for outline in outlines:
+            if rng.random() >= share:
+                continue
+            x0, y0 = np.floor(outline.min(axis=0)).astype(int)
+            x1, y1 = np.ceil(outline.max(axis=0)).astype(int) + 1
+            x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+            if x1 - x0 < 4 or y1 - y0 < 4:
+                continue
+            window = (slice(y0, y1), slice(x0, x1))
+            local = np.zeros((y1 - y0, x1 - x0), np.uint8)
+            pts = np.round(outline - (x0, y0)).astype(np.int32).reshape(-1, 1, 2)
+            cv2.fillPoly(local, [pts], 1)
+            free = (local > 0) & ~result[window] & area[window]
+            if int(free.sum()) >= pens.mm(6) ** 2:
+                patterns.pattern_region(result, free, window, rng, str(rng.choice(names)),
+                                        spacing=pens.mm(3.2), width=width, out=result)
     canvas.ink |= result & area
 
 
@@ -210,7 +212,9 @@ def pattern_page(canvas: Canvas, rng: np.random.Generator, main: Subject) -> str
     sub = layer.solid[y0 - layer.y:, x0 - layer.x:][:h - y0, :w - x0]
     silhouette[y0:y0 + sub.shape[0], x0:x0 + sub.shape[1]] = sub
     away = _signed_field(silhouette) - pens.mm(rng.uniform(3.5, 5.0))
-    halo = cv2.resize(away, (w, h), interpolation=cv2.INTER_LINEAR) <= 0
+    # The halo's own line (below) covers the small mask's steps.
+    halo = cv2.resize((away <= 0).astype(np.uint8), (w, h),
+                      interpolation=cv2.INTER_NEAREST) > 0
     inside = _inside_frame(canvas, frame)
     style = str(rng.choice(["rings", "cells"]))
     bx0, by0, bx1, by1 = placed.box

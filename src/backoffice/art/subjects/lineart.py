@@ -26,7 +26,7 @@ FILL_DEPTH = 1.4
 OPEN_GAP_MM = 0.6
 # Long side, in pixels, at which a glyph's areas are worked out, at most; and the two
 # bounds that keep it fine enough (see line_art).
-WORK_PX = 900
+WORK_PX = 720
 MIN_HALF_PX = 5.0
 MIN_SCALE = 0.25
 PEN_STEPS = 3.4

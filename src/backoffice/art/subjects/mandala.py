@@ -9,7 +9,6 @@ import cv2
 import numpy as np
 from shapely.geometry import Point, Polygon
 
-from backoffice.art.subjects import patterns
 from backoffice.art.subjects.adults import (
     FIELD_SCALE,
     _background,
@@ -89,10 +88,17 @@ def mandala_page(canvas: Canvas, rng: np.random.Generator, main: Subject,
         reach = r_petal + (r_rim - r_petal) * 0.4 - layer_index * (r_petal - r_band) * 0.35
         petals = [_petal(cx, cy, offset + shift + 2 * math.pi * i / count, r_band, reach,
                          (math.pi / count) * 0.95, roundness) for i in range(count)]
-        layer = shape_layer(petals, pens.line_px, regions=count)
-        assert layer is not None
-        inner = layer.solid & ~layer.ink
-        layer.ink |= patterns.echo(inner, pens.mm(rng.uniform(3.0, 3.8)), pens.detail_px)
+        # Each petal echoes its outline inwards: offset polygons, drawn as vectors.
+        step = pens.mm(rng.uniform(3.0, 3.8))
+        echoes = []
+        for petal in petals:
+            inner = petal.buffer(-step)
+            while not inner.is_empty and inner.area > step * step:
+                echoes.append(inner)
+                inner = inner.buffer(-step)
+        layer = shape_layer(petals, pens.line_px, lines=[e.exterior for p in echoes
+                                                         for e in getattr(p, "geoms", [p])],
+                            detail_px=pens.detail_px, regions=count)
         canvas.paint(layer)
 
     # The band around the ring of subjects.

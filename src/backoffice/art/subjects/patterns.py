@@ -135,45 +135,54 @@ def echo(mask: np.ndarray, spacing: float, width: float, *, start: float | None 
     return mask & (inside >= start - half) & ((phase < half) | (phase > spacing - half))
 
 
+def pattern_region(ink: np.ndarray, free: np.ndarray, window: tuple[slice, slice],
+                   rng: np.random.Generator, name: str, *, spacing: float, width: float,
+                   out: np.ndarray) -> None:
+    """One region's pattern: `free` is its white inside `window`; the lines run under its
+    outline (its white grown by most of a line), never as stubs beyond it."""
+    mask = cv2.distanceTransform((~free).astype(np.uint8), cv2.DIST_L2, 3) <= width * 0.6
+    if name == "echo":
+        pattern = echo(free, spacing, width) & mask
+    else:
+        patch = np.zeros(mask.shape, np.uint8)
+        if name == "dots":
+            room = cv2.distanceTransform(free.astype(np.uint8), cv2.DIST_L2, 3)
+            dots(patch, rng, spacing, width, room)
+        else:
+            PAINTERS[name](patch, rng, spacing, width)
+        pattern = (patch > 0) & mask
+    out[window] |= pattern
+
+
 def fill_regions(ink: np.ndarray, labels: np.ndarray, rng: np.random.Generator, *,
                  spacing: float, width: float, min_area: float,
                  names: tuple[str, ...] = ("stripes", "lattice", "waves", "chevrons", "scales",
                                            "dots", "echo"),
-                 out: np.ndarray | None = None) -> int:
-    """Pattern every labelled region of a layer (its `ink` is changed in place); regions
-    under `min_area` stay plain; the patterns go to `out` when given, else into `ink`.
-    Returns how many regions were patterned."""
+                 out: np.ndarray | None = None,
+                 boxes: np.ndarray | None = None) -> int:
+    """Pattern every labelled region (the patterns go to `out`, else into `ink`); regions
+    under `min_area` stay plain. `boxes` (OpenCV component stats: x, y, w, h) spare the
+    search for each region's extent. Returns how many regions were patterned."""
     out = ink if out is None else out
-    slices = ndimage.find_objects(labels)
+    if boxes is not None:
+        slices: list[tuple[slice, slice] | None] = [
+            (slice(int(y), int(y + h)), slice(int(x), int(x + w)))
+            for x, y, w, h in boxes[1:, :4]]
+    else:
+        slices = list(ndimage.find_objects(labels))
     done = 0
     last = None
-    reach = width * 0.6
     for index, window in enumerate(slices, start=1):
         if window is None:
             continue
-        window = _grown(window, labels.shape, int(reach) + 2)
-        # The region's white, grown under its outline: pattern lines end inside the
-        # outline, never as stubs beyond it.
+        window = _grown(window, labels.shape, int(width * 0.6) + 2)
         free = (labels[window] == index) & ~ink[window]
-        area = int(free.sum())
-        if area < min_area:
+        if int(free.sum()) < min_area:
             continue
-        mask = cv2.distanceTransform((~free).astype(np.uint8), cv2.DIST_L2, 3) <= reach
         choice = [n for n in names if n != last] or list(names)
-        name = str(rng.choice(choice))
-        last = name
-        local_spacing = spacing * rng.uniform(0.85, 1.2)
-        if name == "echo":
-            pattern = echo(free, local_spacing, width) & mask
-        else:
-            patch = np.zeros(mask.shape, np.uint8)
-            if name == "dots":
-                room = cv2.distanceTransform(free.astype(np.uint8), cv2.DIST_L2, 3)
-                dots(patch, rng, local_spacing, width, room)
-            else:
-                PAINTERS[name](patch, rng, local_spacing, width)
-            pattern = (patch > 0) & mask
-        out[window] |= pattern
+        last = str(rng.choice(choice))
+        pattern_region(ink, free, window, rng, last, spacing=spacing * rng.uniform(0.85, 1.2),
+                       width=width, out=out)
         done += 1
     return done
 
