@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -27,6 +27,11 @@ from backoffice.web import error_handlers
 from backoffice.web.language import router as language_router
 
 logger = logging.getLogger(__name__)
+# Every feature's routes, in matching order: /ebooks/new, /ebooks/preview and /ebooks/stats
+# before the book's /ebooks/{ebook_id}. The accounts' routers come with accounts.install.
+ROUTERS: tuple[APIRouter, ...] = (
+    creation_router, dashboard_router, book_router, generation_router, export_router,
+    lifecycle_router, regeneration_router, language_router)
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 SWAGGER_UI = "swagger-ui-5.35.0"
 
@@ -69,9 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.worker_task = None
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # /ebooks/new, /ebooks/preview and /ebooks/stats before the book's /ebooks/{ebook_id}.
-    for router in (creation_router, dashboard_router, book_router, generation_router,
-                   export_router, lifecycle_router, regeneration_router, language_router):
+    for router in ROUTERS:
         app.include_router(router)
     error_handlers.install(app)
     # Sign-in for every route outside its public allow-list, CSRF, headers, body limits.

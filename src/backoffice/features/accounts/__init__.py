@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from backoffice.config import Settings
+
+
+def routers() -> tuple[APIRouter, ...]:
+    from backoffice.features.accounts.routes import api_router, router
+
+    return router, api_router
 
 
 def install(app: FastAPI, settings: Settings) -> None:
@@ -15,11 +21,10 @@ def install(app: FastAPI, settings: Settings) -> None:
         BodySizeLimitMiddleware,
         SecurityHeadersMiddleware,
     )
-    from backoffice.features.accounts.routes import api_router, router
 
     app.state.setup_token_digest = None
-    app.include_router(router)
-    app.include_router(api_router)
+    for router in routers():
+        app.include_router(router)
     # Added innermost first: the headers wrap every answer, 401/403/413 included.
     app.add_middleware(AuthMiddleware, settings=settings)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
