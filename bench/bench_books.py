@@ -46,8 +46,16 @@ def book_figures(settings: Settings, theme_id: str, audience: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="bench books", description=__doc__)
+    parser.add_argument("--themes", help="comma-separated theme ids (default: all)")
+    parser.add_argument("--audiences", default="toddlers,children,adults")
+    args = parser.parse_args(argv)
     settings = Settings(_env_file=None)
     themes = themes_in(str(settings.themes_dir))
+    if args.themes:
+        themes = {t: themes[t] for t in args.themes.split(",")}
     print(f"24-page books at {TRIM}, 300 DPI, seed 2026, through the page pipeline "
           "(gate failures are redrawn with the next seed).")
     print("families: pattern families used ('subjects' for subject pages); mains: distinct "
@@ -55,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'theme':<14}{'audience':<10}{'pass':>6}{'1st try':>9}{'families':>10}{'mains':>7}"
           f"{'regions min/med/max':>22}{'p5 stroke pt':>15}{'ink %':>12}{'gray':>6}{'s/page':>8}")
     for theme_id in themes:
-        for audience in ("toddlers", "children", "adults"):
+        for audience in args.audiences.split(","):
             f = book_figures(settings, theme_id, audience)
             regions = "/".join(f"{v:g}" for v in f["regions"])
             print(f"{theme_id:<14}{audience:<10}{f['passed']:>4}/{PAGES}{f['first_try']:>9}"
