@@ -159,14 +159,22 @@ class Canvas:
         white = (~self.ink).astype(np.uint8)
         count, labels, stats, _c = cv2.connectedComponentsWithStats(white, connectivity=4)
         areas = stats[:, cv2.CC_STAT_AREA]
+        border = set(np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0],
+                                               labels[:, -1]])).tolist())
         small = [i for i in range(1, count) if speck <= areas[i] < band_min]
-        regions = int((areas[1:] >= speck).sum())
-        allowed = int(band.max_small_share * 0.6 * regions)
-        if len(small) <= allowed:
+        enclosed = [i for i in range(1, count) if areas[i] >= speck and i not in border]
+        allowed = int(band.max_small_share * 0.6 * len(enclosed))
+        chosen = sorted(small, key=lambda i: areas[i])[:max(0, len(small) - allowed)]
+        # A page over its audience's region count (a toddler's subject whose open strokes
+        # split regions) loses its smallest regions the same way.
+        excess = len(enclosed) - len(chosen) - (band.max_regions - 1)
+        if excess > 0:
+            rest = sorted((i for i in enclosed if i not in chosen), key=lambda i: areas[i])
+            chosen += rest[:excess]
+        if not chosen:
             return
-        limit = min(limit, len(small) - allowed)
         reach = int(self.pens.line_px * 1.6) + 3
-        for label in sorted(small, key=lambda i: areas[i])[:limit]:
+        for label in chosen[:limit]:
             x, y, w, h = stats[label, :4]
             x0, y0 = max(0, x - 3 * reach), max(0, y - 3 * reach)
             x1, y1 = min(self.width, x + w + 3 * reach), min(self.height, y + h + 3 * reach)
@@ -183,7 +191,15 @@ class Canvas:
             theirs = crop == neighbour
             from_them = cv2.distanceTransform((~theirs).astype(np.uint8), cv2.DIST_L2, 5)
             wall = self.ink[y0:y1, x0:x1] & (from_me <= reach) & (from_them <= reach)
-            self.ink[y0:y1, x0:x1] &= ~wall
+            if not wall.any():
+                continue
+            # A door where the wall is thinnest, a little wider than the pen: the rest
+            # of the wall stays (a long erasure could join other regions too).
+            cost = np.where(wall, from_me + from_them, np.inf)
+            dy, dx = np.unravel_index(int(np.argmin(cost)), cost.shape)
+            yy, xx = np.ogrid[:wall.shape[0], :wall.shape[1]]
+            door = wall & ((yy - dy) ** 2 + (xx - dx) ** 2 <= (self.pens.line_px * 1.3) ** 2)
+            self.ink[y0:y1, x0:x1] &= ~door
             # The cut ends may come close to another line: sealed again, there.
             self.ink[y0:y1, x0:x1] = cv2.morphologyEx(
                 self.ink[y0:y1, x0:x1].astype(np.uint8), cv2.MORPH_CLOSE, kernel) > 0

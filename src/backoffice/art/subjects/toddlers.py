@@ -35,32 +35,32 @@ def _heart(cx: float, cy: float, r: float) -> Polygon:
     return Polygon(np.column_stack([cx + x * r / 17, cy + y * r / 17]))
 
 
-def _confetti(canvas: Canvas, rng: np.random.Generator, boxes: list[Box], count: int) -> None:
-    """Big simple shapes (stars, hearts, circles) in the free corners, when a subject
-    alone has too few regions for the page."""
+def _confetti(canvas: Canvas, rng: np.random.Generator, count: int) -> None:
+    """Big simple shapes (stars, hearts, circles) in free corners and bands, when a
+    subject alone has too few regions for the page; smaller ones where room is short."""
     w, h, m = canvas.width, canvas.height, canvas.margin
-    r = min(w, h) * 0.085
-    corners = [(m + r, m + r), (w - m - r, m + r), (m + r, h - m - r), (w - m - r, h - m - r),
-               (w / 2, m + r), (w / 2, h - m - r), (m + r, h / 2), (w - m - r, h / 2)]
-    order = rng.permutation(len(corners))
-    shapes = []
-    clear = r * 1.25 + canvas.pens.mm(4)
-    for index in order:
-        cx, cy = corners[index]
+    placed = 0
+    for share in (0.085, 0.055):
+        r = min(w, h) * share
+        spots = [(m + r, m + r), (w - m - r, m + r), (m + r, h - m - r),
+                 (w - m - r, h - m - r), (w / 2, m + r), (w / 2, h - m - r),
+                 (m + r, h / 2), (w - m - r, h / 2)]
         # Free of ink all round: shapes never touch the subject (thick lines that meet
         # at a glancing angle fuse into a black blob).
-        y0, y1 = int(max(0, cy - clear)), int(min(h, cy + clear))
-        x0, x1 = int(max(0, cx - clear)), int(min(w, cx + clear))
-        if canvas.ink[y0:y1, x0:x1].any():
-            continue
-        kind = rng.integers(3)
-        shape = (_star(cx, cy, r, rotation=rng.uniform(-0.3, 0.3)) if kind == 0 else
-                 _heart(cx, cy, r * 0.95) if kind == 1 else Point(cx, cy).buffer(r * 0.8))
-        shapes.append(shape)
-        if len(shapes) >= count:
-            break
-    for shape in shapes:
-        canvas.paint(shape_layer([shape], canvas.pens.line_px, regions=1))
+        clear = r * 1.1 + canvas.pens.mm(3)
+        for index in rng.permutation(len(spots)):
+            if placed >= count:
+                return
+            cx, cy = spots[index]
+            y0, y1 = int(max(0, cy - clear)), int(min(h, cy + clear))
+            x0, x1 = int(max(0, cx - clear)), int(min(w, cx + clear))
+            if canvas.ink[y0:y1, x0:x1].any():
+                continue
+            kind = rng.integers(3)
+            shape = (_star(cx, cy, r, rotation=rng.uniform(-0.3, 0.3)) if kind == 0 else
+                     _heart(cx, cy, r * 0.95) if kind == 1 else Point(cx, cy).buffer(r * 0.8))
+            canvas.paint(shape_layer([shape], canvas.pens.line_px, regions=1))
+            placed += 1
 
 
 def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str, lang: str,
@@ -122,7 +122,9 @@ def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str
                                                    max_regions=budget))
         boxes.append(placed.box)
         described = f"{main.name}, big"
-    regions, _small = canvas.count_regions()
-    if regions < pens.min_regions + 1:
-        _confetti(canvas, rng, boxes, pens.min_regions + 1 - regions)
+    # Regions under the audience's size will be opened into others when the page is
+    # finished: only the others count.
+    regions, small = canvas.count_regions()
+    if regions - small < pens.min_regions + 1:
+        _confetti(canvas, rng, pens.min_regions + 1 - (regions - small))
     return described
