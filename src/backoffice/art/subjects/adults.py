@@ -167,9 +167,16 @@ def _background(canvas: Canvas, rng: np.random.Generator, area: np.ndarray,
         result = _polylines((h, w), rings, width)
         length = math.hypot(w, h)
         cx, cy = centre
-        spokes = [np.array([[cx, cy], [cx + length * math.cos(a), cy + length * math.sin(a)]])
+        # Spokes start on a small circle: where they meet they would fuse into a blot.
+        hub = max(pens.mm(6), rays * width * 0.8)
+        spokes = [np.array([[cx + hub * math.cos(a), cy + hub * math.sin(a)],
+                            [cx + length * math.cos(a), cy + length * math.sin(a)]])
                   for a in 2 * math.pi * np.arange(rays) / rays]
         spoke_ink = _polylines((h, w), spokes, width)
+        t = np.linspace(0, 2 * math.pi, 120, endpoint=False)
+        result |= _polylines((h, w), [np.column_stack([cx + hub * np.cos(t),
+                                                       cy + hub * np.sin(t)])], width,
+                             closed=True)
         ys, xs = np.nonzero(spoke_ink)
         # Spokes cross every other band only: bricks, not a spider's web.
         band = np.floor(_sample(away, xs, ys) / spacing).astype(int)

@@ -139,7 +139,7 @@ class Canvas:
             x, y, w, h = stats[index, :4]
             x0, y0 = max(0, x - pad), max(0, y - pad)
             x1, y1 = min(self.width, x + w + pad), min(self.height, y + h + pad)
-            for _round in range(6):
+            for _round in range(24):
                 local = cv2.distanceTransform(self.ink[y0:y1, x0:x1].astype(np.uint8),
                                               cv2.DIST_L2, 5)
                 if local.max() <= limit:
