@@ -75,9 +75,12 @@ def plan_book(spec: SubjectSpec, audience: str, book_seed: int, designs: int) ->
         preferred = options[(index + rotation) % len(options):] + \
             options[:(index + rotation) % len(options)]
         if audience == "toddlers" and TODDLER_FRIEND_LAYOUT in options:
-            # Half the pages led by another subject show a little hero beside it.
+            # Pages led by another subject often show a little hero beside it: the more
+            # so as heroes are few among the theme's subjects (two dinosaurs among
+            # fourteen subjects: most pages; nine farm animals among 25: fewer).
             preferred = [o for o in preferred if o != TODDLER_FRIEND_LAYOUT]
-            if not taken and rng.random() < 0.5:
+            share = min(0.8, max(0.3, 1 - len(heroes) / max(1, len(spec.main))))
+            if not taken and rng.random() < share:
                 preferred.insert(0, TODDLER_FRIEND_LAYOUT)
         fresh = [o for o in preferred if o not in taken] or preferred
         layout = fresh[0]
