@@ -63,6 +63,8 @@ class InteriorOptions:
     single_sided: bool = True
     page_numbers: bool = False
     language: str = "fr"
+    # Credits the art's licences ask for (e.g. the subject library's), on the copyright page.
+    credits: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -158,6 +160,7 @@ def _front_matter(pdf: FPDF, options: InteriorOptions, total: int, page_h: float
         paragraphs.append(texts["isbn"].format(isbn=options.isbn))
     if options.ai_disclosure:
         paragraphs.append(texts["ai"])
+    paragraphs.extend(options.credits)
     pdf.add_page()
     _text_block(pdf, [(p, False, 9) for p in paragraphs], left, page_h, "bottom")
 
