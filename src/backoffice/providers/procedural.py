@@ -88,7 +88,7 @@ class ProceduralProvider:
         except NothingDrawable as exc:
             raise ProviderError(str(exc), retryable=False, provider=self.name) from exc
         if on_progress is not None:
-            on_progress(1.0)
+            on_progress(1, 1)
         return GeneratedImage(
             data=_png(page.image), provider=self.name, model=self.model,
             prompt=page.description, seed=request.seed,
