@@ -39,6 +39,9 @@ class ImageRequest:
     families: dict[str, float] = field(default_factory=dict)
     palette: tuple[str, ...] = ()
     options: dict = field(default_factory=dict)
+    # The book's own seed, when the request is one page of a book: procedural engines
+    # plan the whole book from it (no two designs alike). None: `seed` stands for it.
+    book_seed: int | None = None
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,7 @@ def make_page_image(
             negative_prompt=negative, page_index=max(spec.position - 1, 0),
             title=spec.title, subtitle=spec.subtitle, author=spec.author,
             source_image=spec.cover_png, families=dict(theme.procedural.families),
-            palette=tuple(theme.palette),
+            palette=tuple(theme.palette), book_seed=spec.book_seed,
         )
         generated = provider.generate(request, on_progress=on_progress,
                                       should_cancel=should_cancel)
@@ -149,8 +149,9 @@ def make_page_image(
         art = art.convert("1") if art.mode != "1" else art
         report = evaluate_page(art, dpi=pixels.DPI, audience=spec.audience)
         quality = report.to_dict() | {"attempt": attempt + 1, "cleaned": cleaned}
-        if generated.meta.get("family"):
-            quality["family"] = generated.meta["family"]
+        for key in ("family", "layout", "frame"):
+            if generated.meta.get(key):
+                quality[key] = generated.meta[key]
         buffer = io.BytesIO()
         art.save(buffer, format="PNG")
         result = PageImage(buffer.getvalue(), generated.provider, generated.model,

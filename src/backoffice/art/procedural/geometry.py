@@ -19,13 +19,24 @@ class Style:
     line_pt: float  # main outlines
     detail_pt: float  # inner details; never below the audience's minimum
     min_gap_pt: float  # narrowest white gap a design may leave between lines
+    # Silhouettes and frames: illustrators draw the outer lines bolder than the details.
+    outline_pt: float = 0.0
+
+    @property
+    def bold_pt(self) -> float:
+        return max(self.outline_pt, self.line_pt)
+
+    @property
+    def min_area_pt2(self) -> float:
+        """Smallest region a design means to leave: comfortably above the gate's limit."""
+        return (1.1 * self.min_gap_pt) ** 2
 
 
 # Drawn a little above each audience's gate minimum so rasterising never dips below it.
 STYLES: dict[str, Style] = {
-    "toddlers": Style("toddlers", line_pt=4.8, detail_pt=4.8, min_gap_pt=28.0),
-    "children": Style("children", line_pt=2.7, detail_pt=2.5, min_gap_pt=10.0),
-    "adults": Style("adults", line_pt=1.5, detail_pt=1.0, min_gap_pt=4.5),
+    "toddlers": Style("toddlers", line_pt=4.8, detail_pt=4.8, min_gap_pt=28.0, outline_pt=6.0),
+    "children": Style("children", line_pt=2.7, detail_pt=2.5, min_gap_pt=10.0, outline_pt=3.4),
+    "adults": Style("adults", line_pt=1.4, detail_pt=1.0, min_gap_pt=4.5, outline_pt=2.0),
 }
 
 
@@ -135,3 +146,32 @@ def art_box(width: float, height: float, style: Style) -> tuple[float, float, fl
     """Where strokes may go: a small inner margin so nothing touches the art edge."""
     margin = max(6.0, 0.02 * min(width, height)) + style.line_pt
     return margin, margin, width - margin, height - margin
+
+
+def polar(geoms, cx: float, cy: float, r0: float, length: float, phase: float = 0.0):
+    """Wrap strip geometry around (cx, cy): x in [0, length) becomes the angle (one turn,
+    from `phase`), y the distance from the radius r0. Strips are periodic in x, so shapes
+    that run past `length` close the ring seamlessly."""
+    arr = np.asarray(geoms, dtype=object) if isinstance(geoms, list) else geoms
+    dense = shapely.segmentize(arr, max_segment_length=max(0.5, 0.01 * max(r0, 40.0)))
+    turn = 2 * math.pi / length
+
+    def wrap(c: np.ndarray) -> np.ndarray:
+        theta = phase + c[:, 0] * turn
+        r = r0 + c[:, 1]
+        return np.column_stack([cx + r * np.cos(theta), cy + r * np.sin(theta)])
+
+    out = shapely.transform(dense, wrap)
+    return list(out) if isinstance(geoms, list) else out
+
+
+def place(geoms, x: float, y: float, angle: float = 0.0, scale: float = 1.0):
+    """Move local motif geometry (base at the origin, pointing up +y) to (x, y), turned
+    so that +y points along `angle` (radians)."""
+    c, s = math.cos(angle - math.pi / 2), math.sin(angle - math.pi / 2)
+    m = np.array([[c, -s], [s, c]]) * scale
+    return shapely.transform(geoms, lambda p: p @ m.T + (x, y))
+
+
+def shift(geoms, dx: float, dy: float = 0.0):
+    return shapely.transform(geoms, lambda p: p + (dx, dy))

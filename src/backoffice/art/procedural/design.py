@@ -1,0 +1,137 @@
+"""What one page is (a Design: family, layout, frame, motif set) and how a layout draws
+it on a Canvas, within the region budget of its audience.
+
+A layout is a function of a Canvas returning a description. It reads the motif set and
+the frame from the design and scales its element counts by `canvas.complexity`; the
+builder counts the regions it drew on a quick low-resolution render and redraws once or
+twice with a corrected complexity when the count falls outside the audience's target.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from backoffice.art.procedural.frames import FrameArea, draw_frame
+from backoffice.art.procedural.geometry import Drawing, Style, art_box
+
+AUDIENCES = ("toddlers", "children", "adults")
+# Regions per page a design aims at: inside the gate's bands (toddlers 5-15, children
+# 15-80, adults 80-1500) with a margin, and for adults the 300+ that intricate books have.
+TARGETS = {"toddlers": (6, 14), "children": (24, 72), "adults": (330, 1300)}
+# The quick count renders at this resolution (dots per point).
+_COUNT_SCALE = {"toddlers": 1.0, "children": 1.4, "adults": 2.1}
+
+
+@dataclass(frozen=True)
+class Design:
+    family: str
+    layout: str
+    frame: str = "none"
+    motifs: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """What a book must not repeat: the layout with its motif set."""
+        return f"{self.family}/{self.layout}:{'+'.join(self.motifs)}"
+
+
+@dataclass
+class Canvas:
+    drawing: Drawing
+    style: Style
+    rng: np.random.Generator
+    design: Design
+    complexity: float = 1.0
+    _area: FrameArea | None = field(default=None, repr=False)
+    # Scratch a layout may keep between its steps (e.g. whole star loops for a weave).
+    stars: object = field(default=None, repr=False)
+
+    @property
+    def width(self) -> float:
+        return self.drawing.width
+
+    @property
+    def height(self) -> float:
+        return self.drawing.height
+
+    def area(self) -> FrameArea:
+        """Draw the design's frame (once) and return the room inside it."""
+        if self._area is None:
+            box = art_box(self.width, self.height, self.style)
+            self._area = draw_frame(self.drawing, box, self.design.frame, self.style,
+                                    self.rng)
+        return self._area
+
+    def motif(self, pool: tuple[str, ...], default: str) -> str:
+        """The first of the design's motifs that is in `pool`, else `default`."""
+        return next((m for m in self.design.motifs if m in pool), default)
+
+    def motifs_in(self, pool: tuple[str, ...]) -> list[str]:
+        return [m for m in self.design.motifs if m in pool]
+
+
+@dataclass(frozen=True)
+class Layout:
+    build: Callable[[Canvas], str]
+    # Per audience, the slots of a motif set: a design draws one motif from each slot
+    # ("" = nothing), e.g. two feature bands, a separator, a petal shape, a background.
+    pools: dict[str, tuple[tuple[str, ...], ...]]
+    # May the frame carry corner ornaments or a band (designs that stop short of the
+    # frame's corners), and may there be no frame at all (designs that close themselves).
+    ornaments: bool = True
+    frameless: bool = True
+    # Needs a frame whose inner line is a plain rectangle (designs cut on it).
+    straight: bool = False
+    # Draws its own outline (a window, a page-size tiling): the book gives it no frame.
+    own_frame: bool = False
+
+    @property
+    def audiences(self) -> tuple[str, ...]:
+        return tuple(a for a in AUDIENCES if a in self.pools)
+
+
+def count_regions(drawing: Drawing, audience: str) -> int:
+    """About how many closed regions the gate will find: a render at lower resolution."""
+    from backoffice.art.procedural.render import draw_ink
+
+    scale = _COUNT_SCALE[audience]
+    w, h = max(8, int(drawing.width * scale)), max(8, int(drawing.height * scale))
+    ink = draw_ink(drawing, w, h)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        (ink == 0).astype(np.uint8), connectivity=4, ltype=cv2.CV_32S)
+    areas = stats[:, cv2.CC_STAT_AREA]
+    edge = np.zeros(count, bool)
+    for border in (labels[0], labels[-1], labels[:, 0], labels[:, -1]):
+        edge[border] = True
+    edge[0] = True  # the ink
+    # Specks the gate ignores: 0.15 mm2.
+    speck = 0.15 / (25.4 / 72 / scale) ** 2
+    return int(((areas >= speck) & ~edge).sum())
+
+
+def build_within_budget(layout: Layout, design: Design, style: Style,
+                        rng: np.random.Generator, width: float, height: float,
+                        attempts: int = 3) -> tuple[Drawing, str]:
+    low, high = TARGETS[style.audience]
+    complexity = 1.0
+    best: tuple[float, Drawing, str] | None = None
+    for _ in range(attempts):
+        canvas = Canvas(Drawing(width, height), style, rng, design, complexity)
+        description = layout.build(canvas)
+        regions = count_regions(canvas.drawing, style.audience)
+        miss = 0.0 if low <= regions <= high else math.log(max(regions, 1) / (
+            low if regions < low else high))
+        if best is None or abs(miss) < abs(best[0]):
+            best = (miss, canvas.drawing, description)
+        if miss == 0.0:
+            break
+        # Regions grow about linearly with complexity; aim at the middle of the band.
+        target = math.sqrt(low * high)
+        complexity *= min(2.5, max(0.35, target / max(regions, 1)))
+    assert best is not None
+    return best[1], best[2]
