@@ -7,47 +7,32 @@ every design gets a family, a layout, a frame and a motif set, so that none repe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from PIL import Image
 
 from backoffice.art.procedural import (
+    botanical,
     flower_of_life,
-    flowers,
     islamic_star,
     mandala,
     stained_glass,
     truchet,
 )
-from backoffice.art.procedural.design import AUDIENCES, Canvas, Design, Layout, build_within_budget
-from backoffice.art.procedural.geometry import STYLES, Drawing, Style
+from backoffice.art.procedural.design import Design, Layout, build_within_budget
+from backoffice.art.procedural.geometry import STYLES, Drawing
 from backoffice.art.procedural.planner import PagePlan, book_plan, stable_int
 from backoffice.art.procedural.render import to_page_image
 from backoffice.art.quality import LEAK_GAP_MM
 
-Builder = Callable[[np.random.Generator, Style, float, float], tuple[Drawing, str]]
-
-
-def _classic(builder: Builder) -> dict[str, Layout]:
-    """A family drawn by one builder that frames its own page."""
-
-    def build(canvas: Canvas) -> str:
-        drawing, description = builder(canvas.rng, canvas.style, canvas.width, canvas.height)
-        canvas.drawing.strokes.extend(drawing.strokes)
-        return description
-
-    return {"classic": Layout(build, dict.fromkeys(AUDIENCES, (("classic",),)),
-                              own_frame=True)}
-
-
 FAMILIES: dict[str, dict[str, Layout]] = {
     "mandala": mandala.LAYOUTS,
     "islamic_star": islamic_star.LAYOUTS,
-    "truchet": _classic(truchet.build),
+    "truchet": truchet.LAYOUTS,
     "stained_glass": stained_glass.LAYOUTS,
     "flower_of_life": flower_of_life.LAYOUTS,
-    "flowers": _classic(flowers.build),
+    "flowers": botanical.LAYOUTS,
 }
 
 __all__ = [

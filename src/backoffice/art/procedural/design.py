@@ -22,9 +22,9 @@ from backoffice.art.procedural.geometry import Drawing, Style, art_box
 AUDIENCES = ("toddlers", "children", "adults")
 # Regions per page a design aims at: inside the gate's bands (toddlers 5-15, children
 # 15-80, adults 80-1500) with a margin, and for adults the 300+ that intricate books have.
-TARGETS = {"toddlers": (6, 14), "children": (24, 72), "adults": (330, 1300)}
+TARGETS = {"toddlers": (6, 13), "children": (24, 66), "adults": (330, 1300)}
 # The quick count renders at this resolution (dots per point).
-_COUNT_SCALE = {"toddlers": 1.0, "children": 1.4, "adults": 2.1}
+_COUNT_SCALE = {"toddlers": 0.9, "children": 1.2, "adults": 1.2}
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,8 @@ class Layout:
     straight: bool = False
     # Draws its own outline (a window, a page-size tiling): the book gives it no frame.
     own_frame: bool = False
+    # Scales with Canvas.complexity, so a redraw can bring its regions into the budget.
+    scalable: bool = True
 
     @property
     def audiences(self) -> tuple[str, ...]:
@@ -102,9 +104,9 @@ def count_regions(drawing: Drawing, audience: str) -> int:
     scale = _COUNT_SCALE[audience]
     w, h = max(8, int(drawing.width * scale)), max(8, int(drawing.height * scale))
     ink = draw_ink(drawing, w, h)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(
-        (ink == 0).astype(np.uint8), connectivity=4, ltype=cv2.CV_32S)
-    areas = stats[:, cv2.CC_STAT_AREA]
+    count, labels = cv2.connectedComponents((ink == 0).astype(np.uint8), connectivity=4,
+                                            ltype=cv2.CV_32S)
+    areas = np.bincount(labels.ravel(), minlength=count)
     edge = np.zeros(count, bool)
     for border in (labels[0], labels[-1], labels[:, 0], labels[:, -1]):
         edge[border] = True
@@ -128,7 +130,7 @@ def build_within_budget(layout: Layout, design: Design, style: Style,
             low if regions < low else high))
         if best is None or abs(miss) < abs(best[0]):
             best = (miss, canvas.drawing, description)
-        if miss == 0.0:
+        if miss == 0.0 or not layout.scalable:
             break
         # Regions grow about linearly with complexity; aim at the middle of the band.
         target = math.sqrt(low * high)

@@ -204,9 +204,15 @@ def _rotated(poly: Polygon, angle: float, origin) -> Polygon:
 
 
 def fill(poly: Polygon, pattern: str, spacing: float, style: Style,
-         rng: np.random.Generator, *, angle: float = 0.0) -> Fill:
+         rng: np.random.Generator, *, angle: float = 0.0,
+         origin: tuple[float, float] | None = None) -> Fill:
     """Cover `poly` with `pattern` (see PATTERNS); `spacing` is the cell size in points,
-    never taken under what the audience can colour."""
+    never taken under what the audience can colour. A lattice passes through `origin`
+    when given (a medallion centred on it)."""
+    if origin is not None:
+        moved = fill(affinity.translate(poly, -origin[0], -origin[1]), pattern, spacing,
+                     style, rng, angle=angle)
+        return Fill([affinity.translate(s, *origin) for s in moved.shapes], moved.regions)
     gap = style.min_gap_pt
     if poly.is_empty or poly.area < 4 * style.min_area_pt2:
         return Fill()
@@ -214,7 +220,7 @@ def fill(poly: Polygon, pattern: str, spacing: float, style: Style,
         return _echo(poly, max(spacing, 1.6 * gap), style)
     if pattern in SCATTERED:
         return _scatter(poly, pattern, spacing, style, rng)
-    spacing = max(spacing, _min_spacing(pattern, style))
+    spacing = max(spacing, min_spacing(pattern, style))
     origin = poly.centroid
     if pattern == "diamonds":
         angle += math.pi / 4
@@ -228,7 +234,8 @@ def fill(poly: Polygon, pattern: str, spacing: float, style: Style,
     return Fill(shapes, len(shapes))
 
 
-def _min_spacing(pattern: str, style: Style) -> float:
+def min_spacing(pattern: str, style: Style) -> float:
+    """The finest cell a pattern may have for the audience."""
     gap = style.min_gap_pt
     return {"checker": 4.4 * gap, "scales": 3.2 * gap, "triangles": 2.8 * gap,
             "honeycomb": 2.4 * gap, "circles": 5.0 * gap}.get(pattern, 1.6 * gap)
@@ -343,7 +350,7 @@ def fill_strip(pattern: str, length: float, width: float, periods: int, style: S
     if pattern in ("stripes", "waves", "zigzag"):
         return _strip_lines(pattern, length, width, unit, style)
     if pattern in ("grid", "checker"):
-        rows = max(1, round(width / max(_min_spacing(pattern, style), 2.4 * gap)))
+        rows = max(1, round(width / max(min_spacing(pattern, style), 2.4 * gap)))
         sy = width / rows
         sx = unit / max(1, round(unit / sy))
         cells = [shapely.box(i * sx, j * sy, (i + 1) * sx, (j + 1) * sy)
@@ -359,7 +366,7 @@ def fill_strip(pattern: str, length: float, width: float, periods: int, style: S
     # number of rows across it, with the edges on lattice lines or through cell centres,
     # so no cell is clipped into a crumb or a near miss.
     _cells, (dx1, dy1), _shift = _template(pattern, 1.0)
-    wanted = max(_min_spacing(pattern, style), 2.6 * gap)
+    wanted = max(min_spacing(pattern, style), 2.6 * gap)
     s = unit / max(1, round(unit / (wanted * dx1))) / dx1
     rows = max(1, round(width / (dy1 * s)))
     y_scale = width / (rows * dy1 * s)

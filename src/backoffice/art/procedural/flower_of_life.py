@@ -52,21 +52,42 @@ def _decorate(face: Polygon, full_area: float, spacing: float, c: Canvas) -> lis
     return []
 
 
-def _flower(c: Canvas, region: Polygon, spacing: float) -> int:
-    """The lattice clipped to a region, faces decorated; returns the regions drawn."""
+def _flower(c: Canvas, region: Polygon, spacing: float,
+            origin: tuple[float, float] | None = None) -> int:
+    """The lattice clipped to a region, faces decorated; returns the regions drawn.
+    Where six circles cross, twelve lines would meet in a black knot: a bead sits on
+    every such point instead, and the lines stop at it."""
     st = c.style
-    result = fills.fill(region, "circles", spacing, st, c.rng)
+    g = st.min_gap_pt
+    origin = origin or (region.centroid.x, region.centroid.y)
+    result = fills.fill(region, "circles", spacing, st, c.rng, origin=origin)
     full = fills._flower_of_life_faces()
     lens_area = min(f.area for f in full) * spacing * spacing
     tri_area = max(f.area for f in full) * spacing * spacing
-    count = 0
+    bead = max(1.2 * g, 0.09 * spacing)
+    x0, y0, x1, y1 = region.bounds
+    h = spacing * math.sqrt(3) / 2
+    beads = []
+    inside = region.buffer(-(bead + g))
+    for j in range(math.floor((y0 - origin[1]) / h) - 1, math.ceil((y1 - origin[1]) / h) + 2):
+        shift = (j % 2) * spacing / 2
+        for i in range(math.floor((x0 - origin[0]) / spacing) - 1,
+                       math.ceil((x1 - origin[0]) / spacing) + 2):
+            px, py = origin[0] + i * spacing + shift, origin[1] + j * h
+            if inside.contains(shapely.Point(px, py)):
+                beads.append(circle(px, py, bead))
+    knots = shapely.union_all(beads) if beads else None
+    count = len(beads)
     for shape in result.shapes:
-        c.drawing.add(shape, st.detail_pt)
+        outline = shape.boundary if knots is None else shape.boundary.difference(knots)
+        c.drawing.add(outline, st.detail_pt)
         count += 1
         for area in (lens_area, tri_area):
             for detail in _decorate(shape, area, spacing, c):
                 c.drawing.add(detail, st.detail_pt)
                 count += 1
+    for b in beads:
+        c.drawing.add(b, st.detail_pt)
     return count
 
 
@@ -87,10 +108,11 @@ def medallion(c: Canvas) -> str:
         return _venn(c, cx, cy, outer)
     # The flower: a whole number of spacings, so its rim passes through lattice points.
     share = rng.uniform(0.5, 0.62) if st.audience == "adults" else rng.uniform(0.6, 0.7)
-    k = 3 if st.audience == "adults" and c.complexity > 0.6 else 2
+    k = (3 if c.complexity > 0.6 else 2) if st.audience == "adults" else (
+        2 if c.complexity > 1.3 else 1)
     spacing = outer * share / k
     core = k * spacing
-    _flower(c, circle(cx, cy, core), spacing)
+    _flower(c, circle(cx, cy, core), spacing, (cx, cy))
     # Mandala bands round it, drawn as a mandala whose core is the flower.
     kinds = [m for m in c.design.motifs if m in _RING_KINDS] or ["petals", "beads"]
     shapes, silhouette = mandala_shapes(cx, cy, outer, st, rng, kinds, core=core,
@@ -156,7 +178,7 @@ def seeds(c: Canvas) -> str:
     for k, (px, py, r) in enumerate(placed):
         core = r * 0.68
         spacing = core / (2 if st.audience == "adults" and core > 60 else 1)
-        _flower(c, circle(px, py, core), spacing)
+        _flower(c, circle(px, py, core), spacing, (px, py))
         c.drawing.add(circle(px, py, core), st.line_pt)
         kind = kinds[k % len(kinds)]
         shapes, sil = mandala_shapes(px, py, r, st, rng, [kind], core=core, fold=12,

@@ -70,8 +70,8 @@ def draw_frame(drawing: Drawing, box, frame: str, style: Style,
     inner = outline
     if edge == "double":
         step = 1.9 * g if style.audience == "adults" else 1.6 * g
-        inner = rounded_rect(x0 + step + inset, y0 + step + inset, x1 - step - inset,
-                             y1 - step - inset, 0.8 * g)
+        inner = shapely.box(x0 + step + inset, y0 + step + inset, x1 - step - inset,
+                            y1 - step - inset)
         drawing.add(inner, style.line_pt)
         inset += step
     ibox = (x0 + inset, y0 + inset, x1 - inset, y1 - inset)
@@ -104,7 +104,8 @@ def edge_outline(edge: str, box, style: Style) -> tuple[Polygon, float]:
     x0, y0, x1, y1 = box
     g = style.min_gap_pt
     if edge in ("line", "double"):
-        return rounded_rect(x0, y0, x1, y1, 1.5 * g), 0.0
+        # Square corners: designs cut on this line (tiles, half mandalas) meet it exactly.
+        return shapely.box(x0, y0, x1, y1), 0.0
     depth = 1.4 * g if style.audience == "adults" else 1.0 * g
     # The wavy edge runs inside the box: its crests touch the box, its troughs are depth in.
     rx0, ry0, rx1, ry1 = x0 + depth, y0 + depth, x1 - depth, y1 - depth
@@ -188,19 +189,8 @@ def corner_piece(kind: str, cx: float, cy: float, size: float, k: int,
 
 
 def _flower(ox: float, oy: float, r: float, style: Style) -> list:
-    g = style.min_gap_pt
-    n = 6 if r > 5 * g else 5
-    hub = max(1.0 * g, 0.28 * r)
-    out: list = [circle(ox, oy, hub)]
-    hw = min(0.42 * r, math.pi * (hub + r) / 2 / n - g / 2)
-    if hw < 1.2 * g:
-        return [circle(ox, oy, r)]
-    petal = motifs.petal("round", r - hub * 0.5, hw, style)
-    for j in range(n):
-        p = shapely.affinity.rotate(shapely.affinity.translate(petal, 0, hub * 0.5),
-                                    j * 360 / n, origin=(0, 0))
-        out.append(shapely.affinity.translate(p, ox, oy).difference(circle(ox, oy, hub)))
-    return out
+    hub, petals = motifs.sector_flower(ox, oy, r, 6 if r > 5 * style.min_gap_pt else 5, 0.34)
+    return [hub, *petals]
 
 
 def _band_frame(drawing: Drawing, box, border: str, corner: str, style: Style,

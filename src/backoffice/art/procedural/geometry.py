@@ -48,20 +48,46 @@ class Drawing:
     height: float
     strokes: list[tuple[np.ndarray, bool, float]] = field(default_factory=list)
 
-    def add(self, geom: BaseGeometry | None, width_pt: float) -> None:
-        if geom is None or geom.is_empty:
+    def add(self, geom: BaseGeometry | list | None, width_pt: float) -> None:
+        """Outline a geometry: polygons by their rings, lines as they are. A list of
+        geometries goes through shapely's vectorised calls in one pass."""
+        if geom is None:
             return
-        if isinstance(geom, Polygon):
-            self.add(geom.exterior, width_pt)
-            for ring in geom.interiors:
-                self.add(ring, width_pt)
+        if isinstance(geom, list):
+            self._add_many(geom, width_pt)
+        elif isinstance(geom, Polygon):
+            if not geom.is_empty:
+                self.strokes.append((shapely.get_coordinates(geom.exterior)[:-1], True,
+                                     width_pt))
+                for ring in geom.interiors:
+                    self.strokes.append((shapely.get_coordinates(ring)[:-1], True, width_pt))
         elif isinstance(geom, LinearRing):
-            self.strokes.append((np.asarray(geom.coords)[:-1], True, width_pt))
+            self.strokes.append((shapely.get_coordinates(geom)[:-1], True, width_pt))
         elif isinstance(geom, LineString):
-            self.strokes.append((np.asarray(geom.coords), False, width_pt))
+            if not geom.is_empty:
+                self.strokes.append((shapely.get_coordinates(geom), False, width_pt))
         elif hasattr(geom, "geoms"):
             for part in geom.geoms:
                 self.add(part, width_pt)
+
+    def _add_many(self, geoms: list, width_pt: float) -> None:
+        parts = shapely.get_parts(np.asarray(geoms, dtype=object))
+        # Collections may nest (a GeometryCollection of MultiLineStrings): flatten them.
+        while len(parts) and (shapely.get_type_id(parts) >= 4).any():
+            parts = shapely.get_parts(parts)
+        if not len(parts):
+            return
+        parts = parts[~shapely.is_empty(parts)]
+        kinds = shapely.get_type_id(parts)
+        closed = np.concatenate([shapely.get_rings(parts[kinds == 3]), parts[kinds == 2]])
+        for group, is_closed in ((closed, True), (parts[kinds == 1], False)):
+            if not len(group):
+                continue
+            coords, index = shapely.get_coordinates(group, return_index=True)
+            for pts in np.split(coords, np.flatnonzero(np.diff(index)) + 1):
+                pts = pts[:-1] if is_closed else pts
+                if len(pts) >= 2:
+                    self.strokes.append((pts, is_closed, width_pt))
 
     def add_line_network(self, lines: BaseGeometry, width_pt: float) -> None:
         """Merge touching segments first so joins are drawn as joins, not as caps."""

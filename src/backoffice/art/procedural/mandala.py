@@ -28,7 +28,7 @@ BACKGROUNDS = tuple("fill:" + p for p in (
 _ADULT = (FEATURES, FEATURES, SEPARATORS, tuple(motifs.PROFILES), ("open", ""))
 _CHILD = (CHILD_FEATURES, CHILD_FEATURES, CHILD_SEPARATORS, ("round", "lotus", "almond", "oval"),
           ("open", ""))
-_TODDLER = (("round", "almond", "lotus", "oval", "spade"), ("beads", ""))
+_TODDLER = (("round", "oval"), ("beads", ""), ("five", "six", "seven", "eight"))
 
 
 def _kinds(c: Canvas) -> tuple[str, ...]:
@@ -66,6 +66,8 @@ def _corner_rosettes(c: Canvas, rect, silhouette) -> int:
     g = st.min_gap_pt
     x0, y0, x1, y1 = rect
     drawn = 0
+    if st.audience != "adults" and c.complexity < 0.8:
+        return 0  # children's pages have no regions to spare for them
     room = min(silhouette.exterior.distance(shapely.Point(x, y)) for x, y in
                ((x0, y0), (x1, y0))) - 2.5 * g
     radius = min(room, 0.42 * min(x1 - x0, y1 - y0))
@@ -285,6 +287,6 @@ LAYOUTS = {
                      frameless=False, straight=True),
     "tile": Layout(tile, {"adults": _ADULT, "children": _CHILD}, ornaments=False,
                    frameless=False, straight=True),
-    "quilt": Layout(quilt, {"adults": _ADULT, "children": _CHILD}, ornaments=False,
+    "quilt": Layout(quilt, {"adults": _ADULT}, ornaments=False,
                     frameless=False, straight=True),
 }

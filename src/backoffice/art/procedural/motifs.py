@@ -138,6 +138,23 @@ def leaf(length: float, half_width: float, style: Style, *, serrated: bool = Fal
                          half_width, ripple)
 
 
+def sector_flower(cx: float, cy: float, radius: float, n: int, hub_share: float = 0.28,
+                  ) -> tuple[Polygon, list[Polygon]]:
+    """A flower whose petals are sectors between radial lines, each with a round tip: the
+    petals meet each other and the hub, leaving no crumb of white between them (which
+    separate petals round a small hub do). Returns (hub, petals)."""
+    hub = radius * hub_share
+    petals = []
+    for k in range(n):
+        a0, a1 = 2 * math.pi * k / n, 2 * math.pi * (k + 1) / n
+        t = np.linspace(a0, a1, 24)
+        rim = radius * (0.78 + 0.22 * np.sin(np.pi * (t - a0) / (a1 - a0)) ** 0.8)
+        outer = np.column_stack([cx + rim * np.cos(t), cy + rim * np.sin(t)])
+        inner = np.column_stack([cx + hub * np.cos(t[::-1]), cy + hub * np.sin(t[::-1])])
+        petals.append(Polygon(np.concatenate([outer, inner])))
+    return circle(cx, cy, hub), petals
+
+
 # --- details inside a motif -------------------------------------------------------------
 
 

@@ -46,9 +46,11 @@ class Ring:
     n: int
 
 
-def _count_for(kind: str, r_mid: float, width: float, fold: int) -> int:
-    """Copies round the ring: a multiple of the fold near the motif's best period."""
-    want = 2 * math.pi * r_mid / (bands.aspect(kind) * width)
+def _count_for(kind: str, r_mid: float, width: float, fold: int,
+               complexity: float = 1.0) -> int:
+    """Copies round the ring: a multiple of the fold near the motif's best period (fewer,
+    wider ones when the page must hold fewer regions)."""
+    want = 2 * math.pi * r_mid / (bands.aspect(kind) * width) * min(1.0, complexity) ** 0.5
     return fold * max(1, round(want / fold))
 
 
@@ -87,7 +89,7 @@ def plan_rings(radius: float, style: Style, rng: np.random.Generator, kinds: Seq
         w *= scale
         if w < bands.min_width(kind, style):
             kind = "beads" if w >= bands.min_width("beads", style) else "spokes"
-        n = _count_for(kind, a + w / 2, w, fold)
+        n = _count_for(kind, a + w / 2, w, fold, complexity)
         out.append(Ring(a, a + w, kind, n))
         a += w
     return core, out
@@ -100,8 +102,8 @@ def ring_style(style: Style, a: float, b: float) -> Style:
     return replace(style, min_gap_pt=style.min_gap_pt / squeeze) if squeeze < 0.97 else style
 
 
-def core_shapes(cx: float, cy: float, core: float, style: Style, fold: int, angle: float,
-                profile: str = "almond") -> Shapes:
+def core_shapes(cx: float, cy: float, core: float, style: Style, fold: int,
+                angle: float) -> Shapes:
     """A small flower in the core circle: petals round a hub, one on the `angle` ray."""
     g = style.min_gap_pt
     out: Shapes = [(circle(cx, cy, core), style.line_pt)]
@@ -110,12 +112,15 @@ def core_shapes(cx: float, cy: float, core: float, style: Style, fold: int, angl
         return out
     out.append((circle(cx, cy, hub), style.detail_pt))
     n = fold if fold <= 12 else fold // 2
+    if style.audience != "adults":
+        n = max(5, n // 2)
     mid = (hub + core) / 2
     hw = min(0.45 * (core - hub), math.pi * mid / n - g / 2)
     if hw < 1.0 * g:
         return out
-    petal = motifs.petal(profile if profile in motifs.PROFILES else "almond", core - hub, hw,
-                         style)
+    # Pointed at the hub: petals whose bases were round would nearly touch there and
+    # shut crumbs of white between them and the hub.
+    petal = motifs.petal("almond", core - hub, hw, style)
     petal = shapely.affinity.translate(petal, 0, hub)
     for k in range(n):
         turned = shapely.affinity.rotate(petal, math.degrees(angle) + k * 360 / n - 90,
@@ -133,8 +138,7 @@ def mandala_shapes(cx: float, cy: float, radius: float, style: Style,
     edge_room = radius * (0.16 if style.audience == "adults" else 0.22) if open_edge else 0.0
     core_r, plan = plan_rings(radius - edge_room, style, rng, kinds, fold, core=core,
                               complexity=complexity)
-    profile = next((k for k in motifs.PROFILES if k in kinds), "almond")
-    shapes = core_shapes(cx, cy, core_r, style, fold, angle, profile)
+    shapes = core_shapes(cx, cy, core_r, style, fold, angle)
     for ring in plan:
         shapes += _ring_shapes(cx, cy, ring, style, rng, angle)
         shapes.append((circle(cx, cy, ring.b), style.line_pt))
@@ -205,17 +209,19 @@ def _open_edge(cx, cy, r0, room, style, rng, fold, angle, kinds) -> Shapes:
     return [(s, style.detail_pt) for s in polar(fill.shapes, cx, cy, r0, length, phase)]
 
 
-TODDLER_MOTIFS = ("round", "almond", "lotus", "oval", "spade", "beads")
+# Round tips only: thick lines meeting at a sharp tip merge into a black wedge.
+TODDLER_MOTIFS = ("round", "oval", "beads", "five", "six", "seven", "eight")
 
 
 def toddler_flower(cx: float, cy: float, radius: float, style: Style,
                    rng: np.random.Generator, kinds: Sequence[str] = ()) -> tuple[Shapes, str]:
     """The toddlers' mandala: one ring of big petals round a core, maybe with beads."""
-    n = int(rng.choice([5, 6, 7, 8]))
+    counts = {"five": 5, "six": 6, "seven": 7, "eight": 8}
+    n = next((counts[k] for k in kinds if k in counts), int(rng.choice([5, 6, 7, 8])))
     core = circle(cx, cy, radius * 0.24)
     phase = rng.uniform(0, 2 * math.pi)
     beads = n <= 6 and ("beads" in kinds or not kinds and rng.random() < 0.5)
-    profile = next((k for k in kinds if k in motifs.PROFILES), "round")
+    profile = next((k for k in kinds if k in ("round", "oval")), "round")
     reach = 0.66 if beads else 0.8
     hw = min(radius * 0.2, 0.6 * math.pi * radius * 0.5 / n)
     shapes: Shapes = []

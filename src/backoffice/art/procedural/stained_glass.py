@@ -25,6 +25,7 @@ _PIECE = {"adults": 780.0, "children": 7200.0, "toddlers": 30000.0}
 def _pieces(c: Canvas, region, share: float = 1.0) -> list[Polygon]:
     """Relaxed Voronoi pieces filling a region, none too small to colour."""
     st, rng = c.style, c.rng
+    region = shapely.set_precision(region.buffer(0), 1e-4)
     if region.is_empty or region.area < 4 * st.min_area_pt2:
         return []
     piece = _PIECE[st.audience] * (1.6 if "coarse" in c.design.motifs else 1.0)
@@ -37,7 +38,13 @@ def _pieces(c: Canvas, region, share: float = 1.0) -> list[Polygon]:
     cells: list = []
     for step in range(3):
         vor = shapely.voronoi_polygons(MultiPoint(pts), extend_to=region.envelope)
-        cut = shapely.intersection(np.array(list(vor.geoms), dtype=object), region)
+        try:
+            cut = shapely.intersection(np.array(list(vor.geoms), dtype=object), region)
+        except shapely.errors.GEOSException:
+            # A robustness failure of the overlay: snap both to a fine grid and retry.
+            cut = shapely.intersection(
+                shapely.set_precision(np.array(list(vor.geoms), dtype=object), 1e-3),
+                shapely.set_precision(region, 1e-3))
         cells = [p for p in shapely.get_parts(cut) if p.geom_type == "Polygon" and p.area > 1e-3]
         if step < 2:
             pts = np.array([p.centroid.coords[0] for p in cells])
@@ -98,21 +105,28 @@ def _centrepiece(c: Canvas, cx: float, cy: float, radius: float) -> tuple[list, 
         inner = [circle(cx, cy, radius * 0.25)] if radius * 0.2 > 2 * g else []
         return [hub, *rays, *inner], shapely.union_all([hub, *rays])
     if kind == "flower":
-        n = 6 if st.audience != "adults" else 8
-        hub = circle(cx, cy, radius * 0.26)
-        hw = min(radius * 0.3, math.pi * radius * 0.6 / n)
-        petal = motifs.petal("round", radius * 0.78, hw, st)
-        shapes = [hub]
-        for k in range(n):
-            p = shapely.affinity.rotate(shapely.affinity.translate(petal, 0, radius * 0.22),
-                                        k * 360 / n, origin=(0, 0))
-            shapes.append(shapely.affinity.translate(p, cx, cy).difference(hub))
-        if st.audience == "adults":
-            shapes += [d for s in shapes[1:] for d in [motifs.echo(s, 1.3 * g,
-                                                                   2 * st.min_area_pt2)]
-                       if d is not None]
-        return shapes, shapely.union_all(shapes[: n + 1]).buffer(0.01)
+        return _glass_flower(c, cx, cy, radius)
     return [], Polygon()
+
+
+def _glass_flower(c: Canvas, cx: float, cy: float, radius: float) -> tuple[list, Polygon]:
+    """A flower in glass: petals are sectors between radial leads, each with a round
+    tip, so petals meet each other and the hub with no crumb of glass between them."""
+    st = c.style
+    g = st.min_gap_pt
+    n = 8 if st.audience == "adults" else 6
+    hub_disc, petals = motifs.sector_flower(cx, cy, radius, n)
+    hub = radius * 0.28
+    shapes: list = [hub_disc, *petals]
+    if st.audience == "adults":
+        for k, petal in enumerate(petals):
+            mid = 2 * math.pi * (k + 0.5) / n
+            vein = LineString([(cx + hub * math.cos(mid), cy + hub * math.sin(mid)),
+                               (cx + radius * math.cos(mid), cy + radius * math.sin(mid))])
+            shapes.append(vein.intersection(petal))
+    if hub > 4 * g:
+        shapes.append(circle(cx, cy, hub * 0.5))
+    return shapes, shapely.union_all([hub_disc, *petals]).buffer(0.01)
 
 
 def _with_centre(c: Canvas, window, cx: float, cy: float, radius: float) -> int:
@@ -310,6 +324,6 @@ LAYOUTS = {
     "panes": Layout(panes, {"adults": _SHAPE, "children": _SHAPE}, ornaments=False,
                     frameless=False),
     "tiffany": Layout(tiffany, {"adults": (("flower", "sun"), GRAIN),
-                                "children": (("flower", "sun"), GRAIN)}, ornaments=False,
+                                "children": (("flower",), GRAIN)}, ornaments=False,
                       frameless=False),
 }
