@@ -1,5 +1,6 @@
 """A 24-page book of every shipped theme, for children and for adults, through the real
-page pipeline (provider, gate, retries): prints the gate's figures per book."""
+page pipeline (provider, gate, retries): prints the gate's figures per book, with the
+distinct layouts drawn and the most regions under the gate's small-region limit."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def book_figures(settings: Settings, theme_id: str, audience: str) -> dict:
         "passed": sum(q["passed"] for q in results),
         "first_try": sum(q["passed"] and q["attempt"] == 1 for q in results),
         "families": len({q.get("family") for q in results}),
+        "layouts": len({(q.get("family"), q.get("layout")) for q in results}),
+        "small": max(m["regions"]["small"] for m in metrics),
         "regions": (min(regions), statistics.median(regions), max(regions)),
         "stroke_p5": (min(strokes), max(strokes)),
         "ink": (min(m["ink_coverage"] for m in metrics), max(m["ink_coverage"] for m in metrics)),
@@ -48,13 +51,14 @@ def main(argv: list[str] | None = None) -> None:
     print(f"24-page books at {TRIM}, 300 DPI, seed 2026, through the page pipeline "
           "(gate failures are redrawn with the next seed).")
     print(f"{'theme':<14}{'audience':<10}{'pass':>6}{'1st try':>9}{'families':>10}"
-          f"{'regions min/med/max':>22}{'p5 stroke pt':>15}{'ink %':>12}{'gray':>6}{'s/page':>8}")
+          f"{'layouts':>9}{'regions min/med/max':>22}{'small':>7}{'p5 stroke pt':>15}"
+          f"{'ink %':>12}{'gray':>6}{'s/page':>8}")
     for theme_id in themes:
         for audience in ("children", "adults"):
             f = book_figures(settings, theme_id, audience)
             regions = "/".join(f"{v:g}" for v in f["regions"])
             print(f"{theme_id:<14}{audience:<10}{f['passed']:>4}/{PAGES}{f['first_try']:>9}"
-                  f"{f['families']:>10}{regions:>22}"
+                  f"{f['families']:>10}{f['layouts']:>9}{regions:>22}{f['small']:>7}"
                   f"{f['stroke_p5'][0]:>8.2f}-{f['stroke_p5'][1]:<6.2f}"
                   f"{100 * f['ink'][0]:>6.1f}-{100 * f['ink'][1]:<5.1f}{f['binarity']:>6g}"
                   f"{f['s_per_page']:>8.2f}"

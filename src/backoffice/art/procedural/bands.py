@@ -40,7 +40,9 @@ def _petals(p, w, style, rng, variant):
     hw = min((p - g) / 2, 0.34 * w)
     if hw < 1.2 * g:
         return [], 0
-    shape = motifs.petal(profile, w, hw, style)
+    # A heart's two lobes would both touch the far edge and shut a crumb in the notch
+    # between them: it stops short of the edge instead.
+    shape = motifs.petal(profile, w - 1.3 * g if profile == "notched" else w, hw, style)
     parts = [shape, *motifs.decorate(shape, detail, style, rng)]
     parts = [shift(s, p / 2, 0.0) for s in parts]
     return parts, 1 + _detail_regions(parts[1:]) + 1
@@ -129,8 +131,10 @@ def _vine(p, w, style, rng, variant):
     if w < 7 * g:
         return [], 0
     amp = 0.22 * w
-    xs = np.linspace(-0.02 * p, 1.02 * p, 48)
-    stem = LineString(np.column_stack([xs, w / 2 + amp * np.sin(2 * math.pi * xs / p)]))
+    xs = np.linspace(0.0, p, 49)
+    ys = w / 2 + amp * np.sin(2 * math.pi * xs / p)
+    ys[[0, -1]] = w / 2  # the next period's stem starts exactly where this one ends
+    stem = LineString(np.column_stack([xs, ys]))
     parts: list = [stem]
     for x, up in ((0.75 * p, True), (0.25 * p, False)):
         base_y = w / 2 + amp * math.sin(2 * math.pi * x / p)
@@ -140,7 +144,7 @@ def _vine(p, w, style, rng, variant):
             continue
         leaf = motifs.leaf(room * 0.95, hw, style)
         details = motifs.decorate(leaf, "vein", style, rng)
-        angle = 15.0 if variant else -15.0
+        angle = 8.0 if variant else -8.0
         for s in [leaf, *details]:
             s = shapely.affinity.rotate(s, angle if up else 180 + angle, origin=(0, 0))
             parts.append(shift(s, x, base_y))
@@ -316,11 +320,13 @@ def _shells(p, w, style, rng, variant):
     parts: list = [LineString(np.column_stack([p / 2 - p / 2 * np.cos(u), h * np.sin(u)])),
                    LineString(np.column_stack([p / 2 - hub * np.cos(u), hub * np.sin(u)]))]
     rays = max(2, min(5, int(math.pi * hub / (1.6 * g))))
+    # Rays start at the hub's own outline (cut from the same polygon), so they meet it.
+    hub_shape = Polygon(np.column_stack([p / 2 - hub * np.cos(u), hub * np.sin(u)]))
+    clip = Polygon(np.column_stack([p / 2 - p / 2 * np.cos(u), h * np.sin(u)])).difference(
+        hub_shape)
     for k in range(1, rays + 1):
         a = math.pi * k / (rays + 1)
-        far = LineString([(p / 2 + hub * math.cos(a), hub * math.sin(a)),
-                          (p / 2 + 2 * p * math.cos(a), 2 * p * math.sin(a))])
-        clip = Polygon(np.column_stack([p / 2 - p / 2 * np.cos(u), h * np.sin(u)]))
+        far = LineString([(p / 2, 0.0), (p / 2 + 2 * p * math.cos(a), 2 * p * math.sin(a))])
         parts.append(far.intersection(clip))
     return parts, rays + 3
 

@@ -99,7 +99,9 @@ def bloom(c: Canvas) -> str:
     w, h = x1 - x0, y1 - y0
     cx, cy = x0 + w * rng.uniform(0.45, 0.55), y0 + h * rng.uniform(0.42, 0.5)
     radius = min(w, h) * 0.42
+    counts = {"five petals": 5, "six petals": 6, "seven petals": 7}
     n = {"adults": int(rng.choice([8, 9, 10])), "children": 6, "toddlers": 5}[st.audience]
+    n = next((counts[m] for m in c.design.motifs if m in counts), n)
     layered = st.audience == "adults"
     profile = c.motif(tuple(motifs.PROFILES), "round")
     hub = radius * 0.22
@@ -187,8 +189,20 @@ def _petal_detail(c: Canvas, petal: Polygon, pattern: str, angle: float) -> list
 def _classic(scene: str | None):
     def build(c: Canvas) -> str:
         kinds = [k for k in c.design.motifs if k in flowers.HEADS]
-        drawing, description = flowers.build(c.rng, c.style, c.width, c.height, kinds, scene)
+        cover: list = []
+        drawing, description = flowers.build(c.rng, c.style, c.width, c.height, kinds, scene,
+                                             cover)
         c.drawing.strokes.extend(drawing.strokes)
+        pattern = c.motif(BACKGROUNDS, "")
+        if pattern and cover and scene == "bouquet":
+            # The bouquet's own frame: its art box with a gap-wide margin (see flowers).
+            from backoffice.art.procedural.frames import FrameArea
+            from backoffice.art.procedural.geometry import art_box, rounded_rect
+
+            x0, y0, x1, y1 = art_box(c.width, c.height, c.style)
+            inner = rounded_rect(x0, y0, x1, y1, c.style.min_gap_pt).buffer(-0.01)
+            _fill_around(c, FrameArea(inner, (x0, y0, x1, y1)), [cover[0]], pattern)
+            description += f" on {pattern[5:]}"
         return description
 
     return build
@@ -196,7 +210,7 @@ def _classic(scene: str | None):
 
 _HEADS = (flowers.HEADS, flowers.HEADS)
 LAYOUTS = {
-    "bouquet": Layout(_classic("bouquet"), {"adults": (*_HEADS, flowers.HEADS)},
+    "bouquet": Layout(_classic("bouquet"), {"adults": (*_HEADS, (*BACKGROUNDS, "", ""))},
                       own_frame=True, scalable=False),
     "meadow": Layout(_classic("meadow"), {"children": (*_HEADS, ("sun", "no sun"))},
                      own_frame=True, scalable=False),
@@ -206,5 +220,6 @@ LAYOUTS = {
                               "children": (*_HEADS, ("empty", "spirals"))}),
     "bloom": Layout(bloom, {"adults": (tuple(motifs.PROFILES), PETAL_FILLS, PETAL_FILLS,
                                        (*BACKGROUNDS, "")),
-                            "children": (("round", "oval", "almond", "lotus"),)}),
+                            "children": (("round", "oval", "almond", "lotus"),
+                                         ("five petals", "six petals", "seven petals"))}),
 }

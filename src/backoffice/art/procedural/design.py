@@ -22,7 +22,7 @@ from backoffice.art.procedural.geometry import Drawing, Style, art_box
 AUDIENCES = ("toddlers", "children", "adults")
 # Regions per page a design aims at: inside the gate's bands (toddlers 5-15, children
 # 15-80, adults 80-1500) with a margin, and for adults the 300+ that intricate books have.
-TARGETS = {"toddlers": (6, 13), "children": (24, 66), "adults": (330, 1300)}
+TARGETS = {"toddlers": (6, 13), "children": (22, 74), "adults": (330, 1350)}
 # The quick count renders at this resolution (dots per point).
 _COUNT_SCALE = {"toddlers": 0.9, "children": 1.2, "adults": 1.2}
 
@@ -117,10 +117,13 @@ def count_regions(drawing: Drawing, audience: str) -> int:
 
 
 def build_within_budget(layout: Layout, design: Design, style: Style,
-                        rng: np.random.Generator, width: float, height: float,
-                        attempts: int = 3) -> tuple[Drawing, str]:
+                        rng: np.random.Generator, width: float, height: float
+                        ) -> tuple[Drawing, str]:
     low, high = TARGETS[style.audience]
-    complexity = 1.0
+    # Children's pages are cheap to redraw and their band is narrow: start simpler and
+    # allow one more try.
+    complexity = 1.0 if style.audience == "adults" else 0.75
+    attempts = 3 if style.audience == "adults" else 4
     best: tuple[float, Drawing, str] | None = None
     for _ in range(attempts):
         canvas = Canvas(Drawing(width, height), style, rng, design, complexity)
@@ -132,8 +135,9 @@ def build_within_budget(layout: Layout, design: Design, style: Style,
             best = (miss, canvas.drawing, description)
         if miss == 0.0 or not layout.scalable:
             break
-        # Regions grow about linearly with complexity; aim at the middle of the band.
-        target = math.sqrt(low * high)
+        # Regions grow about linearly with complexity: step most of the way to just
+        # inside the band (a full step overshoots when a layout sheds whole rings).
+        target = high * 0.85 if regions > high else low * 1.3
         complexity *= min(2.5, max(0.35, target / max(regions, 1)))
     assert best is not None
     return best[1], best[2]

@@ -156,32 +156,39 @@ def _merge_small(cells: list, min_area: float, min_width: float, whole: int = 0)
     bad[:whole] = False
     if not bad.any():
         return cells
-    alive = ~bad
+    gone = np.zeros(len(arr), bool)  # merged into a neighbour
     tree = shapely.STRtree(arr)
     merged = list(arr)
     for k in np.argsort(areas):
         if not bad[k]:
             continue
         small = merged[k]
-        near = [j for j in tree.query(small, predicate="intersects") if j != k and alive[j]]
+        near = [j for j in tree.query(small.buffer(0.05), predicate="intersects")
+                if j != k and not gone[j]]
         if not near:
-            alive[k] = True  # nothing to join: it stays a region of its own
-            continue
-        shared = [shapely.intersection(small.boundary, merged[j].boundary).length for j in near]
+            continue  # nothing to join: it stays a region of its own
+        # The edge two cells share may be traced twice a rounding error apart (an arc cut
+        # from a disc, the same arc cut from a box): measured with a hair of tolerance.
+        shared = list(shapely.length(shapely.intersection(
+            small.boundary, shapely.buffer(np.array([merged[j] for j in near], dtype=object),
+                                           0.05))))
         best = int(np.argmax(shared))
         if shared[best] <= 1e-6:
-            alive[k] = True
             continue
         j = near[best]
         # Edges the two shared were traced apart (an arc cut from a disc and the same arc
         # cut from a box): a tiny closing keeps their seam from surviving as a slit.
-        union = shapely.union(merged[j], small).buffer(0.05, join_style="mitre").buffer(
-            -0.05, join_style="mitre")
+        try:
+            union = shapely.union(merged[j], small).buffer(0.05, quad_segs=2).buffer(
+                -0.05, quad_segs=2)
+        except shapely.errors.GEOSException:
+            # A rare overlay failure on nearly coincident arcs: merge the grown shapes.
+            union = shapely.union(merged[j].buffer(0.05), small.buffer(0.05)).buffer(-0.05)
         if union.geom_type != "Polygon":
-            alive[k] = True
             continue
         merged[j] = union
-    return [merged[k] for k in range(len(merged)) if alive[k]]
+        gone[k] = True
+    return [merged[k] for k in range(len(merged)) if not gone[k]]
 
 
 def _clip(cells: list[Polygon], poly, style: Style, spacing: float) -> list[Polygon]:
@@ -274,7 +281,8 @@ def spiral_shell(cx: float, cy: float, r: float, style: Style, turn: float = 1.0
     """A circle with a spiral running from its rim into a small eye: two closed regions."""
     gap = style.min_gap_pt
     eye = max(0.6 * gap, 0.2 * r)
-    turns = max(1.0, min(2.5, (r - eye) / (1.7 * gap)))
+    # Whole turns: the spiral ends at angle 0, on the eye's first vertex.
+    turns = max(1, min(2, round((r - eye) / (1.7 * gap))))
     theta = np.linspace(0, turns * 2 * math.pi, int(64 * turns))
     radius = r - (r - eye) * theta / theta[-1]
     a = turn * theta
@@ -401,5 +409,6 @@ def _strip_lines(pattern: str, length: float, width: float, unit: float,
     else:
         xs = np.array([0.0, length])
         wave = np.zeros(2)
+    wave[-1] = wave[0]  # wrapped round a ring, the line must end where it began
     lines = [LineString(np.column_stack([xs, k * s + wave])) for k in range(1, rows)]
     return Fill(lines, rows - 1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
@@ -139,10 +140,11 @@ def _venn(c: Canvas, cx: float, cy: float, radius: float) -> str:
     """Three overlapping circles: the gentlest sacred-geometry figure, for toddlers."""
     st, rng = c.style, c.rng
     rot = rng.uniform(0, 2 * math.pi)
-    three = "three" in c.design.motifs or not c.design.motifs
-    n = 3 if three else 2
-    r = radius * (0.5 if three else 0.52)
-    d = r * (rng.uniform(0.62, 0.72) if three else 0.55)
+    n = 4 if "four" in c.design.motifs else 3
+    if "tilted" in c.design.motifs:
+        rot += math.pi / n
+    r = radius * (0.5 if n == 3 else 0.44)
+    d = r * (rng.uniform(0.62, 0.72) if n == 3 else 0.78)
     for k in range(n):
         t = rot + 2 * math.pi * k / n
         c.drawing.add(circle(cx + d * math.cos(t), cy + d * math.sin(t), r), st.line_pt)
@@ -156,11 +158,25 @@ def lattice(c: Canvas) -> str:
     area = c.area()
     region = area.inner if area.reserved is None else area.inner.difference(area.reserved)
     spacing = _spacing(c, {"adults": 62.0, "children": 150.0, "toddlers": 300.0})
+    spacing *= {"fine": 0.88, "coarse": 1.15}.get(c.motif(("fine", "coarse"), ""), 1.0)
     if area.reserved is not None:
         for part in shapely.get_parts(area.reserved.intersection(area.inner)):
             c.drawing.add(part.boundary.intersection(area.inner), st.line_pt)
-    count = _flower(c, region, spacing)
-    return f"flower-of-life lattice, {count} shapes"
+    turned = "turned" in c.design.motifs
+    if turned:
+        # The lattice turned a quarter: its rows run down the page.
+        centre = region.centroid
+        turned_region = shapely.affinity.rotate(region, -90, origin=centre)
+        mark = len(c.drawing.strokes)
+        count = _flower(c, turned_region, spacing)
+        for k in range(mark, len(c.drawing.strokes)):
+            pts, closed, width = c.drawing.strokes[k]
+            rel = pts - (centre.x, centre.y)
+            c.drawing.strokes[k] = (np.column_stack([-rel[:, 1], rel[:, 0]]) + (centre.x, centre.y),
+                                    closed, width)
+    else:
+        count = _flower(c, region, spacing)
+    return f"flower-of-life lattice{' (turned)' if turned else ''}, {count} shapes"
 
 
 def seeds(c: Canvas) -> str:
@@ -196,8 +212,10 @@ LAYOUTS = {
     "medallion": Layout(medallion, {
         "adults": (*_DECOR, _RING_KINDS, _RING_KINDS, SEPARATORS, ("open", "")),
         "children": (TRIANGLE, ("petals", "scallops", "drops", "hearts"), CHILD_SEPARATORS),
-        "toddlers": (("three", "two"),)}),
-    "lattice": Layout(lattice, {"adults": _DECOR, "children": (("plain", "bead"),)},
+        "toddlers": (("upright", "tilted"),)}),
+    "lattice": Layout(lattice, {"adults": (*_DECOR, ("fine", "coarse"), ("turned", "upright")),
+                                "children": (("plain", "bead"), ("fine", "coarse"),
+                                             ("turned", "upright"))},
                       ornaments=True, frameless=False),
     "seeds": Layout(seeds, {
         "adults": (*_DECOR, _RING_KINDS, _RING_KINDS, (*BACKGROUNDS, "")),

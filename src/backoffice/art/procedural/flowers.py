@@ -273,7 +273,8 @@ def _ground(x0, x1, y, amplitude, bottom, rng) -> Polygon:
 
 
 def build(rng: np.random.Generator, style: Style, width: float, height: float,
-          kinds: list[str] | None = None, scene: str | None = None):
+          kinds: list[str] | None = None, scene: str | None = None,
+          cover: list | None = None):
     """A meadow (children), a bouquet (adults) or one flower (toddlers); `kinds` limits
     the flower heads, `scene` picks the meadow or the bouquet for any older audience."""
     drawing = Drawing(width, height)
@@ -322,7 +323,7 @@ def build(rng: np.random.Generator, style: Style, width: float, height: float,
     else:
         items, description = _bouquet(rng, style, (x0, y0, x1, y1), frame, kinds)
     outside = shapely.box(x0 - 50, y0 - 50, x1 + 50, y1 + 50).difference(frame)
-    for line in compose(items, style.min_gap_pt * 0.6, occluder=outside):
+    for line in compose(items, style.min_gap_pt * 0.6, occluder=outside, cover=cover):
         drawing.add(line, style.detail_pt)
     drawing.add(frame, style.line_pt)
     return drawing, description

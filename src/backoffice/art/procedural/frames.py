@@ -50,7 +50,9 @@ def frame_names(style: Style, *, ornaments: bool = True, straight: bool = False)
     if style.audience == "toddlers":
         return [f"{e}/plain" for e in edges if e in ("line", "double", "scalloped", "wavy")]
     corners = CORNERS if ornaments else ("plain",)
-    names = [f"{e}/{c}" for e in edges for c in corners]
+    # A fan is centred on the frame's inner corner: only a square corner has one.
+    names = [f"{e}/{c}" for e in edges for c in corners
+             if c != "fan" or e in ("line", "double")]
     if style.audience == "adults":
         names += [f"band:{b}/{c}" for b in BORDERS for c in BAND_CORNERS]
     return names

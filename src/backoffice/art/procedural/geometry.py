@@ -183,7 +183,8 @@ def polar(geoms, cx: float, cy: float, r0: float, length: float, phase: float = 
     turn = 2 * math.pi / length
 
     def wrap(c: np.ndarray) -> np.ndarray:
-        theta = phase + c[:, 0] * turn
+        # Modulo the turn: a line ending at x = length ends exactly where it began.
+        theta = phase + np.mod(c[:, 0], length) * turn
         r = r0 + c[:, 1]
         return np.column_stack([cx + r * np.cos(theta), cy + r * np.sin(theta)])
 

@@ -214,18 +214,30 @@ def interlace(c: Canvas) -> str:
     edge /= math.sqrt(max(0.3, c.complexity))
     network, kind, angle = _network(c, region, edge)
     strap = (2.4 if st.audience == "adults" else 1.6) * st.min_gap_pt
+    strap *= 1.3 if "broad straps" in c.design.motifs else 1.0
     crossings = weave(c.drawing, network, region, strap, st, loops=c.stars)
     c.drawing.add(region, st.line_pt)
+    if "inset" in c.design.motifs:
+        # An inner outline in each star between the straps.
+        g = st.min_gap_pt
+        band = network.buffer(strap / 2, cap_style="flat", join_style="mitre", mitre_limit=2.0)
+        for face in shapely.get_parts(region.difference(band)):
+            inner = face.buffer(-1.4 * g, join_style="mitre", mitre_limit=3.0)
+            if (inner.geom_type == "Polygon" and not inner.is_empty
+                    and inner.area > 3 * st.min_area_pt2
+                    and inner.distance(region.exterior) > 2 * g):
+                c.drawing.add(inner, st.detail_pt)
     return f"islamic strapwork, {kind} tiling, {crossings} crossings woven"
 
 
+_STRAPS = ("broad straps", "fine straps")
 _ADULT = (TILINGS, ANGLES, INLAYS)
 _CHILD = (TILINGS, ANGLES, ("inset", "plain"))
 LAYOUTS = {
     "tiling": Layout(tiling, {"adults": _ADULT, "children": _CHILD,
                               "toddlers": (("six", "eight"),)}, frameless=False),
-    "interlace": Layout(interlace, {"adults": (TILINGS, ANGLES), "children": (TILINGS,
-                                                                             ANGLES)},
+    "interlace": Layout(interlace, {"adults": (TILINGS, ANGLES, _STRAPS, ("inset", "plain")),
+                                    "children": (TILINGS, ANGLES, _STRAPS)},
                         frameless=False),
     "rosette": Layout(rosette, {
         "adults": (*_ADULT, ("triangles", "diamonds", "braid", "arches", "fill:checker",

@@ -49,7 +49,7 @@ def medallion(c: Canvas) -> str:
         # Keep clear of the frame's corner ornaments.
         radius = min(radius, area.reserved.distance(shapely.Point(cx, cy)) - st.min_gap_pt)
     if st.audience == "toddlers":
-        shapes, what = toddler_flower(cx, cy, radius, st, rng, c.design.motifs)
+        shapes, what = toddler_flower(cx, cy, radius, st, rng, c.design.motifs, c.complexity)
         add_shapes(c.drawing, shapes)
         return f"mandala, {what}"
     silhouette = draw_mandala(c.drawing, cx, cy, radius, st, rng, _kinds(c), open_edge=_open(c),
@@ -84,7 +84,7 @@ def _corner_rosettes(c: Canvas, rect, silhouette) -> int:
         # The four corners are one design: the same seed for each.
         draw_mandala(c.drawing, x, y, radius, st, np.random.default_rng(seed), kinds,
                      fold=fold, angle=0.0, clip=quadrant.intersection(shapely.box(*rect)),
-                     complexity=c.complexity)
+                     complexity=c.complexity, max_rings=99 if st.audience == "adults" else 1)
         drawn += 1
     return drawn
 
@@ -174,7 +174,7 @@ def cluster(c: Canvas) -> str:
     for k, (px, py, r) in enumerate(placed):
         mine = tuple(kinds[k % len(kinds):] + kinds[:k % len(kinds)])
         if st.audience == "toddlers":
-            shapes, _ = toddler_flower(px, py, r, st, rng, c.design.motifs)
+            shapes, _ = toddler_flower(px, py, r, st, rng, c.design.motifs, c.complexity)
             add_shapes(c.drawing, shapes)
             continue
         silhouettes.append(draw_mandala(c.drawing, px, py, r, st, rng, mine,
@@ -232,7 +232,8 @@ def tile(c: Canvas) -> str:
     for _k, (x, y) in enumerate(((x0, y0), (x1, y0), (x1, y1), (x0, y1))):
         quadrant = shapely.box(min(x, cx), min(y, cy), max(x, cx), max(y, cy))
         draw_mandala(c.drawing, x, y, corner, st, np.random.default_rng(seed), kinds[::-1],
-                     fold=fold, angle=0.0, clip=quadrant, complexity=c.complexity)
+                     fold=fold, angle=0.0, clip=quadrant, complexity=c.complexity,
+                     max_rings=99 if st.audience == "adults" else 1)
     return "tile: a mandala with quarter mandalas in the corners"
 
 
@@ -279,8 +280,9 @@ LAYOUTS = {
                                     "toddlers": _TODDLER}),
     "background": Layout(background, {"adults": (*_ADULT, BACKGROUNDS),
                                       "children": (*_CHILD, BACKGROUNDS)}, frameless=False),
-    "cluster": Layout(cluster, {"adults": (*_ADULT, (*BACKGROUNDS, "")),
-                                "children": (*_CHILD, ("", "", "fill:pebbles", "fill:dots")),
+    "cluster": Layout(cluster, {"adults": (*_ADULT, BACKGROUNDS),
+                                "children": (*_CHILD, ("fill:pebbles", "fill:dots",
+                                                       "fill:waves")),
                                 "toddlers": _TODDLER}),
     "rising": Layout(rising, {"adults": (*_ADULT, BACKGROUNDS), "children": _CHILD},
                      ornaments=False,

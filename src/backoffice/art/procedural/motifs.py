@@ -145,14 +145,19 @@ def sector_flower(cx: float, cy: float, radius: float, n: int, hub_share: float 
     separate petals round a small hub do). Returns (hub, petals)."""
     hub = radius * hub_share
     petals = []
+    rim_pts = []
     for k in range(n):
         a0, a1 = 2 * math.pi * k / n, 2 * math.pi * (k + 1) / n
         t = np.linspace(a0, a1, 24)
-        rim = radius * (0.78 + 0.22 * np.sin(np.pi * (t - a0) / (a1 - a0)) ** 0.8)
+        bulge = np.sin(np.linspace(0.0, np.pi, 24)) ** 0.8
+        bulge[[0, -1]] = 0.0  # sin(pi) is not quite 0: neighbours must share their corner
+        rim = radius * (0.78 + 0.22 * bulge)
         outer = np.column_stack([cx + rim * np.cos(t), cy + rim * np.sin(t)])
         inner = np.column_stack([cx + hub * np.cos(t[::-1]), cy + hub * np.sin(t[::-1])])
         petals.append(Polygon(np.concatenate([outer, inner])))
-    return circle(cx, cy, hub), petals
+        rim_pts.append(inner[::-1][:-1])
+    # The hub is traced through the petals' own inner corners, so they meet it exactly.
+    return Polygon(np.concatenate(rim_pts)), petals
 
 
 # --- details inside a motif -------------------------------------------------------------

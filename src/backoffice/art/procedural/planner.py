@@ -58,6 +58,7 @@ class BookPlan:
         rng.shuffle(self._frames)
         self._frame_uses: dict[str, int] = {}
         self._keys: set[str] = set()
+        self._used_sets: dict[str, int] = {}
         self._last_layout: str | None = None
         self.pages: list[PagePlan] = []
         self._lock = threading.Lock()
@@ -80,33 +81,61 @@ class BookPlan:
         frame = self._frame(layout, rng)
         motifs = self._motifs(family, layout_name, layout, rng)
         design = Design(family, layout_name, frame, motifs)
+        if _set_key(design) not in self._keys:
+            self._used_sets[f"{family}/{layout_name}"] = self._used_sets.get(
+                f"{family}/{layout_name}", 0) + 1
         self._keys.add(_set_key(design))
         self._last_layout = f"{family}/{layout_name}"
         return PagePlan(index, design, stable_int("seed", self.book_seed, index))
 
     def _deal(self, family: str, rng: random.Random) -> str:
+        """The next layout from the family's deck: the first one (from the top) that is
+        not the page before's and still has a frame and a motif set the book has not
+        used; the deck is refilled, shuffled, when empty."""
         deck = self._decks[family]
         if not deck:
             deck.extend(sorted(self.layouts[family]))
             rng.shuffle(deck)
-        # Never the same layout as the page before, when there is another.
-        if len(deck) > 1 and f"{family}/{deck[-1]}" == self._last_layout:
-            deck.insert(0, deck.pop())
-        if len(deck) == 1 and f"{family}/{deck[-1]}" == self._last_layout and len(
-                self.layouts[family]) > 1:
-            refill = [n for n in sorted(self.layouts[family]) if n != deck[-1]]
+        if len(deck) == 1 and len(self.layouts[family]) > 1 and (
+                f"{family}/{deck[0]}" == self._last_layout):
+            refill = [n for n in sorted(self.layouts[family]) if n != deck[0]]
             rng.shuffle(refill)
             deck[:0] = refill
-            deck.insert(0, deck.pop())
-        return deck.pop()
+
+        def score(name: str) -> tuple[bool, bool, bool]:
+            layout = self.layouts[family][name]
+            return (f"{family}/{name}" != self._last_layout,
+                    self._motif_sets_left(family, name, layout),
+                    any(f not in self._frame_uses for f in self._allowed_frames(layout)))
+
+        best = max(range(len(deck)), key=lambda i: (score(deck[i]), i))
+        if not all(score(deck[best])):
+            # Nothing left in the deck has a fresh frame and motif set: a layout dealt
+            # already may have, and comes again before the rest of the deck.
+            others = [n for n in sorted(self.layouts[family]) if all(score(n))]
+            if others:
+                return others[rng.randrange(len(others))]
+        return deck.pop(best)
+
+    def _motif_sets_left(self, family: str, name: str, layout: Layout) -> bool:
+        possible = 1
+        for slot in layout.pools[self.audience]:
+            possible *= len(set(slot))
+        return self._used_sets.get(f"{family}/{name}", 0) < possible
+
+    def _allowed_frames(self, layout: Layout) -> set[str]:
+        if layout.own_frame:
+            return {"none"}
+        allowed = set(frame_names(STYLES[self.audience], ornaments=layout.ornaments,
+                                  straight=layout.straight))
+        if layout.frameless:
+            allowed.add("none")
+        return allowed
 
     def _frame(self, layout: Layout, rng: random.Random) -> str:
         if layout.own_frame:
             return "none"
-        style = STYLES[self.audience]
-        allowed = set(frame_names(style, ornaments=layout.ornaments, straight=layout.straight))
-        if layout.frameless:
-            allowed.add("none")
+        allowed = self._allowed_frames(layout)
         fresh = [f for f in self._frames if f in allowed and f not in self._frame_uses]
         if fresh:
             frame = fresh[0]

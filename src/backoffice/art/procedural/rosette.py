@@ -55,8 +55,8 @@ def _count_for(kind: str, r_mid: float, width: float, fold: int,
 
 
 def plan_rings(radius: float, style: Style, rng: np.random.Generator, kinds: Sequence[str],
-               fold: int, *, core: float | None = None,
-               complexity: float = 1.0) -> tuple[float, list[Ring]]:
+               fold: int, *, core: float | None = None, complexity: float = 1.0,
+               max_rings: int = 99) -> tuple[float, list[Ring]]:
     g = style.min_gap_pt
     adults = style.audience == "adults"
     core = core if core is not None else max(4.5 * g, radius * rng.uniform(
@@ -65,14 +65,17 @@ def plan_rings(radius: float, style: Style, rng: np.random.Generator, kinds: Seq
     pool_s = SEPARATORS if adults else CHILD_SEPARATORS
     features = [k for k in kinds if k in pool_f] or ["petals"]
     separators = [k for k in kinds if k in pool_s] or ["beads"]
+    # Small mandalas (quilts, clusters) get narrower rings, so they hold several too.
     shrink = 1 / math.sqrt(max(0.2, complexity))
+    if adults:
+        shrink *= min(1.0, max(0.6, radius / 230))
     fw = tuple(w * shrink for w in _FEATURE_W[style.audience])
     sw = tuple(w * shrink for w in _SEPARATOR_W[style.audience])
     plan: list[tuple[str, float]] = []
     room = radius - core
     used = 0.0
     k = 0
-    while used < room * 0.92:
+    while used < room * 0.92 and len(plan) < max_rings:
         feature = k % 2 == 0 or not sw[1]
         kind = features[(k // 2) % len(features)] if feature else separators[
             (k // 2) % len(separators)]
@@ -132,12 +135,13 @@ def core_shapes(cx: float, cy: float, core: float, style: Style, fold: int,
 def mandala_shapes(cx: float, cy: float, radius: float, style: Style,
                    rng: np.random.Generator, kinds: Sequence[str], *, fold: int | None = None,
                    open_edge: bool = False, angle: float = -math.pi / 2,
-                   complexity: float = 1.0, core: float | None = None) -> tuple[Shapes, Polygon]:
+                   complexity: float = 1.0, core: float | None = None,
+                   max_rings: int = 99) -> tuple[Shapes, Polygon]:
     """Every line of a mandala with its width, and its silhouette."""
     fold = fold or int(rng.choice(FOLDS[style.audience]))
     edge_room = radius * (0.16 if style.audience == "adults" else 0.22) if open_edge else 0.0
     core_r, plan = plan_rings(radius - edge_room, style, rng, kinds, fold, core=core,
-                              complexity=complexity)
+                              complexity=complexity, max_rings=max_rings)
     shapes = core_shapes(cx, cy, core_r, style, fold, angle)
     for ring in plan:
         shapes += _ring_shapes(cx, cy, ring, style, rng, angle)
@@ -186,8 +190,9 @@ def _ring_shapes(cx: float, cy: float, ring: Ring, style: Style, rng: np.random.
     length = 2 * math.pi * (ring.a + ring.b) / 2
     wide = ring_style(style, ring.a, ring.b)
     fill = bands.strip(ring.kind, length, ring.b - ring.a, ring.n, wide, rng)
-    if not fill.shapes:
-        fill = bands.strip("beads", length, ring.b - ring.a, ring.n, wide, rng)
+    for fallback in ("beads", "spokes"):  # spokes always fit: a ring is never left bare
+        if not fill.shapes:
+            fill = bands.strip(fallback, length, ring.b - ring.a, ring.n, wide, rng)
     # Half a period back, so that a motif is centred on the `angle` ray.
     phase = angle - math.pi / ring.n
     return [(s, style.detail_pt) for s in polar(fill.shapes, cx, cy, ring.a, length, phase)]
@@ -214,13 +219,17 @@ TODDLER_MOTIFS = ("round", "oval", "beads", "five", "six", "seven", "eight")
 
 
 def toddler_flower(cx: float, cy: float, radius: float, style: Style,
-                   rng: np.random.Generator, kinds: Sequence[str] = ()) -> tuple[Shapes, str]:
+                   rng: np.random.Generator, kinds: Sequence[str] = (),
+                   complexity: float = 1.0) -> tuple[Shapes, str]:
     """The toddlers' mandala: one ring of big petals round a core, maybe with beads."""
     counts = {"five": 5, "six": 6, "seven": 7, "eight": 8}
     n = next((counts[k] for k in kinds if k in counts), int(rng.choice([5, 6, 7, 8])))
+    if complexity < 1.0:
+        n = min(n, 5)  # fewer regions wanted: fewer petals, no beads
     core = circle(cx, cy, radius * 0.24)
     phase = rng.uniform(0, 2 * math.pi)
-    beads = n <= 6 and ("beads" in kinds or not kinds and rng.random() < 0.5)
+    beads = n <= 6 and complexity >= 1.0 and (
+        "beads" in kinds or not kinds and rng.random() < 0.5)
     profile = next((k for k in kinds if k in ("round", "oval")), "round")
     reach = 0.66 if beads else 0.8
     hw = min(radius * 0.2, 0.6 * math.pi * radius * 0.5 / n)

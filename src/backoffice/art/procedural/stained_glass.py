@@ -25,7 +25,7 @@ _PIECE = {"adults": 780.0, "children": 7200.0, "toddlers": 30000.0}
 def _pieces(c: Canvas, region, share: float = 1.0) -> list[Polygon]:
     """Relaxed Voronoi pieces filling a region, none too small to colour."""
     st, rng = c.style, c.rng
-    region = shapely.set_precision(region.buffer(0), 1e-4)
+    region = shapely.make_valid(shapely.set_precision(region.buffer(0), 1e-4))
     if region.is_empty or region.area < 4 * st.min_area_pt2:
         return []
     piece = _PIECE[st.audience] * (1.6 if "coarse" in c.design.motifs else 1.0)
@@ -38,18 +38,29 @@ def _pieces(c: Canvas, region, share: float = 1.0) -> list[Polygon]:
     cells: list = []
     for step in range(3):
         vor = shapely.voronoi_polygons(MultiPoint(pts), extend_to=region.envelope)
-        try:
-            cut = shapely.intersection(np.array(list(vor.geoms), dtype=object), region)
-        except shapely.errors.GEOSException:
-            # A robustness failure of the overlay: snap both to a fine grid and retry.
-            cut = shapely.intersection(
-                shapely.set_precision(np.array(list(vor.geoms), dtype=object), 1e-3),
-                shapely.set_precision(region, 1e-3))
+        cut = _clip_cells(list(vor.geoms), region)
         cells = [p for p in shapely.get_parts(cut) if p.geom_type == "Polygon" and p.area > 1e-3]
         if step < 2:
             pts = np.array([p.centroid.coords[0] for p in cells])
     min_area = max(2.5 * st.min_area_pt2, piece * 0.22)
     return _merge_small(cells, min_area, 1.2 * st.min_gap_pt)
+
+
+def _clip_cells(cells: list, region):
+    """Voronoi cells cut to the region. GEOS can fail on a rare overlay (a cell edge
+    almost on the region's): those cells are cut one by one, cleaned, or left out."""
+    try:
+        return shapely.intersection(np.array(cells, dtype=object), region)
+    except shapely.errors.GEOSException:
+        out = []
+        for cell in cells:
+            for a, b in ((cell, region), (cell.buffer(0), region.buffer(0))):
+                try:
+                    out.append(a.intersection(b))
+                    break
+                except shapely.errors.GEOSException:
+                    continue
+        return np.array(out, dtype=object)
 
 
 def _lead(c: Canvas, pieces: list, outline=None) -> int:
@@ -129,6 +140,33 @@ def _glass_flower(c: Canvas, cx: float, cy: float, radius: float) -> tuple[list,
     return shapes, shapely.union_all([hub_disc, *petals]).buffer(0.01)
 
 
+def _border(c: Canvas, window: Polygon) -> Polygon:
+    """With "border" in the design: a leaded border of small panes just inside the
+    window's outline; returns what is left inside it for the glass."""
+    st = c.style
+    g = st.min_gap_pt
+    if "border" not in c.design.motifs:
+        return window
+    width = 2.6 * g
+    inner = window.buffer(-width, join_style="mitre", mitre_limit=2.0)
+    if inner.is_empty or inner.geom_type != "Polygon":
+        return window
+    c.drawing.add(inner, st.line_pt)
+    ring = inner.exterior
+    step = 3.2 * g
+    n = max(8, int(ring.length / step))
+    for k in range(n):
+        p = ring.interpolate(k / n, normalized=True)
+        q = window.exterior.interpolate(window.exterior.project(p))
+        dx, dy = q.x - p.x, q.y - p.y
+        norm = math.hypot(dx, dy) or 1.0
+        cut = LineString([(p.x, p.y), (p.x + dx / norm * width * 1.6,
+                                       p.y + dy / norm * width * 1.6)]).intersection(window)
+        if cut.geom_type == "LineString" and cut.length < width * 1.5:
+            c.drawing.add(cut, st.detail_pt)
+    return inner
+
+
 def _with_centre(c: Canvas, window, cx: float, cy: float, radius: float) -> int:
     shapes, room = _centrepiece(c, cx, cy, radius)
     for s in shapes:
@@ -136,6 +174,18 @@ def _with_centre(c: Canvas, window, cx: float, cy: float, radius: float) -> int:
     if not room.is_empty:
         c.drawing.add(room, c.style.line_pt)
     return len(shapes) + _lead(c, _pieces(c, window.difference(room)))
+
+
+def _window_box(c: Canvas) -> tuple[float, float, float, float]:
+    """Where the window goes: the frame's room, narrowed when the frame's corners hold
+    ornaments, so the glass keeps clear of them."""
+    area = c.area()
+    x0, y0, x1, y1 = area.box
+    if area.reserved is None:
+        return area.box
+    inset = max(p.bounds[2] - x0 for p in shapely.get_parts(area.reserved)
+                if p.bounds[0] < (x0 + x1) / 2) + 1.5 * c.style.min_gap_pt
+    return (x0 + inset, y0, x1 - inset, y1)
 
 
 def _arch(x0, y0, x1, y1, pointed: bool) -> Polygon:
@@ -157,13 +207,13 @@ def _arch(x0, y0, x1, y1, pointed: bool) -> Polygon:
 
 
 def arch(c: Canvas) -> str:
-    x0, y0, x1, y1 = c.area().box
+    x0, y0, x1, y1 = _window_box(c)
     pointed = "pointed" in c.design.motifs
     window = _arch(x0, y0, x1, y1, pointed)
     w = x1 - x0
     c.drawing.add(window, c.style.bold_pt)
     cy = y0 + w * (0.62 if pointed else 0.5)
-    n = _with_centre(c, window, (x0 + x1) / 2, cy, w * 0.3)
+    n = _with_centre(c, _border(c, window), (x0 + x1) / 2, cy, w * 0.3)
     return f"stained glass, {'pointed' if pointed else 'round'} arch, {n} pieces"
 
 
@@ -171,9 +221,10 @@ def gothic(c: Canvas) -> str:
     """A pointed window of two lights under a round rose, divided by mullions."""
     st = c.style
     g = st.min_gap_pt
-    x0, y0, x1, y1 = c.area().box
-    window = _arch(x0, y0, x1, y1, True)
-    c.drawing.add(window, st.bold_pt)
+    x0, y0, x1, y1 = _window_box(c)
+    outline = _arch(x0, y0, x1, y1, True)
+    c.drawing.add(outline, st.bold_pt)
+    window = _border(c, outline)
     w = x1 - x0
     mull = 2.2 * g
     split = y0 + w * 0.78
@@ -187,7 +238,14 @@ def gothic(c: Canvas) -> str:
         c.drawing.add(light, st.line_pt)
         n += _lead(c, _pieces(c, light))
     c.drawing.add(rose, st.line_pt)
-    n += _lead(c, _rose(c, rcx, rcy, rose_r))
+    shapes, room = _centrepiece(c, rcx, rcy, rose_r * 0.55)
+    if room.is_empty:
+        n += _lead(c, _rose(c, rcx, rcy, rose_r))
+    else:
+        for s_ in shapes:
+            c.drawing.add(s_, st.detail_pt)
+        c.drawing.add(room, st.line_pt)
+        n += len(shapes) + _lead(c, _pieces(c, rose.difference(room), 0.8))
     spandrel = window.difference(shapely.union_all([*lights, rose]).buffer(1.5 * mull))
     for part in shapely.get_parts(spandrel):
         if part.area > 4 * st.min_area_pt2:
@@ -203,8 +261,9 @@ def rose_window(c: Canvas) -> str:
     x0, y0, x1, y1 = c.area().box
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     r = min(x1 - x0, y1 - y0) / 2
-    window = circle(cx, cy, r)
-    c.drawing.add(window, st.bold_pt)
+    c.drawing.add(circle(cx, cy, r), st.bold_pt)
+    window = _border(c, circle(cx, cy, r))
+    r = window.exterior.distance(shapely.Point(cx, cy)) if window.area < math.pi * r * r else r
     sectors = int(rng.choice([8, 10, 12] if st.audience == "adults" else [6, 8]))
     hub_r = r * 0.3
     n = _with_centre(c, circle(cx, cy, hub_r), cx, cy, hub_r * 0.8)
@@ -227,7 +286,7 @@ def triptych(c: Canvas) -> str:
     """Three lancets side by side, the middle one taller."""
     st = c.style
     g = st.min_gap_pt
-    x0, y0, x1, y1 = c.area().box
+    x0, y0, x1, y1 = _window_box(c)
     gap = 3 * g
     w = (x1 - x0 - 2 * gap) / 3
     n = 0
@@ -236,6 +295,7 @@ def triptych(c: Canvas) -> str:
         top = y0 if k == 1 else y0 + (y1 - y0) * 0.12
         lancet = _arch(lx, top, lx + w, y1, True)
         c.drawing.add(lancet, st.bold_pt)
+        lancet = _border(c, lancet)
         if k == 1 and st.audience != "toddlers":
             n += _with_centre(c, lancet, lx + w / 2, top + w * 1.1, w * 0.36)
         else:
@@ -247,8 +307,10 @@ def panes(c: Canvas) -> str:
     """Leaded lozenges over the whole panel, a medallion in the middle."""
     st = c.style
     area = c.area()
-    x0, y0, x1, y1 = area.box
-    panel = area.inner
+    x0, y0, x1, y1 = _window_box(c)
+    panel = area.inner if area.reserved is None else shapely.box(x0, y0, x1, y1)
+    c.drawing.add(panel, st.line_pt)
+    panel = _border(c, panel)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     r = min(x1 - x0, y1 - y0) * 0.3
     shapes, room = _centrepiece(c, cx, cy, r)
@@ -274,19 +336,25 @@ def tiffany(c: Canvas) -> str:
     st, rng = c.style, c.rng
     g = st.min_gap_pt
     area = c.area()
-    x0, y0, x1, y1 = area.box
-    panel = area.inner
+    x0, y0, x1, y1 = _window_box(c)
+    panel = area.inner if area.reserved is None else shapely.box(x0, y0, x1, y1)
+    c.drawing.add(panel, st.line_pt)
+    panel = _border(c, panel)
     w = x1 - x0
     cx, cy = x0 + w * rng.uniform(0.44, 0.56), y0 + (y1 - y0) * rng.uniform(0.3, 0.36)
     r = w * 0.32
     shapes, room = _centrepiece(c, cx, cy, r)
-    foot = (cx + w * rng.uniform(-0.08, 0.08), y1 + 2 * g)
+    lean = {"stem left": -0.12, "stem right": 0.12}.get(c.motif(_SIDES, ""), 0.0)
+    foot = (cx + w * (lean + rng.uniform(-0.03, 0.03)), y1 + 2 * g)
     stem = LineString([(cx, cy + r * 0.5), foot]).buffer(2.2 * g, cap_style="flat")
     stem = stem.intersection(panel)
     parts = [stem.difference(room)]
     details = []
     taken = room.union(stem)
-    for f, side in ((0.35, -1), (0.62, 1), (0.85, -1)):
+    spots = ((0.35, -1), (0.62, 1), (0.85, -1))
+    if "two leaves" in c.design.motifs:
+        spots = ((0.45, -1), (0.72, 1))
+    for f, side in spots:
         px = cx + (foot[0] - cx) * f
         py = cy + r * 0.5 + (foot[1] - cy - r * 0.5) * f
         leaf = motifs.leaf(r * 1.2, r * 0.36, st)
@@ -312,18 +380,23 @@ def tiffany(c: Canvas) -> str:
     return f"stained glass, Tiffany panel with a flower and {len(parts) - 1} leaves, {n} pieces"
 
 
-_SHAPE = (CENTRES, GRAIN)
+_SHAPE = (CENTRES, GRAIN, ("border", ""))
+# Children's windows: no sun (its thin rays leave crumbs of glass between them).
+_CHILD_SHAPE = (("rose", "flower", "star", "plain"), GRAIN, ("border", ""))
+_LEAVES = ("two leaves", "three leaves")
+_SIDES = ("stem left", "stem right", "stem straight")
 LAYOUTS = {
     "arch": Layout(arch, {"adults": (*_SHAPE, ("pointed", "round")),
-                          "children": (*_SHAPE, ("pointed", "round")),
-                          "toddlers": (("pointed", "round"), ("coarse",))}, ornaments=False),
-    "gothic": Layout(gothic, {"adults": (GRAIN,)}, ornaments=False),
-    "rose": Layout(rose_window, {"adults": _SHAPE, "children": _SHAPE}, ornaments=True),
+                          "children": (*_CHILD_SHAPE, ("pointed", "round")),
+                          "toddlers": (("pointed", "round"), ("coarse",))}),
+    "gothic": Layout(gothic, {"adults": (GRAIN, CENTRES, ("border", ""))}),
+    "rose": Layout(rose_window, {"adults": _SHAPE, "children": _CHILD_SHAPE}, ornaments=True),
     "triptych": Layout(triptych, {"adults": _SHAPE, "children": (("rose", "flower", "plain"),
-                                                                GRAIN)}, ornaments=False),
-    "panes": Layout(panes, {"adults": _SHAPE, "children": _SHAPE}, ornaments=False,
+                                                                GRAIN)}),
+    "panes": Layout(panes, {"adults": _SHAPE, "children": _CHILD_SHAPE},
                     frameless=False),
-    "tiffany": Layout(tiffany, {"adults": (("flower", "sun"), GRAIN),
-                                "children": (("flower",), GRAIN)}, ornaments=False,
+    "tiffany": Layout(tiffany, {"adults": (("flower", "sun"), GRAIN, ("border", ""), _LEAVES,
+                                           _SIDES),
+                                "children": (("flower",), GRAIN, _LEAVES, _SIDES)},
                       frameless=False),
 }

@@ -15,7 +15,7 @@ from backoffice.art.procedural.design import Canvas, Layout
 from backoffice.art.procedural.geometry import Drawing, Style, circle, segments_for
 
 # Tile size in points per audience (toddlers: always two columns).
-_TILE_PT = {"toddlers": 0.0, "children": 100.0, "adults": 43.0}
+_TILE_PT = {"toddlers": 0.0, "children": 100.0, "adults": 36.0}
 
 
 def _arc(cx: float, cy: float, rx: float, ry: float, a0: float, a1: float):
@@ -59,12 +59,13 @@ def _big(x, y, ux, uy, kind: int, style: Style) -> list:
     return shapes
 
 
-def _grid(c: Canvas, smallest: float = 7.0):
+def _grid(c: Canvas, smallest: float = 6.0):
     """The tile grid inside the frame: (x0, top, ux, uy, cols, rows)."""
     st, rng = c.style, c.rng
     area = c.area()
     x0, y0, x1, y1 = area.straight or area.box
-    tile = max(_TILE_PT[st.audience] / math.sqrt(max(0.3, c.complexity)),
+    size = {"small tiles": 0.85, "large tiles": 1.2}.get(c.motif(_SIZES, ""), 1.0)
+    tile = max(_TILE_PT[st.audience] * size / math.sqrt(max(0.3, c.complexity)),
                smallest * st.min_gap_pt)
     cols = 2 if not tile else max(3, round((x1 - x0) / (tile * rng.uniform(0.9, 1.12))))
     ux = (x1 - x0) / cols
@@ -73,12 +74,29 @@ def _grid(c: Canvas, smallest: float = 7.0):
     return x0, y0, ux, uy, cols, rows
 
 
+def _corners(c: Canvas, grid) -> tuple[np.ndarray, list]:
+    """Tiles the frame's corner ornaments sit on: left empty, outlined, so the arcs of
+    their neighbours end on a line and the ornament has a plain ground."""
+    x0, top, ux, uy, cols, rows = grid
+    skip = np.zeros((rows, cols), bool)
+    reserved = c.area().reserved
+    if reserved is None:
+        return skip, []
+    for r in range(rows):
+        for k in range(cols):
+            tile = shapely.box(x0 + k * ux, top + r * uy, x0 + (k + 1) * ux, top + (r + 1) * uy)
+            skip[r, k] = reserved.intersects(tile)
+    blocks = shapely.union_all([shapely.box(x0 + k * ux, top + r * uy, x0 + (k + 1) * ux,
+                                            top + (r + 1) * uy)
+                                for r, k in zip(*np.nonzero(skip), strict=True)])
+    return skip, [p.boundary for p in shapely.get_parts(blocks)]
+
+
 def _tiles(c: Canvas, bigs_share: float, r_share: float = 0.5):
     """Arcs of small and double tiles; returns (lines, flips, taken, grid)."""
     st, rng = c.style, c.rng
     x0, top, ux, uy, cols, rows = _grid(c)
-    taken = np.zeros((rows, cols), bool)
-    lines: list = []
+    taken, lines = _corners(c, (x0, top, ux, uy, cols, rows))
     for _ in range(int(rows * cols * bigs_share / 4)):
         r, k = int(rng.integers(0, rows - 1)), int(rng.integers(0, cols - 1))
         if not taken[r:r + 2, k:k + 2].any():
@@ -159,6 +177,7 @@ def ribbons(c: Canvas) -> str:
     st, rng = c.style, c.rng
     g = st.min_gap_pt
     x0, top, ux, uy, cols, rows = _grid(c, 11.0)
+    skip, lines = _corners(c, (x0, top, ux, uy, cols, rows))
     flips = rng.random((rows, cols)) < rng.uniform(0.35, 0.65)
     width = min(ux, uy) * (0.2 if "narrow" in c.design.motifs else 0.27)
     bars = st.audience == "adults"
@@ -167,12 +186,13 @@ def ribbons(c: Canvas) -> str:
         for r in range(rows):
             for k in range(cols):
                 rad = min(ux, uy) * (0.5 - 0.5 * 2 ** -0.5) - width / 2 - 1.2 * g
-                if rad > 0.9 * g:
+                if rad > 0.9 * g and not skip[r, k]:
                     c.drawing.add(circle(x0 + (k + 0.5) * ux, top + (r + 0.5) * uy, rad),
                                   st.detail_pt)
-    lines: list = []
     for r in range(rows):
         for k in range(cols):
+            if skip[r, k]:
+                continue
             x, y = x0 + k * ux, top + r * uy
             for share in (0.5 - width / ux / 2, 0.5 + width / ux / 2):
                 lines += _smith(x, y, ux, uy, bool(flips[r, k]), share)
@@ -202,18 +222,21 @@ def _bars(x, y, ux, uy, flip: bool, width: float, g: float) -> list:
     return out
 
 
+_SIZES = ("small tiles", "large tiles")
+_BIAS = ("meander", "noise", "")
 _FILLS = tuple(f"fill:{p}" for p in ("stripes", "dots", "scales", "grid", "pebbles", "waves",
                                       "checker", "honeycomb"))
 LAYOUTS = {
-    "classic": Layout(classic, {"adults": (("double", ""), ("dots", ""), ("eyes", "")),
-                                "children": (("double", ""), ("dots", ""), ("eyes", "")),
-                                "toddlers": (("meander", "noise"),)},
-                      ornaments=False, frameless=False, straight=True),
-    "filled": Layout(filled, {"adults": (_FILLS, ("meander", "noise", "")),
+    "classic": Layout(classic, {"adults": (("double", ""), ("dots", ""), ("eyes", ""),
+                                           _SIZES, _BIAS),
+                                "children": (("double", ""), ("dots", ""), ("eyes", ""),
+                                             _BIAS),
+                                "toddlers": (("meander", "noise"),)}, frameless=False),
+    "filled": Layout(filled, {"adults": (_FILLS, _BIAS, _SIZES),
                               "children": (("fill:dots", "fill:stripes"), ("meander", "noise"))},
-                     ornaments=False, frameless=False, straight=True),
-    "ribbons": Layout(ribbons, {"adults": (("dots", "plain"), ("narrow", "wide"),
-                                           ("meander", "noise", "")),
+                     frameless=False),
+    "ribbons": Layout(ribbons, {"adults": (("dots", "plain"), ("narrow", "wide"), _BIAS,
+                                           _SIZES),
                                 "children": (("narrow", "wide"), ("meander", "noise", ""))},
-                      ornaments=False, frameless=False, straight=True),
+                      frameless=False),
 }
