@@ -378,6 +378,11 @@ FILL_UNITS = tuple(f"fill:{p}" for p in STRIP_PATTERNS)
 KINDS = (*UNITS, *FILL_UNITS)
 
 
+def bands_per_width(length: float, width: float, periods: int) -> float:
+    """How much longer than wide a period is, relative to the square a fill expects."""
+    return (length / max(1, periods)) / width
+
+
 def aspect(kind: str) -> float:
     """Period over width at which the motif looks best."""
     return UNITS[kind][1] if kind in UNITS else 1.0
@@ -401,7 +406,10 @@ def strip(kind: str, length: float, width: float, periods: int, style: Style,
           rng: np.random.Generator, *, closed: bool = True, variant=None) -> Fill:
     """`periods` copies of a motif along the strip (see KINDS)."""
     if kind.startswith("fill:"):
-        return fill_strip(kind[5:], length, width, periods, style, closed=closed)
+        # A border band's cells grow as its motif count falls (a page with fewer regions).
+        coarse = 1.0 if closed else max(1.0, bands_per_width(length, width, periods))
+        return fill_strip(kind[5:], length, width, periods, style, closed=closed,
+                          coarse=coarse)
     builder = UNITS[kind][0]
     start = 0.0
     if not closed and kind in FLOATING:

@@ -163,27 +163,27 @@ def _merge_small(cells: list, min_area: float, min_width: float, whole: int = 0)
         if not bad[k]:
             continue
         small = merged[k]
-        near = [j for j in tree.query(small.buffer(0.05), predicate="intersects")
+        near = [j for j in tree.query(small, predicate="dwithin", distance=0.05)
                 if j != k and not gone[j]]
         if not near:
             continue  # nothing to join: it stays a region of its own
         # The edge two cells share may be traced twice a rounding error apart (an arc cut
-        # from a disc, the same arc cut from a box): measured with a hair of tolerance.
-        shared = list(shapely.length(shapely.intersection(
-            small.boundary, shapely.buffer(np.array([merged[j] for j in near], dtype=object),
-                                           0.05))))
+        # from a disc, the same arc cut from a box): measured as the share of points along
+        # the small cell's outline that lie within a hair of each neighbour.
+        ring = small.exterior
+        probes = shapely.line_interpolate_point(ring, np.linspace(0, 1, 24, endpoint=False),
+                                                normalized=True)
+        near_cells = np.array([merged[j] for j in near], dtype=object)
+        close = shapely.distance(probes[:, None], near_cells[None, :]) < 0.05
+        shared = close.sum(axis=0)
         best = int(np.argmax(shared))
-        if shared[best] <= 1e-6:
+        if shared[best] == 0:
             continue
         j = near[best]
-        # Edges the two shared were traced apart (an arc cut from a disc and the same arc
-        # cut from a box): a tiny closing keeps their seam from surviving as a slit.
-        try:
-            union = shapely.union(merged[j], small).buffer(0.05, quad_segs=2).buffer(
-                -0.05, quad_segs=2)
-        except shapely.errors.GEOSException:
-            # A rare overlay failure on nearly coincident arcs: merge the grown shapes.
-            union = shapely.union(merged[j].buffer(0.05), small.buffer(0.05)).buffer(-0.05)
+        # A closing by a hair keeps the seam between the two tracings of their shared
+        # edge from surviving the union as a slit.
+        union = shapely.union(merged[j], small).buffer(0.05, quad_segs=2).buffer(
+            -0.05, quad_segs=2)
         if union.geom_type != "Polygon":
             continue
         merged[j] = union
@@ -348,7 +348,7 @@ STRIP_PATTERNS = ("stripes", "waves", "zigzag", "grid", "checker", "scales", "br
 
 
 def fill_strip(pattern: str, length: float, width: float, periods: int, style: Style,
-               *, closed: bool = True) -> Fill:
+               *, closed: bool = True, coarse: float = 1.0) -> Fill:
     """A lattice pattern across the strip [0, length) x [0, width) (see STRIP_PATTERNS),
     repeating a whole number of times in every one of `periods` along it, so that wrapped
     round a ring it closes on itself (`closed`), or ends on the strip's ends (a frame's
@@ -374,7 +374,7 @@ def fill_strip(pattern: str, length: float, width: float, periods: int, style: S
     # number of rows across it, with the edges on lattice lines or through cell centres,
     # so no cell is clipped into a crumb or a near miss.
     _cells, (dx1, dy1), _shift = _template(pattern, 1.0)
-    wanted = max(min_spacing(pattern, style), 2.6 * gap)
+    wanted = max(min_spacing(pattern, style), 2.6 * gap) * coarse
     s = unit / max(1, round(unit / (wanted * dx1))) / dx1
     rows = max(1, round(width / (dy1 * s)))
     y_scale = width / (rows * dy1 * s)

@@ -59,14 +59,14 @@ def frame_names(style: Style, *, ornaments: bool = True, straight: bool = False)
 
 
 def draw_frame(drawing: Drawing, box, frame: str, style: Style,
-               rng: np.random.Generator) -> FrameArea:
+               rng: np.random.Generator, complexity: float = 1.0) -> FrameArea:
     x0, y0, x1, y1 = box
     g = style.min_gap_pt
     if frame == "none":
         return FrameArea(shapely.box(*box), box)
     edge, corner = frame.split("/")
     if edge.startswith("band:"):
-        return _band_frame(drawing, box, edge[5:], corner, style, rng)
+        return _band_frame(drawing, box, edge[5:], corner, style, rng, complexity)
     outline, inset = edge_outline(edge, box, style)
     drawing.add(outline, style.bold_pt)
     inner = outline
@@ -196,7 +196,7 @@ def _flower(ox: float, oy: float, r: float, style: Style) -> list:
 
 
 def _band_frame(drawing: Drawing, box, border: str, corner: str, style: Style,
-                rng: np.random.Generator) -> FrameArea:
+                rng: np.random.Generator, complexity: float = 1.0) -> FrameArea:
     x0, y0, x1, y1 = box
     g = style.min_gap_pt
     scale = min(1.0, (x1 - x0) / 520)
@@ -210,7 +210,7 @@ def _band_frame(drawing: Drawing, box, border: str, corner: str, style: Style,
                  ((x1, iy0), (ix1, iy0)), ((ix0, y1), (ix0, iy1)), ((x0, iy1), (ix0, iy1)),
                  ((ix1, y1), (ix1, iy1)), ((x1, iy1), (ix1, iy1))):
         drawing.add(LineString([a, b]), style.line_pt)
-    _sides(drawing, border, box, bw, style, rng)
+    _sides(drawing, border, box, bw, style, rng, complexity)
     for cx, cy in ((x0 + bw / 2, y0 + bw / 2), (x1 - bw / 2, y0 + bw / 2),
                    (x1 - bw / 2, y1 - bw / 2), (x0 + bw / 2, y1 - bw / 2)):
         for shape in square_ornament(corner, cx, cy, bw, style, box):
@@ -220,7 +220,7 @@ def _band_frame(drawing: Drawing, box, border: str, corner: str, style: Style,
 
 
 def _sides(drawing: Drawing, border: str, box, bw: float, style: Style,
-           rng: np.random.Generator) -> None:
+           rng: np.random.Generator, complexity: float = 1.0) -> None:
     x0, y0, x1, y1 = box
     variant = bands.variant_for(border, rng, style)
     horizontal, vertical = (x1 - x0) - 2 * bw, (y1 - y0) - 2 * bw
@@ -229,7 +229,8 @@ def _sides(drawing: Drawing, border: str, box, bw: float, style: Style,
             (vertical, lambda c: np.column_stack([x1 - c[:, 1], y0 + bw + c[:, 0]])),
             (horizontal, lambda c: np.column_stack([x1 - bw - c[:, 0], y1 - c[:, 1]])),
             (vertical, lambda c: np.column_stack([x0 + c[:, 1], y1 - bw - c[:, 0]]))):
-        periods = max(1, round(length / (bands.aspect(border) * bw)))
+        # Fewer, longer motifs when the page must hold fewer regions.
+        periods = max(1, round(length / (bands.aspect(border) * bw) * min(1.0, complexity)))
         fill = bands.strip(border, length, bw, periods, style, rng, closed=False,
                            variant=variant)
         for shape in shapely.transform(np.array(fill.shapes, dtype=object), transform):

@@ -92,10 +92,10 @@ def _corners(c: Canvas, grid) -> tuple[np.ndarray, list]:
     return skip, [p.boundary for p in shapely.get_parts(blocks)]
 
 
-def _tiles(c: Canvas, bigs_share: float, r_share: float = 0.5):
+def _tiles(c: Canvas, bigs_share: float, r_share: float = 0.5, smallest: float = 6.0):
     """Arcs of small and double tiles; returns (lines, flips, taken, grid)."""
     st, rng = c.style, c.rng
-    x0, top, ux, uy, cols, rows = _grid(c)
+    x0, top, ux, uy, cols, rows = _grid(c, smallest)
     taken, lines = _corners(c, (x0, top, ux, uy, cols, rows))
     for _ in range(int(rows * cols * bigs_share / 4)):
         r, k = int(rng.integers(0, rows - 1)), int(rng.integers(0, cols - 1))
@@ -117,7 +117,8 @@ def _tiles(c: Canvas, bigs_share: float, r_share: float = 0.5):
 def classic(c: Canvas) -> str:
     st, rng = c.style, c.rng
     bigs = "double" in c.design.motifs and st.audience != "toddlers"
-    lines, flips, taken, (x0, top, ux, uy, cols, rows) = _tiles(c, 0.3 if bigs else 0.0)
+    lines, flips, taken, (x0, top, ux, uy, cols, rows) = _tiles(c, 0.3 if bigs else 0.0, 0.5,
+                                                                 4.0)
     u = min(ux, uy)
     dots = "dots" in c.design.motifs and st.audience != "toddlers"
     dot = 0.12 * u
@@ -126,7 +127,8 @@ def classic(c: Canvas) -> str:
             if dots and dot > st.min_gap_pt and not taken[r, k] and rng.random() < 0.7:
                 lines.append(circle(x0 + k * ux + ux / 2, top + r * uy + uy / 2, dot))
     # Where four small tiles all curve round the same point they close a circle: an eye.
-    if "eyes" in c.design.motifs and st.audience != "toddlers":
+    # (Adults always get them: a page of bare meanders holds too few regions.)
+    if ("eyes" in c.design.motifs or st.audience == "adults") and st.audience != "toddlers":
         for r in range(1, rows):
             for k in range(1, cols):
                 if taken[r - 1:r + 1, k - 1:k + 1].any():
@@ -227,8 +229,9 @@ _BIAS = ("meander", "noise", "")
 _FILLS = tuple(f"fill:{p}" for p in ("stripes", "dots", "scales", "grid", "pebbles", "waves",
                                       "checker", "honeycomb"))
 LAYOUTS = {
-    "classic": Layout(classic, {"adults": (("double", ""), ("dots", ""), ("eyes", ""),
-                                           _SIZES, _BIAS),
+    # No long meanders for adults: a meander is one region crossing the whole page.
+    "classic": Layout(classic, {"adults": (("double", ""), ("dots", ""), _SIZES,
+                                           ("noise", "")),
                                 "children": (("double", ""), ("dots", ""), ("eyes", ""),
                                              _BIAS),
                                 "toddlers": (("meander", "noise"),)}, frameless=False),
