@@ -144,9 +144,27 @@ def _bands(pattern: str, s: float, bounds) -> list[Polygon]:
 
 
 def _merge_small(cells: list, min_area: float, min_width: float, whole: int = 0) -> list:
+    """Fold small cells into neighbours until none is left that can join one (a group of
+    crumbs may only find a larger neighbour once united)."""
+    for _ in range(3):
+        before = len(cells)
+        cells = _merge_pass(cells, min_area, min_width, whole)
+        if len(cells) == before:
+            break
+        whole = 0
+    return cells
+
+
+def _merge_pass(cells: list, min_area: float, min_width: float, whole: int = 0) -> list:
     """Fold cells too small (or too thin) to colour into the neighbour they share the
     longest edge with; a cell with no such neighbour stays as it is. The first `whole`
-    cells are uncut lattice cells: neighbours only, never too small themselves."""
+    cells are uncut lattice cells: neighbours only, never too small themselves.
+
+    The edge two cells share may be traced twice a rounding error apart (an arc cut from
+    a disc, the same arc cut from a box), so it is measured by probes: points along the
+    small cell's outline that lie within a hair of each neighbour, all found in one query.
+    A cell only ever joins a larger one, so chains end; each group is united once, with a
+    closing by a hair that keeps the seam between the two tracings from surviving."""
     cells = [c for c in cells if c.area > 1e-6]
     if not cells:
         return cells
@@ -154,41 +172,42 @@ def _merge_small(cells: list, min_area: float, min_width: float, whole: int = 0)
     areas = shapely.area(arr)
     bad = (areas < min_area) | (areas < 0.25 * min_width * shapely.length(arr))
     bad[:whole] = False
-    if not bad.any():
+    small = np.flatnonzero(bad)
+    if not len(small):
         return cells
-    gone = np.zeros(len(arr), bool)  # merged into a neighbour
-    tree = shapely.STRtree(arr)
-    merged = list(arr)
-    for k in np.argsort(areas):
-        if not bad[k]:
+    per = 24
+    rings = np.repeat(shapely.get_exterior_ring(arr[small]), per)
+    probes = shapely.line_interpolate_point(rings, np.tile(np.arange(per) / per, len(small)),
+                                            normalized=True)
+    owner = np.repeat(small, per)
+    hit, near = shapely.STRtree(arr).query(probes, predicate="dwithin", distance=0.05)
+    src = owner[hit]
+    # A cell joins a larger one (ties by index), so no chain comes back on itself.
+    larger = (areas[near] > areas[src]) | ((areas[near] == areas[src]) & (near > src))
+    pairs, counts = np.unique(np.column_stack([src[larger], near[larger]]), axis=0,
+                              return_counts=True)
+    parent = np.arange(len(arr))
+    best: dict[int, int] = {}
+    for (k, j), n in zip(pairs.tolist(), counts.tolist(), strict=True):
+        if n > best.get(k, 0):
+            best[k], parent[k] = n, j
+    for k in small[np.argsort(-areas[small])]:  # largest first: parents are settled
+        parent[k] = parent[parent[k]]
+    groups: dict[int, list[int]] = {}
+    for k in range(len(arr)):
+        groups.setdefault(int(parent[k]), []).append(k)
+    out = []
+    for root, members in groups.items():
+        if len(members) == 1:
+            out.append(arr[root])
             continue
-        small = merged[k]
-        near = [j for j in tree.query(small, predicate="dwithin", distance=0.05)
-                if j != k and not gone[j]]
-        if not near:
-            continue  # nothing to join: it stays a region of its own
-        # The edge two cells share may be traced twice a rounding error apart (an arc cut
-        # from a disc, the same arc cut from a box): measured as the share of points along
-        # the small cell's outline that lie within a hair of each neighbour.
-        ring = small.exterior
-        probes = shapely.line_interpolate_point(ring, np.linspace(0, 1, 24, endpoint=False),
-                                                normalized=True)
-        near_cells = np.array([merged[j] for j in near], dtype=object)
-        close = shapely.distance(probes[:, None], near_cells[None, :]) < 0.05
-        shared = close.sum(axis=0)
-        best = int(np.argmax(shared))
-        if shared[best] == 0:
-            continue
-        j = near[best]
-        # A closing by a hair keeps the seam between the two tracings of their shared
-        # edge from surviving the union as a slit.
-        union = shapely.union(merged[j], small).buffer(0.05, quad_segs=2).buffer(
+        union = shapely.union_all(arr[members]).buffer(0.05, quad_segs=2).buffer(
             -0.05, quad_segs=2)
-        if union.geom_type != "Polygon":
-            continue
-        merged[j] = union
-        gone[k] = True
-    return [merged[k] for k in range(len(merged)) if not gone[k]]
+        if union.geom_type == "Polygon":
+            out.append(union)
+        else:
+            out.extend(arr[members])
+    return out
 
 
 def _clip(cells: list[Polygon], poly, style: Style, spacing: float) -> list[Polygon]:

@@ -82,6 +82,8 @@ def _corners(c: Canvas, grid) -> tuple[np.ndarray, list]:
     reserved = c.area().reserved
     if reserved is None:
         return skip, []
+    # Clear of the ornament by more than a gap, so the block's outline never grazes it.
+    reserved = reserved.buffer(1.5 * c.style.min_gap_pt)
     for r in range(rows):
         for k in range(cols):
             tile = shapely.box(x0 + k * ux, top + r * uy, x0 + (k + 1) * ux, top + (r + 1) * uy)
