@@ -71,6 +71,8 @@ class Canvas:
     _area: FrameArea | None = field(default=None, repr=False)
     # Scratch a layout may keep between its steps (e.g. whole star loops for a weave).
     stars: object = field(default=None, repr=False)
+    # The layout draws the frame's corner ornaments itself (see Layout.own_corners).
+    own_corners: bool = False
 
     @property
     def width(self) -> float:
@@ -85,7 +87,7 @@ class Canvas:
         if self._area is None:
             box = art_box(self.width, self.height, self.style)
             self._area = draw_frame(self.drawing, box, self.design.frame, self.style,
-                                    self.rng, self.complexity)
+                                    self.rng, self.complexity, corners=not self.own_corners)
         return self._area
 
     def motif(self, pool: tuple[str, ...], default: str) -> str:
@@ -110,6 +112,8 @@ class Layout:
     straight: bool = False
     # Draws its own outline (a window, a page-size tiling): the book gives it no frame.
     own_frame: bool = False
+    # Places the frame's corner ornaments itself (in cells of its own grid).
+    own_corners: bool = False
     # Scales with Canvas.complexity, so a redraw can bring its regions into the budget.
     scalable: bool = True
 
@@ -146,7 +150,8 @@ def build_within_budget(layout: Layout, design: Design, style: Style,
     attempts = 3 if style.audience == "adults" else 4
     best: tuple[float, Drawing, str] | None = None
     for _ in range(attempts):
-        canvas = Canvas(Drawing(width, height), style, rng, design, complexity)
+        canvas = Canvas(Drawing(width, height), style, rng, design, complexity,
+                        own_corners=layout.own_corners)
         description = layout.build(canvas)
         regions = count_regions(canvas.drawing, style.audience)
         miss = 0.0 if low <= regions <= high else math.log(max(regions, 1) / (

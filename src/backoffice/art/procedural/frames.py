@@ -59,7 +59,8 @@ def frame_names(style: Style, *, ornaments: bool = True, straight: bool = False)
 
 
 def draw_frame(drawing: Drawing, box, frame: str, style: Style,
-               rng: np.random.Generator, complexity: float = 1.0) -> FrameArea:
+               rng: np.random.Generator, complexity: float = 1.0,
+               corners: bool = True) -> FrameArea:
     x0, y0, x1, y1 = box
     g = style.min_gap_pt
     if frame == "none":
@@ -79,7 +80,7 @@ def draw_frame(drawing: Drawing, box, frame: str, style: Style,
     ibox = (x0 + inset, y0 + inset, x1 - inset, y1 - inset)
     size = _corner_size(ibox, style)
     reserved = []
-    if corner != "plain" and size:
+    if corner != "plain" and size and corners:
         for k, (cx, cy) in enumerate(((ibox[0], ibox[1]), (ibox[2], ibox[1]),
                                       (ibox[2], ibox[3]), (ibox[0], ibox[3]))):
             pieces = corner_piece(corner, cx, cy, size, k, style)

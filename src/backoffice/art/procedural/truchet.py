@@ -75,23 +75,34 @@ def _grid(c: Canvas, smallest: float = 6.0):
 
 
 def _corners(c: Canvas, grid) -> tuple[np.ndarray, list]:
-    """Tiles the frame's corner ornaments sit on: left empty, outlined, so the arcs of
-    their neighbours end on a line and the ornament has a plain ground."""
+    """The frame's corner ornaments, each in a block of tiles left empty in a corner of
+    the grid: the block's outline closes its neighbours' arcs, the ornament sits inside
+    it with a gap all round."""
+    from backoffice.art.procedural.frames import corner_piece
+
     x0, top, ux, uy, cols, rows = grid
     skip = np.zeros((rows, cols), bool)
-    reserved = c.area().reserved
-    if reserved is None:
+    corner = c.design.frame.split("/")[-1] if "/" in c.design.frame else "plain"
+    if corner == "plain" or c.design.frame.startswith("band:") or cols < 5 or rows < 5:
         return skip, []
-    # Clear of the ornament by more than a gap, so the block's outline never grazes it.
-    reserved = reserved.buffer(1.5 * c.style.min_gap_pt)
-    for r in range(rows):
-        for k in range(cols):
-            tile = shapely.box(x0 + k * ux, top + r * uy, x0 + (k + 1) * ux, top + (r + 1) * uy)
-            skip[r, k] = reserved.intersects(tile)
-    blocks = shapely.union_all([shapely.box(x0 + k * ux, top + r * uy, x0 + (k + 1) * ux,
-                                            top + (r + 1) * uy)
-                                for r, k in zip(*np.nonzero(skip), strict=True)])
-    return skip, [p.boundary for p in shapely.get_parts(blocks)]
+    g = c.style.min_gap_pt
+    n = max(1, math.ceil(6 * g / min(ux, uy)))  # tiles per block side
+    if 2 * n + 1 > min(cols, rows):
+        return skip, []
+    block_w, block_h = n * ux, n * uy
+    x1, y1 = x0 + cols * ux, top + rows * uy
+    lines: list = []
+    for k, (cx, cy) in enumerate(((x0, top), (x1, top), (x1, y1), (x0, y1))):
+        r0 = 0 if k in (0, 1) else rows - n
+        k0 = 0 if k in (0, 3) else cols - n
+        skip[r0:r0 + n, k0:k0 + n] = True
+        bx = x0 + k0 * ux
+        by = top + r0 * uy
+        lines.append(shapely.box(bx, by, bx + block_w, by + block_h).boundary)
+        side = min(block_w, block_h)
+        size = side - 1.2 * g if corner == "fan" else (side - 2.6 * g) / 0.84
+        lines += corner_piece(corner, cx, cy, size, k, c.style)
+    return skip, lines
 
 
 def _tiles(c: Canvas, bigs_share: float, r_share: float = 0.5, smallest: float = 6.0):
@@ -236,12 +247,13 @@ LAYOUTS = {
                                            ("noise", "")),
                                 "children": (("double", ""), ("dots", ""), ("eyes", ""),
                                              _BIAS),
-                                "toddlers": (("meander", "noise"),)}, frameless=False),
+                                "toddlers": (("meander", "noise"),)}, frameless=False,
+                      own_corners=True),
     "filled": Layout(filled, {"adults": (_FILLS, _BIAS, _SIZES),
                               "children": (("fill:dots", "fill:stripes"), ("meander", "noise"))},
-                     frameless=False),
+                     frameless=False, own_corners=True),
     "ribbons": Layout(ribbons, {"adults": (("dots", "plain"), ("narrow", "wide"), _BIAS,
                                            _SIZES),
                                 "children": (("narrow", "wide"), ("meander", "noise", ""))},
-                      frameless=False),
+                      frameless=False, own_corners=True),
 }
