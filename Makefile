@@ -3,12 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every dependency pinned (dev and bench tools included), refreshed by `make lock`.
+LOCK := requirements.lock
+UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1
 PORT ?= 8001
 export PGSERVER_POSTGRES_VERSION := 16
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps run worker test test-smoke db-migrate db-status lint bench clean
+.PHONY: help install system-deps run worker test test-smoke db-migrate db-status lint typecheck bench lock lock-upgrade clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -16,9 +19,10 @@ help: ## List the targets
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP) system-deps ## Create .venv and install the project with its dev tools
@@ -49,8 +53,20 @@ db-status: install ## Show the current and head Alembic revisions
 lint: install ## Ruff
 	$(BIN)/ruff check src tests bench
 
+typecheck: install ## mypy on the whole package (also part of make test)
+	$(BIN)/mypy
+
+lock: | $(BIN)/python ## Pin new dependencies of pyproject.toml into requirements.lock, keeping the others
+	$(BIN)/python -m pip install -q uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra bench --python-version 3.11 \
+		--universal -q -o $(LOCK)
+
+lock-upgrade: | $(BIN)/python ## Re-pin every dependency to its newest release
+	$(BIN)/python -m pip install -q uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra bench --python-version 3.11 \
+		--universal -q --upgrade -o $(LOCK)
+
 bench: install ## Benchmarks: procedural pages and PDF export (prints figures)
-	$(BIN)/python -m pip install -q -e '.[dev,bench]'
 	$(BIN)/python -m bench $(BENCH)
 
 clean: ## Remove the venv (keeps ./var, your data)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -16,13 +16,22 @@ from sqlalchemy import text
 from backoffice.config import Settings, get_settings
 from backoffice.database import dispose_engines, session_scope
 from backoffice.features import accounts
+from backoffice.features.book.routes import router as book_router
 from backoffice.features.creation.routes import router as creation_router
 from backoffice.features.dashboard.routes import router as dashboard_router
 from backoffice.features.export.routes import router as export_router
+from backoffice.features.generation.routes import router as generation_router
 from backoffice.features.lifecycle.routes import router as lifecycle_router
 from backoffice.features.regeneration.routes import router as regeneration_router
+from backoffice.web import error_handlers
+from backoffice.web.language import router as language_router
 
 logger = logging.getLogger(__name__)
+# Every feature's routes, in matching order: /ebooks/new, /ebooks/preview and /ebooks/stats
+# before the book's /ebooks/{ebook_id}. The accounts' routers come with accounts.install.
+ROUTERS: tuple[APIRouter, ...] = (
+    creation_router, dashboard_router, book_router, generation_router, export_router,
+    lifecycle_router, regeneration_router, language_router)
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 SWAGGER_UI = "swagger-ui-5.35.0"
 
@@ -65,12 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.worker_task = None
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # Creation first: its /ebooks/new must win over the dashboard's /ebooks/{ebook_id}.
-    app.include_router(creation_router)
-    app.include_router(dashboard_router)
-    app.include_router(export_router)
-    app.include_router(lifecycle_router)
-    app.include_router(regeneration_router)
+    for router in ROUTERS:
+        app.include_router(router)
+    error_handlers.install(app)
     # Sign-in for every route outside its public allow-list, CSRF, headers, body limits.
     accounts.install(app, settings)
 

@@ -10,18 +10,20 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import procrastinate
+from sqlalchemy.orm import Session
 
 from backoffice.config import Settings
-from backoffice.database import libpq_url, sqlalchemy_url
+from backoffice.database import libpq_url, session_factory, sqlalchemy_url
 
 logger = logging.getLogger(__name__)
 
 JOB_MODULES = [
-    "backoffice.features.creation.jobs",
+    "backoffice.features.generation.jobs",
 ]
 
 # Tasks register on this app at import time; the worker swaps in a real connector.
@@ -55,6 +57,50 @@ def defer(settings: Settings, task_name: str, *, queueing_lock: str | None = Non
         return app.configure_task(task_name, queueing_lock=queueing_lock).defer(**kwargs)
     except procrastinate.exceptions.AlreadyEnqueued:
         return None
+
+
+@dataclass(frozen=True)
+class _Pending:
+    task_name: str
+    queueing_lock: str | None
+    kwargs: dict[str, Any]
+    on_failure: Callable[[Settings, Exception], None] | None
+
+
+_PENDING = "backoffice.pending_jobs"
+
+
+class QueueUnavailable(RuntimeError):
+    """The transaction committed but its jobs could not be queued."""
+
+
+def enqueue(session: Session, task_name: str, *, queueing_lock: str | None = None,
+            on_failure: Callable[[Settings, Exception], None] | None = None,
+            **kwargs: Any) -> None:
+    """Queue a task once `session`'s transaction has committed (see `transaction`); a
+    rollback drops it, so no job ever points at rows that were never written."""
+    session.info.setdefault(_PENDING, []).append(
+        _Pending(task_name, queueing_lock, kwargs, on_failure))
+
+
+@contextlib.contextmanager
+def transaction(settings: Settings) -> Iterator[Session]:
+    """One transaction: committed when the block ends without error, rolled back
+    otherwise; the jobs enqueued in it are deferred only after the commit."""
+    with session_factory(settings).begin() as session:
+        yield session
+    pending: list[_Pending] = session.info.pop(_PENDING, [])
+    failed: Exception | None = None
+    for job in pending:
+        try:
+            defer(settings, job.task_name, queueing_lock=job.queueing_lock, **job.kwargs)
+        except Exception as exc:  # the rows are committed: say so, don't lose them
+            logger.exception("could not queue %s %s", job.task_name, job.kwargs)
+            if job.on_failure is not None:
+                job.on_failure(settings, exc)
+            failed = exc
+    if failed is not None:
+        raise QueueUnavailable(str(failed)) from failed
 
 
 def close_deferrers() -> None:
@@ -105,7 +151,7 @@ async def _work(app: procrastinate.App, settings: Settings, name: str | None) ->
     sweeper = asyncio.create_task(_recover_stalled_jobs(app, settings))
     try:
         await app.run_worker_async(
-            name=name,
+            name=name or "worker",
             concurrency=settings.worker_concurrency,
             install_signal_handlers=False,
             update_heartbeat_interval=settings.heartbeat_seconds,

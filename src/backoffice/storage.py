@@ -18,7 +18,7 @@ class Storage(Protocol):
     def get(self, key: str) -> bytes: ...
     def path(self, key: str) -> Path: ...
     def exists(self, key: str) -> bool: ...
-    def put_file(self, key: str, writer: Callable[[Path], None]) -> str: ...
+    def put_file(self, key: str, writer: Callable[[Path], object]) -> str: ...
 
 
 class FileSystemStorage:
@@ -47,7 +47,7 @@ class FileSystemStorage:
             self._atomic_write(target, lambda tmp: tmp.write_bytes(data))
         return key
 
-    def put_file(self, key: str, writer: Callable[[Path], None]) -> str:
+    def put_file(self, key: str, writer: Callable[[Path], object]) -> str:
         """Store what `writer` writes at a temp path under `key` (for derived files such
         as PDFs, whose key is the hash of their inputs rather than of their bytes)."""
         target = self.path(key)
@@ -59,7 +59,7 @@ class FileSystemStorage:
         return self.path(key).read_bytes()
 
     @staticmethod
-    def _atomic_write(target: Path, writer: Callable[[Path], None]) -> None:
+    def _atomic_write(target: Path, writer: Callable[[Path], object]) -> None:
         # Write then rename, so a reader (or a killed worker) never sees half a file.
         target.parent.mkdir(parents=True, exist_ok=True)
         # Keep the real suffix last: writers such as PIL pick the format from it.

@@ -15,7 +15,7 @@ from backoffice.database import session_scope
 from backoffice.features.creation import service
 from backoffice.features.creation.schemas import EbookCreate
 from backoffice.models import GenerationJob, PageVersion
-from backoffice.queue import defer
+from backoffice.queue import transaction
 from tests.helpers import BOOK
 
 
@@ -44,10 +44,9 @@ def test_killed_worker_is_recovered_and_done_pages_are_kept(settings) -> None:
     env = {**os.environ, "DATABASE_URL": settings.database_url,
            "BACKOFFICE_DATA_DIR": str(settings.data_dir), "BACKOFFICE_WORKER_CONCURRENCY": "1",
            "BACKOFFICE_HEARTBEAT_SECONDS": "0.5", "BACKOFFICE_STALLED_AFTER_SECONDS": "3"}
-    with session_scope(settings) as session:
+    with transaction(settings) as session:  # queues the generation once committed
         _, job = service.create_ebook(session, settings, EbookCreate(**BOOK), actor="test")
         job_id = job.id
-    defer(settings, "ebook.generate", generation_job_id=job_id)
 
     first = _worker(env)
     try:

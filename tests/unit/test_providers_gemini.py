@@ -110,12 +110,15 @@ def test_permission_denied_is_permanent(server, fake):
     ("not_image", "not a readable image", True),
 ])
 def test_refusals_and_malformed_replies(server, fake, behaviour, words, retryable):
-    fake.then(behaviour)
+    # Refusals are final at once; malformed replies are tried again (the one retry layer),
+    # and when every attempt is malformed the error says so.
+    attempts = FAST["max_attempts"] if retryable else 1
+    fake.then(*[behaviour] * attempts)
     with pytest.raises(ProviderError) as caught:
         provider(server).generate(cover_request())
     assert words in str(caught.value)
     assert caught.value.retryable is retryable
-    assert len(fake.requests) == 1
+    assert len(fake.requests) == attempts
 
 
 def test_cancel_while_the_model_works(server, fake):

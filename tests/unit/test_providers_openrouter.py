@@ -141,11 +141,20 @@ def test_an_error_inside_a_200_is_retried(server, fake):
     ("not_image", "not a readable image"),
 ])
 def test_malformed_replies_are_clear_errors(server, fake, behaviour, words):
-    fake.then(behaviour)
+    # A malformed reply is worth another try, in the one retry layer; when every attempt
+    # is malformed, the error says what was wrong and how many requests were made.
+    fake.then(*[behaviour] * FAST["max_attempts"])
     with pytest.raises(ProviderError) as caught:
         provider(server).generate(page_request())
-    assert words in str(caught.value)
-    assert len(fake.requests) == 1
+    assert words in str(caught.value) and "gave up after 4 attempts" in str(caught.value)
+    assert caught.value.retryable
+    assert len(fake.requests) == FAST["max_attempts"]
+
+
+def test_one_malformed_reply_is_retried(server, fake):
+    fake.then("no_image")
+    assert provider(server).generate(page_request()).data
+    assert len(fake.requests) == 2
 
 
 def test_cancel_stops_waiting_for_a_slow_reply(server, fake):

@@ -35,7 +35,8 @@ __all__ = [
 
 def _lazy(module: str, factory: str) -> Callable[..., ImageProvider]:
     def build(**kwargs: Any) -> ImageProvider:
-        return getattr(importlib.import_module(module), factory)(**kwargs)
+        provider: ImageProvider = getattr(importlib.import_module(module), factory)(**kwargs)
+        return provider
 
     return build
 

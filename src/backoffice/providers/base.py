@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 ImageKind = Literal["cover", "coloring_page", "back_cover"]
 IMAGE_KINDS: tuple[ImageKind, ...] = ("cover", "coloring_page", "back_cover")
@@ -38,7 +38,7 @@ class ImageRequest:
     # From the theme: procedural family weights and the cover palette (#rrggbb).
     families: dict[str, float] = field(default_factory=dict)
     palette: tuple[str, ...] = ()
-    options: dict = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
     # The book's own seed, when the request is one page of a book: procedural engines
     # plan the whole book from it (no two designs alike). None: `seed` stands for it.
     book_seed: int | None = None
@@ -51,7 +51,7 @@ class GeneratedImage:
     model: str
     prompt: str
     seed: int
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 ProgressCallback = Callable[[float], None]

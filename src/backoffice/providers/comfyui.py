@@ -23,6 +23,7 @@ import time
 import uuid
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import httpx
 from pydantic import Field
@@ -77,7 +78,7 @@ def _config_error(message: str) -> Exception:
     return ProviderConfigError(message)
 
 
-def load_workflow(path: Path) -> tuple[dict, dict[str, str]]:
+def load_workflow(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     """The workflow and {slot: node id}; refuses files /prompt would refuse."""
     if not path.is_file():
         raise _config_error(f"ComfyUI workflow {path} does not exist")
@@ -119,7 +120,7 @@ def sampler_size(width: int, height: int, max_side: int) -> tuple[int, int]:
 class ComfyUIProvider:
     name = NAME
 
-    def __init__(self, *, model: str = "", options: dict | None = None,
+    def __init__(self, *, model: str = "", options: dict[str, Any] | None = None,
                  settings: Settings, **_: object) -> None:
         self.options = ComfyOptions.model_validate(options or {})
         self.model = model or self.options.workflow
@@ -136,7 +137,7 @@ class ComfyUIProvider:
         return httpx.Client(base_url=self._base, timeout=self.options.timeout())
 
     def _call(self, method: str, path: str, should_cancel: CancelCheck | None,
-              **kwargs: object) -> httpx.Response:
+              **kwargs: Any) -> httpx.Response:
         def attempt() -> httpx.Response:
             with self._client() as client:
                 response = client.request(method, path, **kwargs)
@@ -161,13 +162,18 @@ class ComfyUIProvider:
 
     # -- the job ------------------------------------------------------------------------
 
-    def _workflow_for(self, request: ImageRequest, source_name: str | None) -> dict:
+    def _workflow_for(self, request: ImageRequest, source_name: str | None) -> dict[str, Any]:
         workflow = copy.deepcopy(self.workflow)
 
-        def inputs(slot: str) -> dict | None:
+        def inputs(slot: str) -> dict[str, Any] | None:
             return workflow[self.slots[slot]]["inputs"] if slot in self.slots else None
 
-        inputs("prompt")["text"] = request.prompt
+        def required(slot: str) -> dict[str, Any]:
+            # Checked when the workflow was loaded: these slots exist.
+            node_inputs: dict[str, Any] = workflow[self.slots[slot]]["inputs"]
+            return node_inputs
+
+        required("prompt")["text"] = request.prompt
         if (node := inputs("negative")) is not None:
             node["text"] = request.negative_prompt
         if (node := inputs("seed")) is not None:
@@ -176,9 +182,9 @@ class ComfyUIProvider:
             node["width"], node["height"] = sampler_size(request.width_px, request.height_px,
                                                          self.options.max_side)
         if self.options.checkpoint:
-            inputs("checkpoint")["ckpt_name"] = self.options.checkpoint
+            required("checkpoint")["ckpt_name"] = self.options.checkpoint
         if source_name is not None:
-            inputs("source_image")["image"] = source_name
+            required("source_image")["image"] = source_name
         return workflow
 
     def _upload(self, data: bytes, should_cancel: CancelCheck | None) -> str:
@@ -220,7 +226,7 @@ class ComfyUIProvider:
             if _handle(json.loads(frame), prompt_id, on_progress):
                 return
 
-    def _history(self, prompt_id: str, should_cancel: CancelCheck | None) -> dict | None:
+    def _history(self, prompt_id: str, should_cancel: CancelCheck | None) -> dict[str, Any] | None:
         entry = self._call("GET", f"/history/{prompt_id}", should_cancel).json().get(prompt_id)
         if not entry:
             return None
@@ -230,7 +236,7 @@ class ComfyUIProvider:
                                 retryable=False, provider=NAME)
         return entry if status.get("completed", True) else None
 
-    def _result(self, prompt_id: str, should_cancel: CancelCheck | None) -> dict:
+    def _result(self, prompt_id: str, should_cancel: CancelCheck | None) -> dict[str, Any]:
         # History is written just before the final `executing` message; allow a moment.
         for _ in range(20):
             entry = self._history(prompt_id, should_cancel)
@@ -240,7 +246,7 @@ class ComfyUIProvider:
         raise ProviderError(f"{NAME}: the prompt finished but has no history entry",
                             retryable=True, provider=NAME)
 
-    def _image_ref(self, entry: dict) -> dict:
+    def _image_ref(self, entry: dict[str, Any]) -> dict[str, Any]:
         outputs = entry.get("outputs") or {}
         order = list(outputs)
         if "output" in self.slots and self.slots["output"] in outputs:
@@ -294,7 +300,7 @@ class ComfyUIProvider:
             return None  # history polling still works without it
 
 
-def _handle(message: dict, prompt_id: str, on_progress: ProgressCallback | None) -> bool:
+def _handle(message: dict[str, Any], prompt_id: str, on_progress: ProgressCallback | None) -> bool:
     """True once our prompt has finished; raises on its failure."""
     kind, data = message.get("type"), message.get("data") or {}
     if not isinstance(data, dict) or data.get("prompt_id") not in (None, prompt_id):
@@ -331,7 +337,7 @@ def _node_errors(response: httpx.Response) -> str:
     return message
 
 
-def _history_error(status: dict) -> str:
+def _history_error(status: dict[str, Any]) -> str:
     for name, data in status.get("messages") or []:
         if name == "execution_error" and isinstance(data, dict):
             return f"{data.get('node_type')}: {data.get('exception_message')}"

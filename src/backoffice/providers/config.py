@@ -59,7 +59,8 @@ class ModelsConfig(BaseModel):
     source: str = Field(default="(defaults)", exclude=True)
 
     def for_kind(self, kind: ImageKind) -> KindConfig:
-        return getattr(self, kind)
+        config: KindConfig = getattr(self, kind)
+        return config
 
 
 def _field_of(exc: ValidationError) -> tuple[str, str]:

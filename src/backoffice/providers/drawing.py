@@ -16,11 +16,12 @@ from backoffice.art import prompts as prompt_builder
 from backoffice.art.themes import Theme, themes_in
 from backoffice.config import Settings
 from backoffice.kdp import pixels
-from backoffice.providers import ImageRequest
+from backoffice.providers import ImageKind, ImageProvider, ImageRequest
 from backoffice.providers.base import CancelCheck, ProgressCallback
 from backoffice.providers.config import build_providers
 
-PROVIDER_KIND = {"cover": "cover", "back_cover": "back_cover", "content": "coloring_page"}
+PROVIDER_KIND: dict[str, ImageKind] = {"cover": "cover", "back_cover": "back_cover",
+                                       "content": "coloring_page"}
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,10 @@ def page_seed(book_seed: int, kind: str, position: int) -> int:
     return (book_seed * 7919 + salt + position * 104_729) % (2**62)
 
 
-_providers_cache: dict[int, tuple[Settings, dict]] = {}
+_providers_cache: dict[int, tuple[Settings, dict[ImageKind, ImageProvider]]] = {}
 
 
-def _providers(settings: Settings) -> dict:
+def _providers(settings: Settings) -> dict[ImageKind, ImageProvider]:
     """Providers are built once per settings object (one per process in practice)."""
     cached = _providers_cache.get(id(settings))
     if cached is None or cached[0] is not settings:
@@ -139,7 +140,7 @@ def make_page_image(
             return PageImage(data, generated.provider, generated.model,
                              generated.prompt or prompt, seed,
                              {"kind": "colour", "resized_from": resized})
-        art = Image.open(io.BytesIO(generated.data))
+        art: Image.Image = Image.open(io.BytesIO(generated.data))
         cleaned = False
         if provider.name != "procedural":
             from backoffice.art.cleanup import to_line_art

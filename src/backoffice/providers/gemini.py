@@ -8,6 +8,7 @@ part of the candidate, so every part is looked at.
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import httpx
 
@@ -45,31 +46,33 @@ class GeminiOptions(HttpOptions):
 class GeminiProvider:
     name = NAME
 
-    def __init__(self, *, model: str, options: dict | None = None,
+    def __init__(self, *, model: str, options: dict[str, Any] | None = None,
                  settings: Settings, **_: object) -> None:
         self.options = GeminiOptions.model_validate(options or {})
         self.model = model or "gemini-2.5-flash-image"
         self._key = settings.gemini_api_key or ""
         self._url = f"{settings.gemini_base_url.rstrip('/')}/models/{self.model}:generateContent"
 
-    def _body(self, request: ImageRequest) -> dict:
-        parts: list[dict] = [{"text": text_with_negative(request.prompt, request.negative_prompt)}]
+    def _body(self, request: ImageRequest) -> dict[str, Any]:
+        parts: list[dict[str, Any]] = [
+            {"text": text_with_negative(request.prompt, request.negative_prompt)}]
         if request.source_image:
             parts.append({"inline_data": {
                 "mime_type": "image/png",
                 "data": base64.b64encode(request.source_image).decode("ascii"),
             }})
-        image_config: dict = {"aspectRatio": nearest_aspect_ratio(request.width_px,
+        image_config: dict[str, Any] = {"aspectRatio": nearest_aspect_ratio(request.width_px,
                                                                   request.height_px)}
         if self.options.image_size:
             image_config["imageSize"] = self.options.image_size
-        generation: dict = {"responseModalities": ["TEXT", "IMAGE"], "imageConfig": image_config}
+        generation: dict[str, Any] = {"responseModalities": ["TEXT", "IMAGE"],
+                                      "imageConfig": image_config}
         if self.options.send_seed:
             # The API's seed is an int32.
             generation["seed"] = request.seed % (2**31)
         return {"contents": [{"role": "user", "parts": parts}], "generationConfig": generation}
 
-    def _attempt(self, body: dict) -> bytes:
+    def _attempt(self, body: dict[str, Any]) -> bytes:
         headers = {"x-goog-api-key": self._key}
         with httpx.Client(timeout=self.options.timeout()) as client:
             response = client.post(self._url, json=body, headers=headers)
@@ -77,7 +80,7 @@ class GeminiProvider:
         reply = json_object(response, NAME)
         return self._image_of(reply)
 
-    def _image_of(self, reply: dict) -> bytes:
+    def _image_of(self, reply: dict[str, Any]) -> bytes:
         feedback = reply.get("promptFeedback") or {}
         if feedback.get("blockReason"):
             raise ProviderError(

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx
+import tenacity
 from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -96,7 +97,8 @@ def run_cancellable(fn: Callable[[], T], should_cancel: CancelCheck | None) -> T
         thread.join(POLL_SECONDS)
     if "error" in box:
         raise box["error"]
-    return box["value"]
+    value: T = box["value"]
+    return value
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -131,7 +133,7 @@ def error_text(response: httpx.Response) -> str:
     return " ".join(response.text.split())[:300]
 
 
-def json_object(response: httpx.Response, provider: str) -> dict:
+def json_object(response: httpx.Response, provider: str) -> dict[str, Any]:
     """The reply's JSON object; anything else is a malformed reply, worth one more try."""
     try:
         reply = response.json()
@@ -169,6 +171,14 @@ def backoff_delay(attempt: int, options: HttpOptions, rng: random.Random) -> flo
     return rng.uniform(0, ceiling)
 
 
+class _StopWhen(tenacity.stop.stop_base):
+    def __init__(self, predicate: Callable[[tenacity.RetryCallState], bool]) -> None:
+        self.predicate = predicate
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        return self.predicate(retry_state)
+
+
 def with_retries(
     attempt_fn: Callable[[], T],
     *,
@@ -177,37 +187,56 @@ def with_retries(
     should_cancel: CancelCheck | None,
     rng: random.Random | None = None,
 ) -> T:
-    """Call `attempt_fn` until it returns, retrying transient failures (RetryLater,
-    timeouts, dropped connections) with exponential backoff and jitter."""
+    """Call `attempt_fn` until it returns: transient failures (429/5xx, timeouts, dropped
+    connections, malformed replies) are tried again, at most `options.max_attempts`
+    times in all, with full-jitter exponential backoff or the server's Retry-After.
+
+    This is the only retry of a provider call: the job queue does not retry them again,
+    so `max_attempts` is the true number of requests."""
     rng = rng or random.Random()
-    last: ProviderError | None = None
-    for attempt in range(options.max_attempts):
+
+    def attempt() -> T:
         if should_cancel is not None and should_cancel():
             raise GenerationCancelled()
         try:
             return run_cancellable(attempt_fn, should_cancel)
-        except RetryLater as exc:
-            last = exc
-            hint = exc.retry_after
         except httpx.TimeoutException as exc:
-            last = ProviderError(f"{provider}: timed out ({type(exc).__name__})",
-                                 retryable=True, provider=provider)
-            hint = None
+            raise ProviderError(f"{provider}: timed out ({type(exc).__name__})",
+                                retryable=True, provider=provider) from exc
         except httpx.TransportError as exc:
-            last = ProviderError(f"{provider}: connection failed ({type(exc).__name__})",
-                                 retryable=True, provider=provider)
-            hint = None
-        if attempt + 1 >= options.max_attempts:
-            break
-        if hint is not None and hint > options.retry_after_cap:
-            break
-        delay = hint if hint is not None else backoff_delay(attempt, options, rng)
-        cancellable_sleep(delay, should_cancel)
-    assert last is not None
-    raise ProviderError(
-        f"{last} (gave up after {attempt + 1} attempt{'s' if attempt else ''})",
-        retryable=True, provider=provider,
+            raise ProviderError(f"{provider}: connection failed ({type(exc).__name__})",
+                                retryable=True, provider=provider) from exc
+
+    def hint(state: tenacity.RetryCallState) -> float | None:
+        error = state.outcome.exception() if state.outcome else None
+        return getattr(error, "retry_after", None)
+
+    def wait(state: tenacity.RetryCallState) -> float:
+        asked = hint(state)
+        return asked if asked is not None else backoff_delay(state.attempt_number - 1,
+                                                              options, rng)
+
+    def asks_too_long(state: tenacity.RetryCallState) -> bool:
+        asked = hint(state)
+        return asked is not None and asked > options.retry_after_cap
+
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(
+            lambda exc: isinstance(exc, ProviderError) and exc.retryable),
+        # A server asking for a longer wait than we accept: give up now, still retryable.
+        stop=tenacity.stop_after_attempt(options.max_attempts) | _StopWhen(asks_too_long),
+        wait=wait,
+        sleep=lambda seconds: cancellable_sleep(seconds, should_cancel),
+        reraise=True,
     )
+    try:
+        return retrying(attempt)
+    except ProviderError as exc:
+        if not exc.retryable:
+            raise
+        made = retrying.statistics.get("attempt_number", 1)
+        raise ProviderError(f"{exc} (gave up after {made} attempt{'s' if made > 1 else ''})",
+                            retryable=True, provider=provider) from exc
 
 
 def decode_base64(data: str, provider: str) -> bytes:
@@ -234,11 +263,12 @@ def as_png(data: bytes, provider: str) -> tuple[bytes, tuple[int, int]]:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            size = image.size
-            if image.format == "PNG":
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
+            size = opened.size
+            if opened.format == "PNG":
                 return data, size
+            image: Image.Image = opened
             if image.mode not in ("RGB", "RGBA", "L", "LA", "1"):
                 image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
             out = io.BytesIO()
@@ -273,9 +303,10 @@ def generate_once(
     The jitter is seeded by the request, so a retried book waits the same way."""
     if not request.prompt.strip():
         raise ProviderError(f"{provider}: empty prompt", retryable=False, provider=provider)
-    raw = with_retries(attempt, provider=provider, options=options,
-                       should_cancel=should_cancel, rng=random.Random(request.seed))
-    png, (width, height) = as_png(raw, provider)
+    # An unreadable image is a malformed reply like any other: checked inside the attempt.
+    png, (width, height) = with_retries(lambda: as_png(attempt(), provider), provider=provider,
+                                        options=options, should_cancel=should_cancel,
+                                        rng=random.Random(request.seed))
     if on_progress is not None:
         on_progress(1.0)
     return GeneratedImage(data=png, provider=provider, model=model, prompt=request.prompt,

@@ -8,6 +8,7 @@ data: URL. Errors that happen after generation started arrive with HTTP 200 and 
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import httpx
 from pydantic import Field
@@ -49,23 +50,23 @@ def text_with_negative(prompt: str, negative: str) -> str:
 class OpenRouterProvider:
     name = NAME
 
-    def __init__(self, *, model: str, options: dict | None = None,
+    def __init__(self, *, model: str, options: dict[str, Any] | None = None,
                  settings: Settings, **_: object) -> None:
         self.options = OpenRouterOptions.model_validate(options or {})
         self.model = model or "google/gemini-2.5-flash-image"
         self._key = settings.openrouter_api_key or ""
         self._url = settings.openrouter_base_url.rstrip("/") + "/chat/completions"
 
-    def _body(self, request: ImageRequest) -> dict:
+    def _body(self, request: ImageRequest) -> dict[str, Any]:
         text = text_with_negative(request.prompt, request.negative_prompt)
-        content: str | list[dict] = text
+        content: str | list[dict[str, Any]] = text
         if request.source_image:
             encoded = base64.b64encode(request.source_image).decode("ascii")
             content = [
                 {"type": "text", "text": text},
                 {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{encoded}"}},
             ]
-        image_config: dict = {
+        image_config: dict[str, Any] = {
             "aspect_ratio": nearest_aspect_ratio(request.width_px, request.height_px)
         }
         if self.options.image_size:
@@ -85,7 +86,7 @@ class OpenRouterProvider:
             headers["HTTP-Referer"] = self.options.referer
         return headers
 
-    def _attempt(self, body: dict) -> bytes:
+    def _attempt(self, body: dict[str, Any]) -> bytes:
         with httpx.Client(timeout=self.options.timeout()) as client:
             response = client.post(self._url, json=body, headers=self._headers())
         check_status(response, NAME, (self._key,))
@@ -93,7 +94,7 @@ class OpenRouterProvider:
         self._raise_body_error(reply)
         return self._image_of(reply)
 
-    def _raise_body_error(self, reply: dict) -> None:
+    def _raise_body_error(self, reply: dict[str, Any]) -> None:
         error = reply.get("error")
         choices = reply.get("choices") or []
         if not error and choices and isinstance(choices[0], dict):
@@ -110,7 +111,7 @@ class OpenRouterProvider:
             raise RetryLater(text, provider=NAME)
         raise ProviderError(text, retryable=False, provider=NAME)
 
-    def _image_of(self, reply: dict) -> bytes:
+    def _image_of(self, reply: dict[str, Any]) -> bytes:
         try:
             message = reply["choices"][0]["message"]
         except (KeyError, IndexError, TypeError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from PIL import Image
 
@@ -19,7 +20,8 @@ from backoffice.providers.base import (
 class ProceduralProvider:
     name = "procedural"
 
-    def __init__(self, model: str = "engine-v1", options: dict | None = None, **_ignored) -> None:
+    def __init__(self, model: str = "engine-v1", options: dict[str, Any] | None = None,
+                 **_ignored: object) -> None:
         self.model = model
         self.options = dict(options or {})
 

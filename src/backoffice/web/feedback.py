@@ -53,22 +53,25 @@ def status_for(exc: Exception) -> int:
 
 def toast(request: Request, message: str, kind: str = "ok") -> str:
     """The out-of-band fragment appending one toast to #toasts."""
-    return render(request, "_toast.html", {"message": message, "kind": kind}).body.decode()
+    return bytes(render(request, "_toast.html", {"message": message, "kind": kind}).body).decode()
 
 
 def error_response(request: Request, exc: Exception) -> Response:
+    return message_response(request, error_text(request, exc), status_for(exc))
+
+
+def message_response(request: Request, message: str, status_code: int) -> Response:
     """HTMX: the status code plus a toast that app.js shows; plain forms: a short page."""
-    message = error_text(request, exc)
     if is_htmx(request):
-        return HTMLResponse(toast(request, message, "error"), status_code=status_for(exc))
+        return HTMLResponse(toast(request, message, "error"), status_code=status_code)
     referer = request.headers.get("referer", "")
     back = referer if referer.startswith(str(request.base_url)) else None
     return render(request, "error.html", {"message": message, "back": back},
-                  status_code=status_for(exc))
+                  status_code=status_code)
 
 
 def with_toast(response: HTMLResponse, request: Request, message: str,
                kind: str = "ok") -> HTMLResponse:
-    body = response.body.decode() + toast(request, message, kind)
+    body = bytes(response.body).decode() + toast(request, message, kind)
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
     return HTMLResponse(body, status_code=response.status_code, headers=headers)

@@ -43,10 +43,10 @@ def localize(gettext: Callable[[str], str], error: dict) -> str:
             if message.startswith(prefix):
                 return gettext(msgid)
         return message
-    msgid = _BY_TYPE.get(kind)
-    if msgid is None:
+    known = _BY_TYPE.get(kind)
+    if known is None:
         return str(error.get("msg", ""))
-    return gettext(msgid) % {k: v for k, v in (error.get("ctx") or {}).items()}
+    return gettext(known) % {k: v for k, v in (error.get("ctx") or {}).items()}
 
 
 def page_limit_message(gettext: Callable[[str], str], *, designs: int, total: int, low: int,

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from fastapi import APIRouter, FastAPI
 
 from backoffice.config import Settings
 
 
-async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
-    """A value the database cannot hold (an id past 2^31, a NUL byte in text) is bad input,
-    not a server fault: 422 in FastAPI's validation shape, whatever route let it through."""
-    return JSONResponse(status_code=422, content={"detail": [
-        {"loc": ["request"], "msg": "a value is out of range or not storable",
-         "type": "value_error"}]})
+def routers() -> tuple[APIRouter, ...]:
+    from backoffice.features.accounts.routes import api_router, router
+
+    return router, api_router
 
 
 def install(app: FastAPI, settings: Settings) -> None:
@@ -25,12 +21,10 @@ def install(app: FastAPI, settings: Settings) -> None:
         BodySizeLimitMiddleware,
         SecurityHeadersMiddleware,
     )
-    from backoffice.features.accounts.routes import api_router, router
 
     app.state.setup_token_digest = None
-    app.add_exception_handler(DataError, _out_of_range)
-    app.include_router(router)
-    app.include_router(api_router)
+    for router in routers():
+        app.include_router(router)
     # Added innermost first: the headers wrap every answer, 401/403/413 included.
     app.add_middleware(AuthMiddleware, settings=settings)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

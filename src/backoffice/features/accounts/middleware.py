@@ -7,8 +7,9 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
+from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from fastapi import HTTPException
@@ -57,17 +58,18 @@ def is_api(path: str) -> bool:
     return path == "/api" or path.startswith("/api/") or path == "/openapi.json"
 
 
-def is_https(scope: Scope) -> bool:
+def is_https(scope: MutableMapping[str, Any]) -> bool:
     return scope.get("scheme") == "https"
 
 
-def session_cookie_name(scope: Scope) -> str:
+def session_cookie_name(scope: MutableMapping[str, Any]) -> str:
     # The __Host- prefix pins the cookie to this host and path "/"; browsers accept it
     # only with Secure, hence plain HTTP (local use) keeps the bare name.
     return "__Host-" + SESSION_COOKIE if is_https(scope) else SESSION_COOKIE
 
 
-def cookie_header(scope: Scope, name: str, value: str, max_age: int | None) -> str:
+def cookie_header(scope: MutableMapping[str, Any], name: str, value: str,
+                  max_age: int | None) -> str:
     parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
     if max_age is not None:
         parts.append(f"Max-Age={max_age}")

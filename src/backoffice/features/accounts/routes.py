@@ -3,22 +3,25 @@ admins' "Utilisateurs" page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
-from backoffice.database import session_scope
+from backoffice.config import Settings
 from backoffice.deps import AdminUser, CurrentUser, SessionDep, SettingsDep
-from backoffice.errors import Conflict, InvalidInput, NotFound
+from backoffice.errors import Conflict, InvalidInput
 from backoffice.features.accounts import security, service, sessions
 from backoffice.features.accounts.middleware import (
     ANON_CSRF_COOKIE,
     cookie_header,
     session_cookie_name,
 )
+from backoffice.models import User
 from backoffice.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -39,20 +42,49 @@ def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+class LoginForm(BaseModel):
+    email: str = ""
+    password: str = ""
+    next: str = ""
 
 
-def _signed_in(request: Request, settings, user: service.AuthUser, target: str) -> Response:
+class PasswordPair(BaseModel):
+    password: str = ""
+    password_confirm: str = ""
+
+    def errors(self) -> dict[str, str]:
+        if self.password != self.password_confirm:
+            return {"password_confirm": "the two passwords differ"}
+        return {}
+
+
+class SetupForm(PasswordPair):
+    token: str = ""
+    email: str = ""
+
+
+class ChangePasswordForm(PasswordPair):
+    current_password: str = ""
+
+
+class TokenForm(BaseModel):
+    name: str = ""
+
+
+class InviteForm(BaseModel):
+    email: str = ""
+    role: str = ""
+
+
+def _signed_in(request: Request, session: Session, settings: Settings, user: service.AuthUser,
+               target: str) -> Response:
     """Rotate: the old session (if any) dies and a new id is issued."""
     old = request.cookies.get(session_cookie_name(request.scope))
-    with session_scope(settings) as session:
-        if old:
-            sessions.revoke_session(session, old)
-        raw, _ = sessions.create_session(
-            session, settings, user=user, ip=_client_ip(request),
-            user_agent=request.headers.get("user-agent", ""))
+    if old:
+        sessions.revoke_session(session, old)
+    raw, _ = sessions.create_session(
+        session, settings, user=user, ip=_client_ip(request),
+        user_agent=request.headers.get("user-agent", ""))
     response = redirect(request, target)
     response.headers.append("set-cookie", cookie_header(
         request.scope, session_cookie_name(request.scope), raw,
@@ -70,34 +102,25 @@ def login_page(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/login", name="login_submit")
-async def login_submit(request: Request, settings: SettingsDep) -> Response:
-    form = await _form(request)
-    email, password = form.get("email", ""), form.get("password", "")
-    target = safe_next(form.get("next"))
-
-    def attempt() -> service.AuthUser | str:
-        # The failure must be committed with the refusal, hence no exception out of the scope.
-        with session_scope(settings) as session:
-            try:
-                return sessions.login(session, settings, email=email, password=password,
-                                      ip=_client_ip(request))
-            except sessions.LoginRefused as exc:
-                return exc.reason
-
-    result = await run_in_threadpool(attempt)
-    if isinstance(result, str):
-        status = 429 if result == "rate_limited" else 401
+def login_submit(form: Annotated[LoginForm, Form()], request: Request, session: SessionDep,
+                 settings: SettingsDep) -> Response:
+    target = safe_next(form.next)
+    try:
+        user = sessions.login(session, settings, email=form.email, password=form.password,
+                              ip=_client_ip(request))
+    except sessions.LoginRefused as exc:
+        # Answered, not raised: the failed attempt is committed with the refusal.
+        status = 429 if exc.reason == "rate_limited" else 401
         return render(request, "accounts/login.html", {
-            "next": target, "email": email[:254], "error": result}, status_code=status)
-    return await run_in_threadpool(_signed_in, request, settings, result, target)
+            "next": target, "email": form.email[:254], "error": exc.reason}, status_code=status)
+    return _signed_in(request, session, settings, user, target)
 
 
 @router.post("/logout", name="logout")
-def logout(request: Request, settings: SettingsDep) -> Response:
+def logout(request: Request, session: SessionDep) -> Response:
     raw = request.cookies.get(session_cookie_name(request.scope))
     if raw:
-        with session_scope(settings) as session:
-            sessions.revoke_session(session, raw)
+        sessions.revoke_session(session, raw)
     response = redirect(request, str(request.url_for("login")))
     response.headers.append("set-cookie", cookie_header(
         request.scope, session_cookie_name(request.scope), "", 0))
@@ -117,44 +140,38 @@ def setup_page(request: Request, session: SessionDep, token: str = "") -> Respon
 
 
 @router.post("/setup", name="setup_submit")
-async def setup_submit(request: Request, settings: SettingsDep) -> Response:
-    form = await _form(request)
-    token, email = form.get("token", ""), form.get("email", "")
-    if not _setup_valid(request, token):
+def setup_submit(form: Annotated[SetupForm, Form()], request: Request, session: SessionDep,
+                 settings: SettingsDep) -> Response:
+    if not _setup_valid(request, form.token):
         return render(request, "accounts/link_invalid.html", {}, status_code=404)
-    result = _password_pair_errors(form) or await run_in_threadpool(
-        _set_password, settings, lambda session: service.create_first_admin(
-            session, email=email, password=form.get("password", "")))
+    result = form.errors() or _set_password(session, lambda: service.create_first_admin(
+        session, email=form.email, password=form.password))
     if result is None:
         return render(request, "accounts/link_invalid.html", {}, status_code=404)
     if isinstance(result, dict):
         return render(request, "accounts/setup.html", {
-            "token": token, "email": email[:254], "errors": result}, status_code=422)
+            "token": form.token, "email": form.email[:254], "errors": result}, status_code=422)
     request.app.state.setup_token_digest = None  # single use, even before the next start
-    return await run_in_threadpool(_signed_in, request, settings, result, "/")
+    return _signed_in(request, session, settings, result, "/")
 
 
-def _set_password(settings, act) -> service.AuthUser | dict[str, str] | None:
-    """Run a password-setting action (first admin, invitation, reset) in its own
-    transaction: the user to sign in, the form's errors, or None when the link or the
-    set-up is no longer valid."""
-    with session_scope(settings) as session:
-        try:
-            return service.AuthUser.of(act(session))
-        except InvalidInput as exc:
-            return exc.errors
-        except Conflict:
-            return None
-
-
-def _password_pair_errors(form: dict[str, str]) -> dict[str, str]:
-    if form.get("password", "") != form.get("password_confirm", ""):
-        return {"password_confirm": "the two passwords differ"}
-    return {}
+def _set_password(session: Session, act: Callable[[], User]
+                  ) -> service.AuthUser | dict[str, str] | None:
+    """Run a password-setting action (first admin, invitation, reset) in a savepoint: the
+    user to sign in, the form's errors, or None when the link or the set-up is no longer
+    valid (then nothing it did is kept)."""
+    try:
+        with session.begin_nested():
+            return service.AuthUser.of(act())
+    except InvalidInput as exc:
+        return exc.errors
+    except Conflict:
+        return None
 
 
 @router.get("/welcome/{token}", name="welcome")
-def welcome_page(request: Request, token: str, session: SessionDep) -> Response:
+def welcome_page(request: Request, token: Annotated[str, Path(max_length=200)],
+                 session: SessionDep) -> Response:
     link = service.valid_link(session, token)
     if link is None:
         return render(request, "accounts/link_invalid.html", {}, status_code=404)
@@ -163,30 +180,26 @@ def welcome_page(request: Request, token: str, session: SessionDep) -> Response:
 
 
 @router.post("/welcome/{token}", name="welcome_submit")
-async def welcome_submit(request: Request, token: str, settings: SettingsDep) -> Response:
-    form = await _form(request)
-    result = _password_pair_errors(form) or await run_in_threadpool(
-        _set_password, settings, lambda session: service.use_link(
-            session, raw=token, password=form.get("password", "")))
+def welcome_submit(form: Annotated[PasswordPair, Form()], request: Request,
+                   token: Annotated[str, Path(max_length=200)], session: SessionDep,
+                   settings: SettingsDep) -> Response:
+    result = form.errors() or _set_password(session, lambda: service.use_link(
+        session, raw=token, password=form.password))
     if result is None:
         return render(request, "accounts/link_invalid.html", {}, status_code=404)
     if isinstance(result, dict):
-        def link_details() -> tuple[str, str] | None:
-            with session_scope(settings) as session:
-                link = service.valid_link(session, token)
-                return (link.user.email, link.purpose) if link else None
-
-        details = await run_in_threadpool(link_details)
-        if details is None:
+        link = service.valid_link(session, token)
+        if link is None:
             return render(request, "accounts/link_invalid.html", {}, status_code=404)
         return render(request, "accounts/welcome.html", {
-            "token": token, "email": details[0], "purpose": details[1], "errors": result},
-            status_code=422)
-    return await run_in_threadpool(_signed_in, request, settings, result, "/")
+            "token": token, "email": link.user.email, "purpose": link.purpose,
+            "errors": result}, status_code=422)
+    return _signed_in(request, session, settings, result, "/")
 
 
-def _account_page(request: Request, session, user: service.AuthUser, *, new_token: str = "",
-                  errors: dict | None = None, notice: str = "", status_code: int = 200):
+def _account_page(request: Request, session: Session, user: service.AuthUser, *,
+                  new_token: str = "", errors: dict[str, str] | None = None, notice: str = "",
+                  status_code: int = 200) -> Response:
     return render(request, "accounts/account.html", {
         "tokens": service.list_api_tokens(session, user.id), "new_token": new_token,
         "errors": errors or {}, "notice": notice}, status_code=status_code)
@@ -198,58 +211,41 @@ def account_page(request: Request, session: SessionDep, user: CurrentUser) -> Re
 
 
 @router.post("/account/tokens", name="create_api_token")
-async def create_api_token(request: Request, settings: SettingsDep,
-                           user: CurrentUser) -> Response:
-    form = await _form(request)
-
-    def create() -> Response:
-        with session_scope(settings) as session:
-            try:
-                _, raw = service.create_api_token(session, user=user, name=form.get("name", ""))
-            except InvalidInput as exc:
-                return _account_page(request, session, user, errors=exc.errors,
-                                     status_code=422)
-            # Shown once, now: only its digest is kept.
-            return _account_page(request, session, user, new_token=raw, status_code=201)
-
-    return await run_in_threadpool(create)
+def create_api_token(form: Annotated[TokenForm, Form()], request: Request, session: SessionDep,
+                     user: CurrentUser) -> Response:
+    try:
+        _, raw = service.create_api_token(session, user=user, name=form.name)
+    except InvalidInput as exc:
+        return _account_page(request, session, user, errors=exc.errors, status_code=422)
+    # Shown once, now: only its digest is kept.
+    return _account_page(request, session, user, new_token=raw, status_code=201)
 
 
 @router.post("/account/tokens/{token_id}/revoke", name="revoke_api_token")
-def revoke_api_token(request: Request, token_id: int, settings: SettingsDep,
+def revoke_api_token(request: Request, token_id: int, session: SessionDep,
                      user: CurrentUser) -> Response:
-    with session_scope(settings) as session:
-        try:
-            service.revoke_api_token(session, user=user, token_id=token_id)
-        except NotFound:
-            return _account_page(request, session, user, status_code=404)
+    service.revoke_api_token(session, user=user, token_id=token_id)
     return redirect(request, str(request.url_for("account")))
 
 
 @router.post("/account/password", name="change_password")
-async def change_password(request: Request, settings: SettingsDep,
-                          user: CurrentUser) -> Response:
-    form = await _form(request)
-    errors = _password_pair_errors(form)
-
-    def change() -> Response:
-        with session_scope(settings) as session:
-            if errors:
-                return _account_page(request, session, user, errors=errors, status_code=422)
-            try:
-                service.change_password(session, user_id=user.id,
-                                        current=form.get("current_password", ""),
-                                        new=form.get("password", ""))
-            except InvalidInput as exc:
-                return _account_page(request, session, user, errors=exc.errors,
-                                     status_code=422)
-            return _account_page(request, session, user, notice="password_changed")
-
-    return await run_in_threadpool(change)
+def change_password(form: Annotated[ChangePasswordForm, Form()], request: Request,
+                    session: SessionDep, user: CurrentUser) -> Response:
+    errors = form.errors()
+    if not errors:
+        try:
+            service.change_password(session, user_id=user.id, current=form.current_password,
+                                    new=form.password)
+        except InvalidInput as exc:
+            errors = exc.errors
+    if errors:
+        return _account_page(request, session, user, errors=errors, status_code=422)
+    return _account_page(request, session, user, notice="password_changed")
 
 
-def _users_page(request: Request, session, *, link: str = "", link_email: str = "",
-                errors: dict | None = None, values: dict | None = None, status_code: int = 200):
+def _users_page(request: Request, session: Session, *, link: str = "", link_email: str = "",
+                errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
+                status_code: int = 200) -> Response:
     return render(request, "accounts/users.html", {
         "users": service.list_users(session), "events": service.recent_events(session, 30),
         "link": link, "link_email": link_email, "errors": errors or {},
@@ -262,44 +258,27 @@ def users_page(request: Request, session: SessionDep, admin: AdminUser) -> Respo
 
 
 @router.post("/users", name="invite_user")
-async def invite_user(request: Request, settings: SettingsDep, admin: AdminUser) -> Response:
-    form = await _form(request)
-    values = {"email": form.get("email", "")[:254], "role": form.get("role", "")}
-
-    def invite() -> Response:
-        with session_scope(settings) as session:
-            try:
-                user, raw = service.invite(session, email=values["email"], role=values["role"],
-                                           actor=admin.email)
-            except InvalidInput as exc:
-                return _users_page(request, session, errors=exc.errors, values=values,
-                                   status_code=422)
-            link = str(request.url_for("welcome", token=raw))
-            return _users_page(request, session, link=link, link_email=user.email,
-                               status_code=201)
-
-    return await run_in_threadpool(invite)
+def invite_user(form: Annotated[InviteForm, Form()], request: Request, session: SessionDep,
+                admin: AdminUser) -> Response:
+    values = {"email": form.email[:254], "role": form.role}
+    try:
+        user, raw = service.invite(session, email=values["email"], role=values["role"],
+                                   actor=admin.email)
+    except InvalidInput as exc:
+        return _users_page(request, session, errors=exc.errors, values=values, status_code=422)
+    link = str(request.url_for("welcome", token=raw))
+    return _users_page(request, session, link=link, link_email=user.email, status_code=201)
 
 
 @router.post("/users/{user_id}/{action}", name="user_action")
-def user_action(request: Request, user_id: int, action: str, settings: SettingsDep,
+def user_action(request: Request, user_id: int,
+                action: Literal["reset", "deactivate", "activate"], session: SessionDep,
                 admin: AdminUser) -> Response:
-    # Committed before answering: the redirected page must show the change.
-    with session_scope(settings) as session:
-        try:
-            if action == "reset":
-                user, raw = service.reset_password(session, user_id=user_id, actor=admin)
-                link = str(request.url_for("welcome", token=raw))
-                return _users_page(request, session, link=link, link_email=user.email)
-            if action not in ("deactivate", "activate"):
-                raise NotFound(f"no action {action}")
-            service.set_active(session, user_id=user_id, active=action == "activate",
-                               actor=admin)
-        except NotFound:
-            return _users_page(request, session, status_code=404)
-        except Conflict as exc:
-            return _users_page(request, session, errors={"action": str(exc)},
-                               status_code=409)
+    if action == "reset":
+        user, raw = service.reset_password(session, user_id=user_id, actor=admin)
+        link = str(request.url_for("welcome", token=raw))
+        return _users_page(request, session, link=link, link_email=user.email)
+    service.set_active(session, user_id=user_id, active=action == "activate", actor=admin)
     return redirect(request, str(request.url_for("users")))
 
 

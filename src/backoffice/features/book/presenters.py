@@ -1,11 +1,11 @@
-"""Turn rows into API shapes and image URLs (shared by the listing and creation routes)."""
+"""Turn rows into API shapes and image URLs (the book page and the API)."""
 
 from __future__ import annotations
 
 from fastapi import Request
 
 from backoffice.features.book.schemas import EbookDetail, JobOut, PageOut
-from backoffice.features.dashboard.service import ordered_pages
+from backoffice.features.book.service import ordered_pages
 from backoffice.kdp import pixels
 from backoffice.models import Ebook, GenerationJob
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+MAX_SEED = 2**53 - 1  # exact in JSON numbers and JavaScript
+
 
 class JobOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)

@@ -7,9 +7,11 @@ derived from their inputs, so asking twice costs nothing and the files are plain
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image
 
@@ -36,6 +38,10 @@ class PreviewImage:
 
 def _key(*parts: object) -> str:
     return hashlib.sha256(repr((_VERSION, *parts)).encode()).hexdigest() + ".png"
+
+
+def _write(data: bytes, path: Path) -> None:
+    path.write_bytes(data)
 
 
 def _png(image: Image.Image) -> bytes:
@@ -99,7 +105,7 @@ def quick_preview(settings: Settings, data: EbookCreate, theme: Theme,
                 page_index=max(position - 1, 0), title=title, subtitle=data.subtitle,
                 author=data.author, families=dict(theme.procedural.families),
                 palette=tuple(theme.palette)))
-            image = Image.open(io.BytesIO(generated.data))
+            image: Image.Image = Image.open(io.BytesIO(generated.data))
             if kind == "cover":
                 image = draw_cover_text(image.convert("RGB"), title=title,
                                         subtitle=data.subtitle, author=data.author,
@@ -107,6 +113,6 @@ def quick_preview(settings: Settings, data: EbookCreate, theme: Theme,
             else:
                 image = image.convert("L").resize((width, height))
             png = _png(image)
-            storage.put_file(key, lambda tmp, png=png: tmp.write_bytes(png))
+            storage.put_file(key, functools.partial(_write, png))
         images.append(PreviewImage(kind, position, key))
     return images

@@ -1,84 +1,114 @@
-"""New books: the JSON API and the "Nouvel ebook" form."""
+"""New books: the JSON API and the "Nouvel ebook" form, its theme hints and quick preview."""
 
 from __future__ import annotations
 
 import logging
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
 
-from backoffice.art.themes import AUDIENCES, themes_in
-from backoffice.database import session_scope
-from backoffice.deps import SettingsDep
-from backoffice.errors import InvalidInput
+from backoffice.art.themes import AUDIENCES, Theme, themes_in
+from backoffice.config import Settings
+from backoffice.deps import Actor, SessionDep, SettingsDep
+from backoffice.errors import N_, InvalidInput, NotFound
 from backoffice.features.book.schemas import CreatedEbook, EbookOut, JobOut
-from backoffice.features.creation import service
+from backoffice.features.creation import preview, service
 from backoffice.features.creation.schemas import EbookCreate
 from backoffice.kdp import pixels, specs
-from backoffice.models import GenerationJob
-from backoffice.queue import defer
+from backoffice.storage import get_storage
 from backoffice.web import form_errors
-from backoffice.web.templating import gettext_for, redirect, render
+from backoffice.web.templating import gettext_for, redirect, render, request_language
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
 
-FORM_FIELDS = ("title", "subtitle", "author", "theme", "audience", "trim_size", "paper",
-               "page_count", "seed", "isbn", "blurb")
-# Unticked checkboxes are not sent at all, so their absence means False.
-CHECKBOXES = ("single_sided", "front_matter", "page_numbers")
+
+class CreationForm(BaseModel):
+    """The form as typed: every field text, checked into an EbookCreate afterwards so the
+    form can be shown again with the reader's values and a message beside each field."""
+
+    title: str = ""
+    subtitle: str = ""
+    author: str = ""
+    theme: str = ""
+    audience: str = ""
+    trim_size: str = ""
+    paper: str = ""
+    page_count: str = ""
+    seed: str = ""
+    isbn: str = ""
+    blurb: str = ""
+    # Present when the print options are on the form; unticked boxes are not sent at all.
+    print_options: str | None = None
+    single_sided: str | None = None
+    front_matter: str | None = None
+    page_numbers: str | None = None
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {k: v.strip() for k, v in self.model_dump().items()
+                                  if isinstance(v, str) and k != "print_options"}
+        if self.print_options is not None:
+            for box in ("single_sided", "front_matter", "page_numbers"):
+                values[box] = getattr(self, box) in ("on", "true", "1")
+        return values
+
+    def checked(self) -> tuple[EbookCreate | None, dict[str, str]]:
+        values = self.values()
+        raw = {k: v for k, v in values.items()
+               if v != "" or k in ("title", "subtitle", "author")}
+        try:
+            return EbookCreate.model_validate(raw), {}
+        except ValidationError as exc:
+            errors: dict[str, Any] = {}
+            for error in exc.errors():
+                errors.setdefault(str(error["loc"][0]) if error["loc"] else "form", error)
+            return None, errors
 
 
-def queue_generation(settings, job_id: int) -> None:
-    """Defer a committed generation job; if the queue is down, say so on the job row."""
-    try:
-        defer(settings, "ebook.generate", generation_job_id=job_id)
-    except Exception as exc:
-        logger.exception("could not queue generation job %s", job_id)
-        with session_scope(settings) as session:
-            job = session.get(GenerationJob, job_id)
-            if job is not None:
-                job.status, job.error = "failed", f"could not queue the generation: {exc}"
-        raise HTTPException(
-            503, "the job queue is unavailable; the job was saved as failed") from None
+def _localized(request: Request, errors: dict[str, Any]) -> dict[str, str]:
+    gettext = gettext_for(request)
+    return {field: form_errors.localize(gettext, error) for field, error in errors.items()}
 
 
-def create_and_queue(settings, data: EbookCreate, actor: str) -> CreatedEbook:
-    """Create the book in one transaction, then queue its generation after the commit."""
-    with session_scope(settings) as session:
-        ebook, job = service.create_ebook(session, settings, data, actor=actor)
-        created = CreatedEbook(ebook=EbookOut.model_validate(ebook), job=JobOut.model_validate(job))
-    queue_generation(settings, created.job.id)
-    return created
+def _service_errors(request: Request, exc: InvalidInput, data: EbookCreate) -> dict[str, str]:
+    """The service's English messages, said again in the reader's language."""
+    gettext = gettext_for(request)
+    errors = dict(exc.errors)
+    if "theme" in errors:
+        errors["theme"] = gettext(N_("Choose one of the listed themes."))
+    if "page_count" in errors:
+        low, high = specs.page_limits(data.trim_size, data.paper)
+        errors["page_count"] = form_errors.page_limit_message(
+            gettext, designs=data.page_count, total=pixels.book_interior_pages(data),
+            low=low, high=high)
+    return errors
 
 
-@router.post("/api/ebooks", status_code=202, response_model=CreatedEbook, tags=["ebooks"],
-             responses={422: {"description": "A field is invalid; `detail` names it"}})
-def api_create_ebook(data: EbookCreate, request: Request,
-                     settings: SettingsDep) -> CreatedEbook | JSONResponse:
-    try:
-        from backoffice.features.lifecycle.service import actor_of
-
-        return create_and_queue(settings, data, actor=actor_of(request, "api"))
-    except InvalidInput as exc:
-        return JSONResponse(status_code=422, content={"detail": [
-            {"loc": ["body", field], "msg": message, "type": "value_error"}
-            for field, message in exc.errors.items()]})
-
-
-def _form_context(request: Request, settings, values: dict, errors: dict) -> dict:
+def _form_context(request: Request, settings: Settings, values: dict[str, Any],
+                  errors: dict[str, str]) -> dict[str, Any]:
     themes = themes_in(str(settings.themes_dir))
     theme = themes.get(values.get("theme", "")) or next(iter(themes.values()))
     return {
         **_hint_context(request, theme, str(values.get("audience", "children"))),
-        "themes": themes,
-        "audiences": AUDIENCES,
-        "trims": specs.TRIMS,
-        "papers": specs.PAPERS,
-        "values": values,
-        "errors": errors,
+        "themes": themes, "audiences": AUDIENCES, "trims": specs.TRIMS, "papers": specs.PAPERS,
+        "values": values, "errors": errors,
     }
+
+
+def _hint_context(request: Request, theme: Theme, audience: str) -> dict[str, Any]:
+    audience = audience if audience in AUDIENCES else "children"
+    return {"sample_theme": theme,
+            "suggested_title": service.suggest_title(theme, audience, request_language(request))}
+
+
+@router.post("/api/ebooks", status_code=202, response_model=CreatedEbook, tags=["ebooks"],
+             responses={422: {"description": "A field is invalid; `detail` names it"}})
+def api_create_ebook(data: EbookCreate, session: SessionDep, settings: SettingsDep,
+                     actor: Actor) -> CreatedEbook:
+    ebook, job = service.create_ebook(session, settings, data, actor=actor)
+    return CreatedEbook(ebook=EbookOut.model_validate(ebook), job=JobOut.model_validate(job))
 
 
 @router.get("/ebooks/new", name="new_ebook", include_in_schema=False)
@@ -89,46 +119,12 @@ def new_ebook_form(request: Request, settings: SettingsDep) -> Response:
     return render(request, "creation/new.html", _form_context(request, settings, defaults, {}))
 
 
-async def _read_form(request: Request) -> tuple[dict, EbookCreate | None, dict[str, str]]:
-    form = await request.form()
-    values: dict = {field: str(form.get(field, "")).strip() for field in FORM_FIELDS}
-    raw = {k: v for k, v in values.items() if v != "" or k in ("title", "subtitle", "author")}
-    if "print_options" in form:
-        for box in CHECKBOXES:
-            values[box] = raw[box] = form.get(box) in ("on", "true", "1")
-    errors: dict[str, str] = {}
-    data = None
-    try:
-        data = EbookCreate.model_validate(raw)
-    except ValidationError as exc:
-        for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "form"
-            errors.setdefault(field, form_errors.localize(gettext_for(request), error))
-    return values, data, errors
-
-
-def _service_errors(request: Request, exc: InvalidInput, data: EbookCreate) -> dict[str, str]:
-    """The service's English messages, said again in the reader's language."""
-    gettext = gettext_for(request)
-    errors = dict(exc.errors)
-    if "theme" in errors:
-        errors["theme"] = gettext(form_errors.N_("Choose one of the listed themes."))
-    if "page_count" in errors:
-        low, high = specs.page_limits(data.trim_size, data.paper)
-        errors["page_count"] = form_errors.page_limit_message(
-            gettext, designs=data.page_count, total=pixels.book_interior_pages(data),
-            low=low, high=high)
-    return errors
-
-
 @router.post("/ebooks", name="create_ebook", include_in_schema=False)
-async def create_ebook_form(request: Request, settings: SettingsDep) -> Response:
-    from backoffice.features.lifecycle.service import actor_of
-
-    values, data, errors = await _read_form(request)
+def create_ebook_form(form: Annotated[CreationForm, Form()], request: Request,
+                      session: SessionDep, settings: SettingsDep, actor: Actor) -> Response:
+    data, invalid = form.checked()
+    errors = _localized(request, invalid)
     if data is not None and not data.title:
-        from backoffice.web.templating import request_language
-
         # The title suggested on the form is the one in the reader's language.
         theme = themes_in(str(settings.themes_dir)).get(data.theme)
         if theme is not None:
@@ -136,63 +132,21 @@ async def create_ebook_form(request: Request, settings: SettingsDep) -> Response
                 theme, data.audience, request_language(request))})
     if data is not None:
         try:
-            from starlette.concurrency import run_in_threadpool
-
-            created = await run_in_threadpool(create_and_queue, settings, data,
-                                              actor_of(request, "web"))
+            ebook, _job = service.create_ebook(session, settings, data, actor=actor)
         except InvalidInput as exc:
             errors.update(_service_errors(request, exc, data))
         else:
-            return redirect(request, str(request.url_for("ebook_detail",
-                                                         ebook_id=created.ebook.id)))
-    return render(request, "creation/new.html", _form_context(request, settings, values, errors),
-                  status_code=422)
-
-
-def _cancel(settings, ebook_id: int, job_id: int) -> JobOut:
-    with session_scope(settings) as session:
-        return JobOut.model_validate(service.cancel_generation(session, ebook_id, job_id))
-
-
-@router.post("/api/ebooks/{ebook_id}/jobs/{job_id}/cancel", response_model=JobOut,
-             tags=["ebooks"], responses={404: {"description": "No such job for this ebook"},
-                                         409: {"description": "The job has already finished"}})
-def api_cancel_job(ebook_id: int, job_id: int, settings: SettingsDep) -> JobOut:
-    """Stop a queued or running generation; pages already drawn are kept."""
-    from backoffice.errors import Conflict, NotFound
-
-    try:
-        return _cancel(settings, ebook_id, job_id)
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    except Conflict as exc:
-        raise HTTPException(409, str(exc)) from None
-
-
-@router.post("/ebooks/{ebook_id}/jobs/{job_id}/cancel", name="cancel_job", include_in_schema=False)
-def cancel_job_form(ebook_id: int, job_id: int, request: Request,
-                    settings: SettingsDep) -> Response:
-    from backoffice.errors import Conflict, NotFound
-    from backoffice.features.dashboard.routes import after_action
-    from backoffice.web.feedback import error_response
-    from backoffice.web.templating import gettext_for
-
-    try:
-        _cancel(settings, ebook_id, job_id)
-    except (NotFound, Conflict) as exc:
-        return error_response(request, exc)
-    return after_action(request, settings, ebook_id,
-                        gettext_for(request)("Generation cancelled. Pages already drawn are kept."))
+            return redirect(request, str(request.url_for("ebook_detail", ebook_id=ebook.id)))
+    return render(request, "creation/new.html",
+                  _form_context(request, settings, form.values(), errors), status_code=422)
 
 
 @router.get("/themes/{theme_id}/sample.png", name="theme_sample", include_in_schema=False)
-def theme_sample(theme_id: str, settings: SettingsDep) -> Response:
-    from backoffice.features.creation import preview
-    from backoffice.storage import get_storage
-
+def theme_sample(theme_id: Annotated[str, Path(max_length=64)],
+                 settings: SettingsDep) -> Response:
     theme = themes_in(str(settings.themes_dir)).get(theme_id)
     if theme is None:
-        raise HTTPException(404, "no such theme")
+        raise NotFound(N_("There is no theme %(theme)s."), theme=theme_id)
     key = preview.theme_sample(settings, theme)
     return Response(get_storage(settings.storage_dir).get(key), media_type="image/png",
                     headers={"Cache-Control": "private, max-age=86400"})
@@ -207,23 +161,12 @@ def theme_hint(request: Request, settings: SettingsDep, theme: str = "",
     return render(request, "creation/_theme_hint.html", _hint_context(request, chosen, audience))
 
 
-def _hint_context(request: Request, theme, audience: str) -> dict:
-    from backoffice.web.templating import request_language
-
-    audience = audience if audience in AUDIENCES else "children"
-    return {"sample_theme": theme,
-            "suggested_title": service.suggest_title(theme, audience, request_language(request))}
-
-
 @router.post("/ebooks/preview", name="quick_preview", include_in_schema=False)
-async def quick_preview(request: Request, settings: SettingsDep) -> Response:
+def quick_preview(form: Annotated[CreationForm, Form()], request: Request,
+                  settings: SettingsDep) -> Response:
     """Cover + two pages at low resolution; nothing is saved in the database."""
-    from starlette.concurrency import run_in_threadpool
-
-    from backoffice.features.creation import preview
-    from backoffice.web.templating import request_language
-
-    values, data, errors = await _read_form(request)
+    data, invalid = form.checked()
+    errors = _localized(request, invalid)
     theme = None
     if data is not None:
         try:
@@ -235,7 +178,7 @@ async def quick_preview(request: Request, settings: SettingsDep) -> Response:
         return render(request, "creation/_preview.html", {"errors": errors})
     title = data.title or service.suggest_title(theme, data.audience, request_language(request))
     try:
-        images = await run_in_threadpool(preview.quick_preview, settings, data, theme, title)
+        images = preview.quick_preview(settings, data, theme, title)
     except Exception:  # a provider's failure must read as words, not a blank box
         logger.exception("quick preview failed")
         return render(request, "creation/_preview.html", {"failed": True}, status_code=502)
@@ -243,14 +186,12 @@ async def quick_preview(request: Request, settings: SettingsDep) -> Response:
 
 
 @router.get("/ebooks/preview/{key}", name="preview_image", include_in_schema=False)
-def preview_image(key: str, settings: SettingsDep) -> Response:
-    from backoffice.storage import get_storage
-
+def preview_image(key: Annotated[str, Path(max_length=80)], settings: SettingsDep) -> Response:
     storage = get_storage(settings.storage_dir)
     try:
         if not key.endswith(".png") or not storage.exists(key):
             raise ValueError(key)
     except ValueError:
-        raise HTTPException(404, "no such preview") from None
+        raise NotFound(N_("There is no such preview.")) from None
     return Response(storage.get(key), media_type="image/png",
                     headers={"Cache-Control": "private, max-age=3600"})

@@ -8,9 +8,8 @@ import unicodedata
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from backoffice.art.themes import Audience
+from backoffice.features.book.schemas import MAX_SEED
 from backoffice.kdp import specs
-
-MAX_SEED = 2**53 - 1  # exact in JSON numbers and JavaScript
 
 
 def _clean_text(value: str) -> str:

@@ -1,4 +1,5 @@
-"""Create a book: the row, its pages and its generation job, in the caller's transaction."""
+"""Create a book: the row, its pages and its generation job, in the caller's transaction
+(the job is queued once that transaction commits)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from backoffice.art.themes import Theme, themes_in
 from backoffice.config import Settings
 from backoffice.errors import InvalidInput
 from backoffice.features.creation.schemas import EbookCreate
+from backoffice.features.generation import service as generation
 from backoffice.kdp import pixels, specs
 from backoffice.models import Ebook, GenerationJob, Page, StatusChange
 
@@ -68,43 +70,6 @@ def create_ebook(session: Session, settings: Settings, data: EbookCreate, *,
     session.flush()
     session.add(StatusChange(ebook_id=ebook.id, from_status=None, to_status="DRAFT",
                              actor=actor, reason=None))
-    job = GenerationJob(
-        ebook_id=ebook.id,
-        kind="generate",
-        status="queued",
-        done=0,
-        # every page, then the PDF assembly
-        total=len(ebook.pages) + 1,
-        step="queued",
-        params={"page_ids": [page.id for page in ebook.pages]},
-    )
-    session.add(job)
-    session.flush()
+    job = generation.start(session, ebook, kind="generate",
+                           page_ids=[page.id for page in ebook.pages])
     return ebook, job
-
-
-def cancel_generation(session: Session, ebook_id: int, job_id: int) -> GenerationJob:
-    """Stop a job: page jobs skip a cancelled job and providers poll for it; the queued
-    Procrastinate jobs are cancelled (and running ones asked to abort) in the same
-    transaction, so nothing is left to pick up."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import text
-
-    from backoffice.errors import NotFound
-    from backoffice.features.lifecycle.service import N_, EditorialConflict
-    from backoffice.models import JOB_ACTIVE
-
-    job = session.get(GenerationJob, job_id, with_for_update=True)
-    if job is None or job.ebook_id != ebook_id:
-        raise NotFound(f"job {job_id} does not exist for ebook {ebook_id}")
-    if job.status not in JOB_ACTIVE:
-        raise EditorialConflict(N_("This generation has already finished."))
-    job.status, job.step = "cancelled", "cancelled"
-    job.finished_at = datetime.now(UTC)
-    session.execute(text(
-        "SELECT procrastinate_cancel_job_v1(id, true, false) FROM procrastinate_jobs "
-        "WHERE status IN ('todo', 'doing') AND args->>'generation_job_id' = :job"),
-        {"job": str(job_id)})
-    session.flush()
-    return job

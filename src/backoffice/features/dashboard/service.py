@@ -1,14 +1,13 @@
-"""Read side: counts, the paginated list and one book with its pages and latest job."""
+"""The dashboard's reads: counts per status and the filtered, sorted, paginated list."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from backoffice.errors import NotFound
-from backoffice.models import EBOOK_STATUSES, JOB_ACTIVE, Ebook, GenerationJob, Page
+from backoffice.models import EBOOK_STATUSES, JOB_ACTIVE, Ebook, GenerationJob
 
 SORTS = {
     "newest": Ebook.created_at.desc(),
@@ -62,44 +61,3 @@ def list_ebooks(session: Session, *, status: str | None = None, query: str | Non
         .offset((page - 1) * size).limit(size)
     ).all()
     return EbookPage(list(items), total, page, size)
-
-
-def latest_jobs(session: Session, ebook_ids: list[int]) -> dict[int, GenerationJob]:
-    if not ebook_ids:
-        return {}
-    newest = (select(func.max(GenerationJob.id)).where(GenerationJob.ebook_id.in_(ebook_ids))
-              .group_by(GenerationJob.ebook_id))
-    jobs = session.scalars(select(GenerationJob).where(GenerationJob.id.in_(newest))).all()
-    return {job.ebook_id: job for job in jobs}
-
-
-def cover_pages(session: Session, ebook_ids: list[int]) -> dict[int, Page]:
-    """The cover page of each listed book, in one query (not every page of every book)."""
-    if not ebook_ids:
-        return {}
-    covers = session.scalars(select(Page).where(Page.ebook_id.in_(ebook_ids),
-                                                Page.kind == "cover"))
-    return {page.ebook_id: page for page in covers}
-
-
-def get_ebook(session: Session, ebook_id: int) -> Ebook:
-    ebook = session.scalar(
-        select(Ebook).where(Ebook.id == ebook_id)
-        .options(selectinload(Ebook.pages).selectinload(Page.current_version))
-    )
-    if ebook is None:
-        raise NotFound(f"ebook {ebook_id} does not exist")
-    return ebook
-
-
-def ordered_pages(ebook: Ebook) -> list[Page]:
-    """Cover, back cover, then content pages in reading order."""
-    rank = {"cover": 0, "back_cover": 1, "content": 2}
-    return sorted(ebook.pages, key=lambda p: (rank[p.kind], p.position))
-
-
-def get_job(session: Session, ebook_id: int, job_id: int) -> GenerationJob:
-    job = session.get(GenerationJob, job_id)
-    if job is None or job.ebook_id != ebook_id:
-        raise NotFound(f"job {job_id} does not exist for ebook {ebook_id}")
-    return job

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
-from backoffice.database import session_scope
-from backoffice.deps import SessionDep, SettingsDep
-from backoffice.errors import Conflict, NotFound
-from backoffice.features.dashboard.service import get_ebook
+from backoffice.deps import Actor, AdminUser, SessionDep, SettingsDep
+from backoffice.errors import N_, NotFound
+from backoffice.features.book.service import get_ebook, latest_export
 from backoffice.features.export import rule_labels, service
 from backoffice.models import Export
 from backoffice.web.downloads import content_disposition
@@ -21,7 +19,7 @@ from backoffice.web.templating import redirect, register_global
 router = APIRouter(tags=["export"])
 register_global("rule_label", rule_labels.label)
 
-_PDF_RESPONSES = {
+_PDF_RESPONSES: dict[int | str, dict] = {
     200: {"content": {"application/pdf": {}}, "description": "The PDF"},
     404: {"description": "No such ebook"},
     409: {"description": "The ebook is not fully generated yet"},
@@ -58,25 +56,11 @@ class OverrideIn(BaseModel):
     reason: str = Field(min_length=5, max_length=500)
 
 
-def _actor(request: Request, default: str) -> str:
-    user = getattr(request.state, "user", None)
-    return getattr(user, "email", None) or default
-
-
-def _load(session, ebook_id: int):
-    try:
-        return get_ebook(session, ebook_id)
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-
-
-def _pdf(session, settings, ebook_id: int, which: str, inline: bool) -> FileResponse:
-    ebook = _load(session, ebook_id)
-    try:
-        path = (service.interior_pdf if which == "interior" else service.cover_pdf)(
-            session, settings, ebook)
-    except Conflict as exc:
-        raise HTTPException(409, str(exc)) from None
+def _pdf(session: SessionDep, settings: SettingsDep, ebook_id: int, which: str,
+         inline: bool) -> FileResponse:
+    ebook = get_ebook(session, ebook_id)
+    build = service.interior_pdf if which == "interior" else service.cover_pdf
+    path = build(session, settings, ebook)
     suffix = "-interior.pdf" if which == "interior" else "-cover.pdf"
     return FileResponse(path, media_type="application/pdf", headers={
         "Content-Disposition": content_disposition(ebook.title, suffix, inline=inline),
@@ -99,32 +83,23 @@ def cover_pdf(ebook_id: int, session: SessionDep, settings: SettingsDep,
     return _pdf(session, settings, ebook_id, "cover", inline)
 
 
-def _export(settings, ebook_id: int, actor: str) -> tuple[Export, Any]:
-    with session_scope(settings) as session:
-        ebook = _load(session, ebook_id)
-        try:
-            export = service.run_export(session, settings, ebook, actor=actor)
-        except Conflict as exc:
-            raise HTTPException(409, str(exc)) from None
-        return export, ebook
-
-
 @router.post("/api/ebooks/{ebook_id}/export", name="api_run_export", response_model=ExportOut,
              responses={404: {"description": "No such ebook"},
                         409: {"description": "Not fully generated yet"}})
-def api_run_export(ebook_id: int, request: Request, settings: SettingsDep) -> ExportOut:
+def api_run_export(ebook_id: int, request: Request, session: SessionDep, settings: SettingsDep,
+                   actor: Actor) -> ExportOut:
     """Build the KDP files from the current pages and run the preflight on them."""
-    export, _ = _export(settings, ebook_id, _actor(request, "api"))
-    return ExportOut.of(request, export)
+    ebook = get_ebook(session, ebook_id)
+    return ExportOut.of(request, service.run_export(session, settings, ebook, actor=actor))
 
 
 @router.get("/api/ebooks/{ebook_id}/export", name="api_latest_export", response_model=ExportOut,
             responses={404: {"description": "No export yet"}})
 def api_latest_export(ebook_id: int, request: Request, session: SessionDep) -> ExportOut:
-    _load(session, ebook_id)
-    export = service.latest_export(session, ebook_id)
+    get_ebook(session, ebook_id)
+    export = latest_export(session, ebook_id)
     if export is None:
-        raise HTTPException(404, "this ebook has not been exported yet")
+        raise NotFound(N_("This book has not been exported yet."))
     return ExportOut.of(request, export)
 
 
@@ -132,22 +107,12 @@ def api_latest_export(ebook_id: int, request: Request, session: SessionDep) -> E
              response_model=ExportOut,
              responses={403: {"description": "Admins only"}, 404: {"description": "No export"},
                         409: {"description": "Nothing to override"}})
-def api_override_export(ebook_id: int, body: OverrideIn, request: Request,
-                        settings: SettingsDep) -> ExportOut:
+def api_override_export(ebook_id: int, body: OverrideIn, request: Request, session: SessionDep,
+                        settings: SettingsDep, admin: AdminUser) -> ExportOut:
     """Allow a failing export to be downloaded and published anyway; recorded."""
-    user = getattr(request.state, "user", None)
-    if getattr(user, "role", None) != "admin":
-        raise HTTPException(403, "only an admin may override a failing preflight")
-    with session_scope(settings) as session:
-        ebook = _load(session, ebook_id)
-        try:
-            export = service.run_export(session, settings, ebook, actor=user.email)
-        except Conflict as exc:
-            raise HTTPException(409, str(exc)) from None
-        if export.passed:
-            raise HTTPException(409, "the preflight passes: there is nothing to override")
-        export.override_by, export.override_reason = user.email, body.reason
-        return ExportOut.of(request, export)
+    ebook = get_ebook(session, ebook_id)
+    export = service.override(session, settings, ebook, actor=admin.email, reason=body.reason)
+    return ExportOut.of(request, export)
 
 
 @router.get("/api/ebooks/{ebook_id}/bundle.zip", name="export_bundle",
@@ -155,12 +120,12 @@ def api_override_export(ebook_id: int, body: OverrideIn, request: Request,
             responses={200: {"content": {"application/zip": {}}},
                        404: {"description": "No such ebook"},
                        409: {"description": "Preflight failed and was not overridden"}})
-def export_bundle(ebook_id: int, request: Request, settings: SettingsDep) -> FileResponse:
+def export_bundle(ebook_id: int, session: SessionDep, settings: SettingsDep,
+                  actor: Actor) -> FileResponse:
     """The KDP-ready zip: interior, cover, preflight.json and README.txt."""
-    export, ebook = _export(settings, ebook_id, _actor(request, "api"))
-    if not export.passed and not export.override_by:
-        raise HTTPException(409, "KDP preflight failed: " + "; ".join(
-            service.failing_rules(export)))
+    ebook = get_ebook(session, ebook_id)
+    export = service.run_export(session, settings, ebook, actor=actor)
+    service.require_downloadable(export)
     path = service.bundle_path(settings, ebook, export)
     return FileResponse(path, media_type="application/zip", headers={
         "Content-Disposition": content_disposition(ebook.title, "-kdp.zip"),
@@ -168,16 +133,19 @@ def export_bundle(ebook_id: int, request: Request, settings: SettingsDep) -> Fil
 
 
 @router.post("/ebooks/{ebook_id}/export", name="run_export", include_in_schema=False)
-def run_export_form(ebook_id: int, request: Request, settings: SettingsDep) -> Response:
-    _export(settings, ebook_id, _actor(request, "web"))
+def run_export_form(ebook_id: int, request: Request, session: SessionDep,
+                    settings: SettingsDep, actor: Actor) -> Response:
+    service.run_export(session, settings, get_ebook(session, ebook_id), actor=actor)
     return redirect(request, str(request.url_for("ebook_detail", ebook_id=ebook_id))
                     + "#preflight")
 
 
 @router.get("/ebooks/{ebook_id}/cover-preview.png", name="cover_preview",
             include_in_schema=False)
-def cover_preview(ebook_id: int, request: Request, settings: SettingsDep) -> Response:
+def cover_preview(ebook_id: int, session: SessionDep, settings: SettingsDep,
+                  actor: Actor) -> Response:
     """The full-wrap cover with trim, fold, safe-zone and barcode guides drawn over it."""
-    export, ebook = _export(settings, ebook_id, _actor(request, "web"))
+    ebook = get_ebook(session, ebook_id)
+    export = service.run_export(session, settings, ebook, actor=actor)
     png = service.cover_preview_png(settings, export, ebook)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})

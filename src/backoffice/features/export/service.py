@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice.config import Settings
-from backoffice.errors import Conflict
+from backoffice.errors import N_, Conflict
+from backoffice.features.book.service import latest_export
 from backoffice.models import Ebook, Export, Page, PageVersion
 from backoffice.storage import Storage, get_storage
 
@@ -44,7 +45,7 @@ def _current_versions(session: Session, ebook: Ebook) -> dict[str, list[PageVers
         by_kind[page.kind].append(version)
     if (len(by_kind["content"]) < ebook.page_count or not by_kind["cover"]
             or not by_kind["back_cover"]):
-        raise Conflict("the book is not fully generated yet")
+        raise Conflict(N_("The book is not fully generated yet."))
     return by_kind
 
 
@@ -97,7 +98,7 @@ def build_files(session: Session, settings: Settings, ebook: Ebook, *, interior:
                              lambda tmp: build_interior_pdf(art_paths, tmp, options))
     except ValueError as exc:
         # A page that is not print-ready line art (e.g. gray) must be regenerated first.
-        raise Conflict(f"the interior cannot be built: {exc}") from None
+        raise Conflict(N_("The interior cannot be built: %(reason)s"), reason=str(exc)) from None
 
     theme = themes_in(str(settings.themes_dir)).get(ebook.theme)
     spine_color = theme.palette[0] if theme else "#ffffff"
@@ -121,11 +122,6 @@ def interior_pdf(session: Session, settings: Settings, ebook: Ebook) -> Path:
 def cover_pdf(session: Session, settings: Settings, ebook: Ebook) -> Path:
     files = build_files(session, settings, ebook, interior=False)
     return get_storage(settings.storage_dir).path(files.cover_key)
-
-
-def latest_export(session: Session, ebook_id: int) -> Export | None:
-    return session.scalar(select(Export).where(Export.ebook_id == ebook_id)
-                          .order_by(Export.id.desc()).limit(1))
 
 
 def run_export(session: Session, settings: Settings, ebook: Ebook, *, actor: str) -> Export:
@@ -161,9 +157,26 @@ def ensure_publishable(session: Session, settings: Settings, ebook: Ebook, *, ac
     if export.passed:
         return export
     if not override_reason:
-        raise Conflict("KDP preflight failed: " + "; ".join(failing_rules(export)))
+        raise Conflict(N_("KDP preflight failed: %(rules)s"),
+                       rules="; ".join(failing_rules(export)))
     export.override_by, export.override_reason = actor, override_reason
     return export
+
+
+def override(session: Session, settings: Settings, ebook: Ebook, *, actor: str,
+             reason: str) -> Export:
+    """An admin allows a failing export to be downloaded and published anyway."""
+    export = run_export(session, settings, ebook, actor=actor)
+    if export.passed:
+        raise Conflict(N_("The preflight passes: there is nothing to override."))
+    return ensure_publishable(session, settings, ebook, actor=actor, override_reason=reason)
+
+
+def require_downloadable(export: Export) -> None:
+    """The bundle is for files KDP accepts, or that an admin let through."""
+    if not export.passed and not export.override_by:
+        raise Conflict(N_("KDP preflight failed: %(rules)s"),
+                       rules="; ".join(failing_rules(export)))
 
 
 def bundle_path(settings: Settings, ebook: Ebook, export: Export) -> Path:

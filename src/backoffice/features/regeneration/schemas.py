@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from backoffice.features.creation.schemas import MAX_SEED
+from backoffice.features.book.schemas import MAX_SEED
 from backoffice.features.regeneration.service import MAX_PROMPT
 
 

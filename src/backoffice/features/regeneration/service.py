@@ -13,54 +13,27 @@ import secrets
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from backoffice.errors import InvalidInput, NotFound
-from backoffice.features.creation.schemas import MAX_SEED
-from backoffice.features.lifecycle.service import (
-    N_,
-    EditorialConflict,
-    active_job,
+from backoffice.errors import N_, Conflict, InvalidInput
+from backoffice.features.book import status
+from backoffice.features.book.schemas import MAX_SEED
+from backoffice.features.book.service import (
+    content_pages,
     load_for_update,
-    reopen_for_edit,
+    page_in_book,
+    pages_of,
+    version_of_page,
 )
+from backoffice.features.generation import service as generation
 from backoffice.kdp import pixels, specs
-from backoffice.models import Ebook, GenerationJob, Page, PageVersion
+from backoffice.models import Ebook, GenerationJob, Page
 
 MAX_PROMPT = 2000
 
 
 def _editable(session: Session, ebook_id: int, *, actor: str, what: str) -> Ebook:
     ebook = load_for_update(session, ebook_id)
-    if ebook.status not in ("DRAFT", "APPROVED"):
-        raise EditorialConflict(N_("A %(status)s book cannot be edited."), status=ebook.status)
-    if active_job(session, ebook.id) is not None:
-        raise EditorialConflict(
-            N_("A generation is still running for this book: wait for it or cancel it."))
-    reopen_for_edit(session, ebook, actor=actor, what=what)
+    status.open_for_edit(session, ebook, actor=actor, what=what)
     return ebook
-
-
-def _pages(session: Session, ebook_id: int) -> list[Page]:
-    return list(session.scalars(select(Page).where(Page.ebook_id == ebook_id)))
-
-
-def _content(pages: list[Page]) -> list[Page]:
-    return sorted((p for p in pages if p.kind == "content"), key=lambda p: p.position)
-
-
-def _page(pages: list[Page], page_id: int) -> Page:
-    for page in pages:
-        if page.id == page_id:
-            return page
-    raise NotFound(f"page {page_id} is not in this book")
-
-
-def _job(session: Session, ebook: Ebook, page_ids: list[int], overrides: dict) -> GenerationJob:
-    job = GenerationJob(ebook_id=ebook.id, kind="regenerate", status="queued", done=0,
-                        total=len(page_ids) + 1, step="queued",
-                        params={"page_ids": page_ids, "overrides": overrides})
-    session.add(job)
-    session.flush()
-    return job
 
 
 def regenerate(session: Session, ebook_id: int, page_ids: list[int], *, actor: str,
@@ -74,40 +47,27 @@ def regenerate(session: Session, ebook_id: int, page_ids: list[int], *, actor: s
         raise InvalidInput({"prompt": f"at most {MAX_PROMPT} characters"})
     if seed is not None and not 0 <= seed <= MAX_SEED:
         raise InvalidInput({"seed": f"must be between 0 and {MAX_SEED}"})
-    pages = _pages(session, ebook_id)
-    if not pages:
-        load_for_update(session, ebook_id)  # raises NotFound for a missing book
-    chosen = [_page(pages, pid) for pid in dict.fromkeys(page_ids)]
+    ebook = _editable(session, ebook_id, actor=actor, what=N_("Back to draft: pages regenerated"))
+    pages = pages_of(session, ebook_id)
+    chosen = [page_in_book(session, ebook_id, pid) for pid in dict.fromkeys(page_ids)]
     # The back cover is derived from the cover: a new cover means a new back cover.
     if any(p.kind == "cover" for p in chosen) and not any(p.kind == "back_cover"
                                                           for p in chosen):
         chosen += [p for p in pages if p.kind == "back_cover"]
-    ebook = _editable(session, ebook_id, actor=actor, what=N_("Back to draft: pages regenerated"))
     overrides: dict[str, dict] = {}
     for page in chosen:
         entry: dict = {"seed": seed if seed is not None else secrets.randbelow(MAX_SEED)}
         if prompt and page.kind != "back_cover":
             entry["prompt"] = prompt
         overrides[str(page.id)] = entry
-    return _job(session, ebook, [p.id for p in chosen], overrides)
-
-
-def versions(session: Session, ebook_id: int, page_id: int) -> list[PageVersion]:
-    page = session.get(Page, page_id)
-    if page is None or page.ebook_id != ebook_id:
-        raise NotFound(f"page {page_id} is not in ebook {ebook_id}")
-    return list(session.scalars(select(PageVersion).where(PageVersion.page_id == page_id)
-                                .order_by(PageVersion.id.desc())))
+    return generation.start(session, ebook, kind="regenerate",
+                            page_ids=[p.id for p in chosen], overrides=overrides)
 
 
 def restore(session: Session, ebook_id: int, page_id: int, version_id: int, *,
             actor: str) -> Page:
-    page = session.get(Page, page_id)
-    version = session.get(PageVersion, version_id)
-    if page is None or page.ebook_id != ebook_id:
-        raise NotFound(f"page {page_id} is not in ebook {ebook_id}")
-    if version is None or version.page_id != page.id:
-        raise NotFound(f"version {version_id} is not a version of page {page_id}")
+    page = page_in_book(session, ebook_id, page_id)
+    version = version_of_page(session, page, version_id)
     if page.current_version_id == version.id:
         return page
     _editable(session, ebook_id, actor=actor, what=N_("Back to draft: a page version restored"))
@@ -122,14 +82,15 @@ def add_pages(session: Session, ebook_id: int, count: int, *, actor: str) -> Gen
     ebook = load_for_update(session, ebook_id)
     _check_count(ebook, ebook.page_count + count, field="count")
     ebook = _editable(session, ebook_id, actor=actor, what=N_("Back to draft: pages added"))
-    last = len(_content(_pages(session, ebook_id)))
+    last = len(content_pages(pages_of(session, ebook_id)))
     new_pages = [Page(ebook_id=ebook.id, kind="content", position=last + i)
                  for i in range(1, count + 1)]
     session.add_all(new_pages)
     ebook.page_count = last + count
     session.flush()
     # Seeds follow the book's, like the pages made at creation.
-    return _job(session, ebook, [p.id for p in new_pages], {})
+    return generation.start(session, ebook, kind="regenerate",
+                            page_ids=[p.id for p in new_pages])
 
 
 def _check_count(ebook: Ebook, designs: int, *, field: str) -> None:
@@ -144,10 +105,10 @@ def _check_count(ebook: Ebook, designs: int, *, field: str) -> None:
 
 
 def remove_page(session: Session, ebook_id: int, page_id: int, *, actor: str) -> Ebook:
-    pages = _pages(session, ebook_id)
-    page = _page(pages, page_id)
+    page = page_in_book(session, ebook_id, page_id)
+    pages = pages_of(session, ebook_id)
     if page.kind != "content":
-        raise EditorialConflict(N_("The cover and the back cover cannot be removed."))
+        raise Conflict(N_("The cover and the back cover cannot be removed."))
     ebook = load_for_update(session, ebook_id)
     _check_count(ebook, ebook.page_count - 1, field="page_id")
     _editable(session, ebook_id, actor=actor, what=N_("Back to draft: a page removed"))
@@ -156,17 +117,16 @@ def remove_page(session: Session, ebook_id: int, page_id: int, *, actor: str) ->
     session.flush()
     session.delete(page)
     session.flush()
-    _renumber(session, ebook, [p for p in _content(pages) if p.id != page_id])
+    _renumber(session, ebook, [p for p in content_pages(pages) if p.id != page_id])
     return ebook
 
 
 def move_page(session: Session, ebook_id: int, page_id: int, position: int, *,
               actor: str) -> Page:
-    pages = _pages(session, ebook_id)
-    page = _page(pages, page_id)
-    content = _content(pages)
+    page = page_in_book(session, ebook_id, page_id)
+    content = content_pages(pages_of(session, ebook_id))
     if page.kind != "content":
-        raise EditorialConflict(N_("Only coloring pages can be moved."))
+        raise Conflict(N_("Only coloring pages can be moved."))
     if not 1 <= position <= len(content):
         raise InvalidInput({"position": f"must be between 1 and {len(content)}"})
     if position == page.position:
@@ -189,8 +149,6 @@ def _renumber(session: Session, ebook: Ebook, order: list[Page]) -> None:
             session.execute(update(Page).where(Page.id == page.id).values(position=index)
                             .execution_options(synchronize_session=False))
     session.expire_all()
-    ebook = session.get(Ebook, ebook.id)
-    assert ebook is not None
     ebook.page_count = session.scalar(select(func.count()).select_from(Page).where(
         Page.ebook_id == ebook.id, Page.kind == "content")) or 0
     session.flush()

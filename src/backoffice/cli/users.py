@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from backoffice.cli.support import migrate, settings_or_exit
+
 users_app = typer.Typer(help="Accounts: create and list users.", no_args_is_help=True)
 OPTION_NAMES = {"email": "--email", "role": "--role", "password": "password"}
 
@@ -36,7 +38,6 @@ def users_create(
     role: Annotated[str, typer.Option(help="admin or editor")],
 ) -> None:
     """Create an account; the password is asked on the terminal (or read from stdin)."""
-    from backoffice.cli import _migrate, settings_or_exit
     from backoffice.database import session_scope
     from backoffice.errors import InvalidInput
     from backoffice.features.accounts import service
@@ -50,7 +51,7 @@ def users_create(
         _fail(f"--email: {exc.errors['email']}")
     password = _read_password()
     settings = settings_or_exit()
-    _migrate(settings)
+    migrate(settings)
     try:
         with session_scope(settings) as session:
             user = service.create_user(session, email=email, role=role, password=password,
@@ -65,12 +66,11 @@ def users_create(
 @users_app.command("list")
 def users_list() -> None:
     """List accounts."""
-    from backoffice.cli import _migrate, settings_or_exit
     from backoffice.database import session_scope
     from backoffice.features.accounts import service
 
     settings = settings_or_exit()
-    _migrate(settings)
+    migrate(settings)
     with session_scope(settings) as session:
         for user in service.list_users(session):
             state = "active" if user.is_active else "deactivated"

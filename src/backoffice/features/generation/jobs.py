@@ -16,19 +16,20 @@ from sqlalchemy.orm import Session
 
 from backoffice.config import Settings
 from backoffice.database import session_scope
+from backoffice.features.export import service as export_service
+from backoffice.features.generation.service import FINISHED
 from backoffice.kdp import pixels
 from backoffice.models import Ebook, GenerationJob, Page, PageVersion
 from backoffice.providers import GenerationCancelled, ProviderError
 from backoffice.providers.drawing import PageSpec, make_page_image, page_seed
-from backoffice.queue import defer, queue_app
+from backoffice.queue import enqueue, queue_app, transaction
 from backoffice.storage import get_storage
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 4
-RETRY = procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS, exponential_wait=2,
-                                    retry_exceptions={ProviderError})
-FINISHED = ("succeeded", "failed", "cancelled")
+# Provider faults are retried in one place, where they happen (the HTTP adapters, with
+# backoff); a page whose provider still fails fails the job with the provider's words.
+# The queue only redelivers the jobs of workers that died (the stalled-job sweeper).
 
 
 def _settings(context: procrastinate.JobContext) -> Settings:
@@ -53,11 +54,11 @@ def _done_pages(session: Session, job: GenerationJob) -> set[int]:
     return set(rows)
 
 
-@queue_app.task(name="ebook.generate", pass_context=True, retry=RETRY)
+@queue_app.task(name="ebook.generate", pass_context=True)
 def generate(context: procrastinate.JobContext, generation_job_id: int) -> None:
     """Start a generation job: queue every page that this job has not produced yet."""
     settings = _settings(context)
-    with session_scope(settings) as session:
+    with transaction(settings) as session:
         job = session.get(GenerationJob, generation_job_id, with_for_update=True)
         if job is None or job.status in FINISHED:
             return
@@ -71,13 +72,13 @@ def generate(context: procrastinate.JobContext, generation_job_id: int) -> None:
         # The back cover is derived from the cover, so it waits for it.
         todo = [p.id for p in pages if p.id not in done
                 and not (p.kind == "back_cover" and cover_pending)]
-        all_done = len(done) >= len(pages)
-    for page_id in todo:
-        defer(settings, "ebook.generate_page", queueing_lock=f"page-{generation_job_id}-{page_id}",
-              generation_job_id=generation_job_id, page_id=page_id)
-    if all_done:
-        defer(settings, "ebook.finalize", queueing_lock=f"finalize-{generation_job_id}",
-              generation_job_id=generation_job_id)
+        for page_id in todo:
+            enqueue(session, "ebook.generate_page",
+                    queueing_lock=f"page-{generation_job_id}-{page_id}",
+                    generation_job_id=generation_job_id, page_id=page_id)
+        if len(done) >= len(pages):
+            enqueue(session, "ebook.finalize", queueing_lock=f"finalize-{generation_job_id}",
+                    generation_job_id=generation_job_id)
 
 
 def _load_spec(session: Session, job: GenerationJob, page: Page, settings: Settings) -> PageSpec:
@@ -105,7 +106,7 @@ def _status(settings: Settings, job_id: int) -> str | None:
         return session.scalar(select(GenerationJob.status).where(GenerationJob.id == job_id))
 
 
-@queue_app.task(name="ebook.generate_page", pass_context=True, retry=RETRY)
+@queue_app.task(name="ebook.generate_page", pass_context=True)
 def generate_page(context: procrastinate.JobContext, generation_job_id: int,
                   page_id: int) -> None:
     settings = _settings(context)
@@ -135,8 +136,6 @@ def generate_page(context: procrastinate.JobContext, generation_job_id: int,
         except GenerationCancelled:
             return
         except ProviderError as exc:
-            if exc.retryable and context.job.attempts + 1 < MAX_ATTEMPTS:
-                raise
             _fail(settings, generation_job_id, f"{spec.kind} {spec.position}: {exc}")
             return
         key = get_storage(settings.storage_dir).put(image.png, ".png")
@@ -165,8 +164,7 @@ def _record_version(settings: Settings, job_id: int, page_id: int, key: str, ima
 
 def _after_page(settings: Settings, job_id: int, page_id: int) -> None:
     """Update progress; queue the back cover after the cover, and assembly at the end."""
-    follow_ups: list[tuple[str, dict]] = []
-    with session_scope(settings) as session:
+    with transaction(settings) as session:
         job = session.get(GenerationJob, job_id, with_for_update=True)
         if job is None or job.status in FINISHED:
             return
@@ -181,23 +179,19 @@ def _after_page(settings: Settings, job_id: int, page_id: int) -> None:
                 Page.ebook_id == page.ebook_id, Page.kind == "back_cover",
                 Page.id.in_(page_ids)))
             if back is not None:
-                follow_ups.append(("ebook.generate_page", {"page_id": back}))
+                enqueue(session, "ebook.generate_page", queueing_lock=f"page-{job_id}-{back}",
+                        generation_job_id=job_id, page_id=back)
         if done_count >= len(page_ids):
             job.step = "assembly"
-            follow_ups.append(("ebook.finalize", {}))
+            enqueue(session, "ebook.finalize", queueing_lock=f"finalize-{job_id}",
+                    generation_job_id=job_id)
         else:
             job.step = "pages"
-    for task, kwargs in follow_ups:
-        lock = (f"finalize-{job_id}" if task == "ebook.finalize"
-                else f"page-{job_id}-{kwargs['page_id']}")
-        defer(settings, task, queueing_lock=lock, generation_job_id=job_id, **kwargs)
 
 
-@queue_app.task(name="ebook.finalize", pass_context=True, retry=RETRY)
+@queue_app.task(name="ebook.finalize", pass_context=True)
 def finalize(context: procrastinate.JobContext, generation_job_id: int) -> None:
     """Build both PDFs once, so the first download is instant, and close the job."""
-    from backoffice.features.export import service as export_service
-
     settings = _settings(context)
     with session_scope(settings) as session:
         job = session.get(GenerationJob, generation_job_id)

@@ -1,0 +1,27 @@
+"""The `backoffice` command: serve, worker, db, book, users."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from backoffice.cli.books import book_app
+from backoffice.cli.system import db_app, register_system_commands
+from backoffice.cli.users import users_app
+from backoffice.config import SettingsError
+
+app = typer.Typer(help="Backoffice: create, review and export KDP coloring books.",
+                  no_args_is_help=True, add_completion=False)
+register_system_commands(app)
+app.add_typer(db_app, name="db")
+app.add_typer(book_app, name="book")
+app.add_typer(users_app, name="users")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    try:
+        app()
+    except SettingsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)

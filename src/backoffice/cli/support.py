@@ -1,0 +1,97 @@
+"""What every command shares: settings, exit-code-2 failures, migrations, a worker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from typing import NoReturn
+
+import typer
+
+from backoffice.config import Settings, SettingsError, get_settings
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return get_settings()
+    except SettingsError as exc:
+        fail(str(exc))
+
+
+def database_url(settings: Settings) -> str:
+    from backoffice.database import sqlalchemy_url
+
+    return sqlalchemy_url(settings)
+
+
+def migrate(settings: Settings) -> None:
+    from backoffice import migrate as migrations
+
+    migrations.upgrade(database_url(settings))
+
+
+def check_config(settings: Settings) -> None:
+    from backoffice.main import check_configuration
+
+    try:
+        check_configuration(settings)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+def worker_in_thread(settings: Settings) -> tuple[threading.Thread, asyncio.AbstractEventLoop]:
+    """A worker inside the command (--wait), so it finishes even with no server running."""
+    from backoffice.queue import run_worker
+
+    loop = asyncio.new_event_loop()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        task = loop.create_task(run_worker(settings, name="cli"))
+        with contextlib.suppress(asyncio.CancelledError):
+            loop.run_until_complete(task)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, loop
+
+
+def stop_worker(thread: threading.Thread, loop: asyncio.AbstractEventLoop) -> None:
+    def cancel_all() -> None:
+        for task in asyncio.all_tasks(loop):
+            task.cancel()
+
+    loop.call_soon_threadsafe(cancel_all)
+    thread.join(timeout=20)
+
+
+def wait_for_job(settings: Settings, ebook_id: int, job_id: int) -> str:
+    """A progress bar until the generation job ends; returns its final status."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from backoffice.database import session_scope
+    from backoffice.models import GenerationJob
+
+    with Progress(TextColumn("[bold]book {task.fields[book]}"), BarColumn(),
+                  MofNCompleteColumn(), TextColumn("{task.fields[step]}"),
+                  transient=False, console=None) as progress:
+        task = progress.add_task("generate", total=None, book=ebook_id, step="queued")
+        while True:
+            with session_scope(settings) as session:
+                job = session.get(GenerationJob, job_id)
+                assert job is not None
+                status, done, total, step, error = (job.status, job.done, job.total, job.step,
+                                                    job.error)
+            progress.update(task, completed=done, total=total or None, step=step)
+            if status in ("succeeded", "failed", "cancelled"):
+                if error:
+                    typer.echo(f"error: {error}", err=True)
+                return status
+            time.sleep(0.5)

@@ -1,0 +1,72 @@
+"""Running the product: `serve`, `worker`, `db migrate`, `db status`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Annotated
+
+import typer
+
+from backoffice.cli.support import check_config, database_url, migrate, settings_or_exit
+
+db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
+
+
+def serve(host: Annotated[str | None, typer.Option(help="Default: HOST or 127.0.0.1")] = None,
+          port: Annotated[int | None, typer.Option(help="Default: PORT or 8001")] = None) -> None:
+    """Migrate the database, then serve the web app (with the in-process worker)."""
+    import uvicorn
+
+    from backoffice.main import create_app
+
+    settings = settings_or_exit()
+    check_config(settings)
+    migrate(settings)
+    host, port = host or settings.host, port or settings.port
+    typer.echo(f"Backoffice on http://{host}:{port}  (worker: {settings.worker})")
+    web_app = create_app(settings)
+    web_app.state.public_url = f"http://{host}:{port}"  # for the first-run setup link
+    uvicorn.run(web_app, host=host, port=port, log_level="info")
+
+
+def worker(name: Annotated[str | None, typer.Option(help="Worker name in the queue")] = None,
+           ) -> None:
+    """Run a standalone worker (on this or any machine sharing the database)."""
+    from backoffice.queue import run_worker
+
+    settings = settings_or_exit()
+    check_config(settings)
+    migrate(settings)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    typer.echo(f"worker started (concurrency {settings.worker_concurrency})")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_worker(settings, name=name))
+
+
+def register_system_commands(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.command()(worker)
+
+
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Apply every pending migration."""
+    from backoffice import migrate as migrations
+
+    settings = settings_or_exit()
+    migrate(settings)
+    current, head = migrations.status(database_url(settings))
+    typer.echo(f"database at revision {current} (head {head})")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Show the database's revision and the code's head revision."""
+    from backoffice import migrate as migrations
+
+    settings = settings_or_exit()
+    current, head = migrations.status(database_url(settings))
+    state = "up to date" if current == head else "migrations pending: run `backoffice db migrate`"
+    typer.echo(f"current: {current or '(empty database)'}\nhead:    {head}\n{state}")

@@ -1,0 +1,87 @@
+"""One book: its page, its PDF previews, its page images, and `GET /api/ebooks/{id}`."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from PIL import Image
+
+from backoffice.deps import SessionDep, SettingsDep
+from backoffice.errors import N_, NotFound
+from backoffice.features.book import service
+from backoffice.features.book.page import detail_context
+from backoffice.features.book.presenters import ebook_detail
+from backoffice.features.book.schemas import EbookDetail
+from backoffice.kdp import pixels
+from backoffice.models import Page, PageVersion
+from backoffice.storage import Storage, get_storage
+from backoffice.web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/api/ebooks/{ebook_id}", response_model=EbookDetail, tags=["ebooks"],
+            responses={404: {"description": "No such ebook"}})
+def api_get_ebook(ebook_id: int, request: Request, session: SessionDep) -> EbookDetail:
+    ebook = service.get_ebook(session, ebook_id)
+    job = service.latest_jobs(session, [ebook.id]).get(ebook.id)
+    return ebook_detail(request, ebook, job)
+
+
+@router.get("/ebooks/{ebook_id}", name="ebook_detail", include_in_schema=False)
+def detail_page(ebook_id: int, request: Request, session: SessionDep, settings: SettingsDep,
+                page: int | None = Query(None)) -> Response:
+    try:
+        context = detail_context(request, session, settings, ebook_id, open_page=page)
+    except NotFound:
+        return render(request, "book/not_found.html", {}, status_code=404)
+    return render(request, "book/detail.html", context)
+
+
+@router.get("/ebooks/{ebook_id}/pdf-preview", name="pdf_preview", include_in_schema=False)
+def pdf_preview(ebook_id: int, request: Request,
+                which: str = Query("interior", pattern="^(interior|cover)$")) -> Response:
+    return render(request, "book/_pdf_preview.html", {"ebook_id": ebook_id, "which": which})
+
+
+@router.get("/ebooks/{ebook_id}/pages/{page_id}/image.png", name="page_image",
+            include_in_schema=False)
+def page_image(ebook_id: int, page_id: int, session: SessionDep, settings: SettingsDep,
+               w: int | None = Query(None, ge=16, le=2400),
+               v: int | None = Query(None, ge=1, le=2**31 - 1)) -> Response:
+    page = service.page_in_book(session, ebook_id, page_id)
+    version = (service.version_of_page(session, page, v) if v is not None
+               else page.current_version)
+    if version is None:
+        raise NotFound(N_("This page has no image yet."))
+    data = _rendered(get_storage(settings.storage_dir), page, version, w)
+    return Response(data, media_type="image/png",
+                    headers={"Cache-Control": "private, max-age=31536000, immutable"
+                             if v else "no-cache"})
+
+
+def _rendered(storage: Storage, page: Page, version: PageVersion, width: int | None) -> bytes:
+    """The stored image, with the cover's title drawn like the PDF, scaled to `width`."""
+    ebook = page.ebook
+    text = (ebook.title, ebook.subtitle, ebook.author) if page.kind == "cover" else ()
+    key = hashlib.sha256(repr((version.image_key, width, text, 1)).encode()).hexdigest() + ".png"
+    if storage.exists(key):
+        return storage.get(key)
+    image: Image.Image = Image.open(storage.path(version.image_key))
+    if page.kind == "cover":
+        from backoffice.kdp.cover_text import draw_cover_text
+
+        image = draw_cover_text(image.convert("RGB"), title=ebook.title,
+                                subtitle=ebook.subtitle, author=ebook.author,
+                                dpi=pixels.DPI)
+    if width and width < image.width:
+        image = image.convert("L" if image.mode == "1" else "RGB")
+        image = image.resize((width, round(image.height * width / image.width)),
+                             Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=width is not None)
+    storage.put_file(key, lambda tmp: tmp.write_bytes(buffer.getvalue()))
+    return buffer.getvalue()

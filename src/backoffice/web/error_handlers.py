@@ -1,0 +1,144 @@
+"""Domain errors and bad input mapped to HTTP once, for the JSON API and the HTML pages.
+
+Routes raise NotFound / Conflict / InvalidInput (backoffice/errors.py) and never build
+error responses themselves: the API answers JSON in FastAPI's shapes, the pages answer
+a toast (HTMX) or a short page, in the reader's language.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+
+from backoffice.errors import Conflict, InvalidInput, NotFound
+from backoffice.queue import QueueUnavailable
+from backoffice.web import form_errors
+from backoffice.web.feedback import FIELD_MSGIDS, error_response, message_response
+from backoffice.web.templating import gettext_for
+
+logger = logging.getLogger(__name__)
+# A 422 quotes at most this much of what was sent: a 9 MB title is not sent back.
+INPUT_EXCERPT = 80
+
+
+def wants_json(request: Request) -> bool:
+    if request.url.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _excerpt(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > INPUT_EXCERPT:
+        return value[:INPUT_EXCERPT] + "…"
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return None  # objects and lists: the field and message say enough
+
+
+def _json_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    shown = []
+    for error in errors:
+        item: dict[str, Any] = {"loc": list(error.get("loc", ())),
+                                "msg": str(error.get("msg", "")),
+                "type": str(error.get("type", "value_error"))}
+        if "input" in error:
+            item["input"] = _excerpt(error["input"])
+        if error.get("ctx"):
+            item["ctx"] = {k: _excerpt(v) for k, v in error["ctx"].items()}
+        shown.append(item)
+    return shown
+
+
+async def _invalid_input(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, InvalidInput)
+    if wants_json(request):
+        return JSONResponse(status_code=422, content={"detail": [
+            {"loc": ["body", field], "msg": message, "type": "value_error"}
+            for field, message in exc.errors.items()]})
+    return error_response(request, exc)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    if wants_json(request):
+        return JSONResponse(status_code=404, content={"detail": str(exc)})
+    return error_response(request, exc)
+
+
+async def _conflict(request: Request, exc: Exception) -> Response:
+    if wants_json(request):
+        return JSONResponse(status_code=409, content={"detail": str(exc)})
+    return error_response(request, exc)
+
+
+async def _request_validation(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if wants_json(request):
+        return JSONResponse(status_code=422, content={"detail": _json_errors(exc.errors())})
+    _ = gettext_for(request)
+    messages = []
+    for error in exc.errors():
+        field = str(error["loc"][-1]) if error.get("loc") else ""
+        label = _(FIELD_MSGIDS[field]) if field in FIELD_MSGIDS else field
+        text = form_errors.localize(_, dict(error))
+        messages.append(_("%(field)s: %(detail)s", field=label, detail=text) if label else text)
+    return message_response(request, " · ".join(dict.fromkeys(messages)), 422)
+
+
+async def _out_of_range(request: Request, exc: Exception) -> Response:
+    """A value the database cannot hold (an id past 2^31, a NUL byte in text) is bad input,
+    not a server fault: 422, whatever route let it through."""
+    if wants_json(request):
+        return JSONResponse(status_code=422, content={"detail": [
+            {"loc": ["request"], "msg": "a value is out of range or not storable",
+             "type": "value_error"}]})
+    _ = gettext_for(request)
+    return message_response(request, _("A value is out of range or not storable."), 422)
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """The database refused or lost the transaction (often at COMMIT): the request had no
+    effect, and the client must hear so rather than a success."""
+    logger.error("database error on %s %s: %s", request.method, request.url.path,
+                 " ".join(str(exc).split())[:500])
+    if isinstance(exc, IntegrityError):
+        status, english = 409, "a concurrent change conflicts with this one; nothing was saved"
+    elif isinstance(exc, (OperationalError, InterfaceError)):
+        status, english = 503, "the database is unavailable; nothing was saved, try again"
+    else:
+        status, english = 500, "the database refused the change; nothing was saved"
+    if wants_json(request):
+        return JSONResponse(status_code=status, content={"detail": english})
+    _ = gettext_for(request)
+    return message_response(request, _("The change could not be saved. Try again."), status)
+
+
+async def _queue_unavailable(request: Request, exc: Exception) -> Response:
+    if wants_json(request):
+        return JSONResponse(status_code=503, content={
+            "detail": "the change is saved, but the job queue is unavailable"})
+    _ = gettext_for(request)
+    return message_response(
+        request, _("The change is saved, but the job queue is unavailable right now."), 503)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(InvalidInput, _invalid_input)
+    app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(Conflict, _conflict)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(DataError, _out_of_range)
+    app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(QueueUnavailable, _queue_unavailable)
