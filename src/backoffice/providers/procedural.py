@@ -35,7 +35,7 @@ class ProceduralProvider:
             raise ProviderError(f"image size {request.width_px}x{request.height_px} is empty",
                                 retryable=False, provider=self.name)
         book_seed = request.seed if request.book_seed is None else request.book_seed
-        meta: dict = {}
+        meta: dict[str, Any] = {}
         try:
             if request.kind == "coloring_page":
                 plan = procedural.plan_page(request.families, request.audience, book_seed,

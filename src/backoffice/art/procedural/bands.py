@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import shapely
@@ -18,14 +19,14 @@ from shapely.geometry import LineString, Polygon
 
 from backoffice.art.procedural import motifs
 from backoffice.art.procedural.fills import STRIP_PATTERNS, Fill, fill_strip
-from backoffice.art.procedural.geometry import Style, circle, shift
+from backoffice.art.procedural.geometry import Geoms, Style, circle, shift
 
 # One period: (period, width, style, rng, variant) -> (shapes centred on x = period / 2,
 # regions per period); [] when the strip is too small for the motif.
-Unit = Callable[..., tuple[list, int]]
+Unit = Callable[..., tuple[Geoms, int]]
 
 
-def _fit(shape, x0: float, y0: float, x1: float, y1: float):
+def _fit(shape: Polygon, x0: float, y0: float, x1: float, y1: float) -> Polygon:
     """Scale a shape uniformly to fill the box (centred in it)."""
     bx0, by0, bx1, by1 = shape.bounds
     k = min((x1 - x0) / max(bx1 - bx0, 1e-9), (y1 - y0) / max(by1 - by0, 1e-9))
@@ -34,7 +35,8 @@ def _fit(shape, x0: float, y0: float, x1: float, y1: float):
                                                                   (y0 + y1) / 2))
 
 
-def _petals(p, w, style, rng, variant):
+def _petals(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     g = style.min_gap_pt
     profile, detail = variant
     hw = min((p - g) / 2, 0.34 * w)
@@ -48,11 +50,12 @@ def _petals(p, w, style, rng, variant):
     return parts, 1 + _detail_regions(parts[1:]) + 1
 
 
-def _detail_regions(details: list) -> int:
+def _detail_regions(details: Geoms) -> int:
     return sum(1 for _ in details)
 
 
-def _layered(p, w, style, rng, variant):
+def _layered(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     """Short front petals with taller ones peeping out between them."""
     g = style.min_gap_pt
     profile, detail = variant
@@ -77,7 +80,8 @@ def _layered(p, w, style, rng, variant):
     return parts, 4 + len(back_detail)
 
 
-def _paisleys(p, w, style, rng, variant):
+def _paisleys(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     g = style.min_gap_pt
     if w < 6 * g or p < 4 * g:
         return [], 0
@@ -100,7 +104,7 @@ def _paisleys(p, w, style, rng, variant):
     return parts, 1 + len(parts)
 
 
-def _farthest_inside(shape: Polygon, room) -> tuple[float, float]:
+def _farthest_inside(shape: Polygon, room: Any) -> tuple[float, float]:
     """The point of `room` deepest inside `shape` (a pole of inaccessibility, roughly)."""
     from shapely.ops import polylabel
 
@@ -110,7 +114,8 @@ def _farthest_inside(shape: Polygon, room) -> tuple[float, float]:
     return pt.x, pt.y
 
 
-def _leaves(p, w, style, rng, variant):
+def _leaves(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     """Leaves standing on the base, leaning one way like the sprigs of a wreath."""
     g = style.min_gap_pt
     lean = math.radians(32 if variant else -32)
@@ -125,7 +130,8 @@ def _leaves(p, w, style, rng, variant):
     return parts, 2 + len(parts)
 
 
-def _vine(p, w, style, rng, variant):
+def _vine(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     """A wavy stem with a leaf in every bay."""
     g = style.min_gap_pt
     if w < 7 * g:
@@ -135,7 +141,7 @@ def _vine(p, w, style, rng, variant):
     ys = w / 2 + amp * np.sin(2 * math.pi * xs / p)
     ys[[0, -1]] = w / 2  # the next period's stem starts exactly where this one ends
     stem = LineString(np.column_stack([xs, ys]))
-    parts: list = [stem]
+    parts: Geoms = [stem]
     for x, up in ((0.75 * p, True), (0.25 * p, False)):
         base_y = w / 2 + amp * math.sin(2 * math.pi * x / p)
         room = (w - g - base_y) if up else (base_y - g)
@@ -151,7 +157,8 @@ def _vine(p, w, style, rng, variant):
     return parts, len(parts) + 2
 
 
-def _beads(p, w, style, rng, variant):
+def _beads(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     g = style.min_gap_pt
     r = min(w / 2 - g, (p - g) / 2)
     if r < 0.8 * g:
@@ -167,7 +174,8 @@ def _beads(p, w, style, rng, variant):
     return parts, len(parts) + 1
 
 
-def _scallops(p, w, style, rng, variant):
+def _scallops(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     """Arcs standing on the base, with an inner arc and a dot: a shell-edged border."""
     g = style.min_gap_pt
     h = min(w, 0.75 * p) if variant else min(w - g, 0.6 * p)
@@ -175,7 +183,7 @@ def _scallops(p, w, style, rng, variant):
         return [], 0
     u = np.linspace(0, math.pi, 48)
     arc = LineString(np.column_stack([p / 2 - p / 2 * np.cos(u), h * np.sin(u)]))
-    parts: list = [arc]
+    parts: Geoms = [arc]
     ih, iw = h - 1.6 * g, p / 2 - 1.6 * g
     if ih > 1.6 * g and iw > 1.6 * g:
         parts.append(LineString(np.column_stack([p / 2 - iw * np.cos(u), ih * np.sin(u)])))
@@ -185,14 +193,15 @@ def _scallops(p, w, style, rng, variant):
     return parts, len(parts) + 1
 
 
-def _lace(p, w, style, rng, variant):
+def _lace(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     """Scallops hanging from the top edge with eyelets, and a bead over each join."""
     g = style.min_gap_pt
     h = min(0.62 * w, 0.6 * p)
     if h < 3 * g:
         return [], 0
     u = np.linspace(0, math.pi, 48)
-    parts: list = [LineString(np.column_stack([p / 2 - p / 2 * np.cos(u), w - h * np.sin(u)]))]
+    parts: Geoms = [LineString(np.column_stack([p / 2 - p / 2 * np.cos(u), w - h * np.sin(u)]))]
     ih, iw = h - 1.5 * g, p / 2 - 1.5 * g
     if ih > 1.5 * g and iw > 1.5 * g:
         parts.append(LineString(np.column_stack([p / 2 - iw * np.cos(u), w - ih * np.sin(u)])))
@@ -206,13 +215,14 @@ def _lace(p, w, style, rng, variant):
     return parts, len(parts) + 1
 
 
-def _arches(p, w, style, rng, variant):
+def _arches(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     """Pointed (gothic) arches on the base, one inside the other."""
     g = style.min_gap_pt
     h = w if variant else w - 1.2 * g
     if h < 3 * g or p < 3 * g:
         return [], 0
-    parts: list = []
+    parts: Geoms = []
     for k in range(3):
         inset = k * 1.6 * g
         half = p / 2 - inset
@@ -229,11 +239,12 @@ def _arches(p, w, style, rng, variant):
     return parts, len(parts) + 1
 
 
-def _triangles(p, w, style, rng, variant):
+def _triangles(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     g = style.min_gap_pt
     if p < 3 * g:
         return [], 0
-    parts: list = [LineString([(0, 0), (p / 2, w), (p, 0)])]
+    parts: Geoms = [LineString([(0, 0), (p / 2, w), (p, 0)])]
     # An inner triangle in the upward one, the gap inside its sides.
     k = 1 - 2.2 * g / min(w, p / 2) * 1.2
     if k > 0.35:
@@ -243,7 +254,8 @@ def _triangles(p, w, style, rng, variant):
     return parts, len(parts) + 1
 
 
-def _braid(p, w, style, rng, variant):
+def _braid(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     """Two waves crossing twice a period: a chain of lenses."""
     g = style.min_gap_pt
     amp = w / 2 - 1.2 * g
@@ -251,7 +263,7 @@ def _braid(p, w, style, rng, variant):
         return [], 0
     xs = np.linspace(0, p, 65)
     s = amp * np.sin(2 * math.pi * xs / p)
-    parts: list = [LineString(np.column_stack([xs, w / 2 + s])),
+    parts: Geoms = [LineString(np.column_stack([xs, w / 2 + s])),
                    LineString(np.column_stack([xs, w / 2 - s]))]
     regions = 4
     if amp > 2.6 * g:
@@ -266,7 +278,8 @@ def _braid(p, w, style, rng, variant):
     return parts, regions
 
 
-def _hearts(p, w, style, rng, variant):
+def _hearts(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     g = style.min_gap_pt
     if w < 4 * g or p < 4 * g:
         return [], 0
@@ -280,14 +293,15 @@ def _hearts(p, w, style, rng, variant):
     return parts, len(parts) + 1
 
 
-def _drops(p, w, style, rng, variant):
+def _drops(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     """Teardrops head to tail: one rising from the base, the next hanging from the top."""
     g = style.min_gap_pt
     hw = min(p / 4 - g / 2, 0.3 * w)
     if hw < 1.2 * g or w < 4 * g:
         return [], 0
     up = motifs.petal("round", w - g, hw, style)
-    parts: list = [shift(up, p / 4, 0.0),
+    parts: Geoms = [shift(up, p / 4, 0.0),
                    shapely.affinity.scale(shift(up, 3 * p / 4, 0.0), 1, -1,
                                           origin=(0, w / 2))]
     for s in list(parts):
@@ -297,19 +311,21 @@ def _drops(p, w, style, rng, variant):
     return parts, len(parts) + 2
 
 
-def _diamonds(p, w, style, rng, variant):
+def _diamonds(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     g = style.min_gap_pt
     if p < 2.5 * g:
         return [], 0
     diamond = Polygon([(p / 2, 0), (p, w / 2), (p / 2, w), (0, w / 2)])
-    parts: list = [diamond]
+    parts: Geoms = [diamond]
     inner = motifs.echo(diamond, 1.3 * g, 2 * style.min_area_pt2)
     if inner is not None:
         parts.append(inner)
     return parts, len(parts) + 2
 
 
-def _shells(p, w, style, rng, variant):
+def _shells(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     """A fan on the base: a scallop with rays from a small hub."""
     g = style.min_gap_pt
     h = min(w - g, 0.7 * p)
@@ -317,7 +333,7 @@ def _shells(p, w, style, rng, variant):
     if h < hub + 3 * g:
         return [], 0
     u = np.linspace(0, math.pi, 48)
-    parts: list = [LineString(np.column_stack([p / 2 - p / 2 * np.cos(u), h * np.sin(u)])),
+    parts: Geoms = [LineString(np.column_stack([p / 2 - p / 2 * np.cos(u), h * np.sin(u)])),
                    LineString(np.column_stack([p / 2 - hub * np.cos(u), hub * np.sin(u)]))]
     rays = max(2, min(5, int(math.pi * hub / (1.6 * g))))
     # Rays start at the hub's own outline (cut from the same polygon), so they meet it.
@@ -331,7 +347,8 @@ def _shells(p, w, style, rng, variant):
     return parts, rays + 3
 
 
-def _scrolls(p, w, style, rng, variant):
+def _scrolls(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     """Pairs of filigree C-scrolls curling away from a central bead."""
     g = style.min_gap_pt
     if w < 6 * g or p < 8 * g:
@@ -339,13 +356,14 @@ def _scrolls(p, w, style, rng, variant):
     one = motifs.scroll(1.0, 0.09, 4.0)
     left = _fit(one, g * 0.5, g, p / 2 - g * 0.6, w - g)
     right = shapely.affinity.scale(left, -1, 1, origin=(p / 2, 0))
-    parts: list = [left, right]
+    parts: Geoms = [left, right]
     return parts, 3
 
 
-def _spokes(p, w, style, rng, variant):
+def _spokes(p: float, w: float, style: Style, rng: np.random.Generator,
+        variant: Any) -> tuple[Geoms, int]:
     g = style.min_gap_pt
-    parts: list = [LineString([(0, 0), (0, w)])]
+    parts: Geoms = [LineString([(0, 0), (0, w)])]
     r = min(w / 2, p / 2) - g
     if r > 0.8 * g:
         parts.append(circle(p / 2, w / 2, r))
@@ -392,7 +410,7 @@ def min_width(kind: str, style: Style) -> float:
     return (UNITS[kind][2] if kind in UNITS else 3.0) * style.min_gap_pt
 
 
-def variant_for(kind: str, rng: np.random.Generator, style: Style):
+def variant_for(kind: str, rng: np.random.Generator, style: Style) -> Any:
     if kind in ("petals", "layered"):
         profiles = list(motifs.PETALS) if kind == "petals" else ["almond", "round", "lotus",
                                                                 "spade"]
@@ -403,7 +421,7 @@ def variant_for(kind: str, rng: np.random.Generator, style: Style):
 
 
 def strip(kind: str, length: float, width: float, periods: int, style: Style,
-          rng: np.random.Generator, *, closed: bool = True, variant=None) -> Fill:
+          rng: np.random.Generator, *, closed: bool = True, variant: Any = None) -> Fill:
     """`periods` copies of a motif along the strip (see KINDS)."""
     if kind.startswith("fill:"):
         # A border band's cells grow as its motif count falls (a page with fewer regions).
@@ -423,7 +441,7 @@ def strip(kind: str, length: float, width: float, periods: int, style: Style,
     if not unit:
         return Fill()
     arr = np.array([u for u in unit if u is not None and not u.is_empty], dtype=object)
-    shapes: list = []
+    shapes: Geoms = []
     for k in range(periods):
         shapes += list(shapely.transform(arr, lambda c, k=k: c + (start + k * p, 0.0)))
     if not closed:

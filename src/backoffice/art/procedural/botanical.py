@@ -5,13 +5,14 @@ bouquets and single flowers of flowers.py. Together they are the flowers family.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import shapely
 from shapely.geometry import Polygon
 
 from backoffice.art.procedural import bands, fills, flowers, motifs
 from backoffice.art.procedural.design import Canvas, Layout
-from backoffice.art.procedural.geometry import circle, polar
+from backoffice.art.procedural.geometry import Geoms, Style, circle, polar
 from backoffice.art.procedural.mandala import BACKGROUNDS, _fill_around
 from backoffice.art.procedural.rosette import draw_mandala
 
@@ -118,7 +119,7 @@ def bloom(c: Canvas) -> str:
     hub_disc = circle(cx, cy, hub)
     front_union = shapely.union_all([*front, hub_disc])
     patterns = c.motifs_in(PETAL_FILLS) or ["ribs"]
-    shapes: list = [hub_disc]
+    shapes: Geoms = [hub_disc]
     for k, p in enumerate(front):
         visible = p.difference(hub_disc)
         shapes.append(visible)
@@ -163,14 +164,15 @@ def bloom(c: Canvas) -> str:
     return f"one big {profile} bloom of {2 * n} petals"
 
 
-def _petal(kind: str, cx, cy, angle: float, r0: float, r1: float, half_width: float, st):
+def _petal(kind: str, cx: float, cy: float, angle: float, r0: float, r1: float,
+           half_width: float, st: Style) -> Polygon:
     shape = motifs.petal(kind, r1 - r0, half_width, st)
     shape = shapely.affinity.translate(shape, 0, r0)
     shape = shapely.affinity.rotate(shape, math.degrees(angle) - 90, origin=(0, 0))
     return shapely.affinity.translate(shape, cx, cy)
 
 
-def _petal_detail(c: Canvas, petal: Polygon, pattern: str, angle: float) -> list:
+def _petal_detail(c: Canvas, petal: Polygon, pattern: str, angle: float) -> Geoms:
     """A petal's inside: an inner outline holding a zentangle fill, or veins."""
     st = c.style
     g = st.min_gap_pt
@@ -186,12 +188,13 @@ def _petal_detail(c: Canvas, petal: Polygon, pattern: str, angle: float) -> list
     return [inner, *result.shapes]
 
 
-def _classic(scene: str | None):
+def _classic(scene: str | None) -> Callable[[Canvas], str]:
     def build(c: Canvas) -> str:
         kinds = [k for k in c.design.motifs if k in flowers.HEADS]
-        cover: list = []
+        cover: Geoms = []
         drawing, description = flowers.build(c.rng, c.style, c.width, c.height, kinds, scene,
                                              cover)
+        description = str(description)
         c.drawing.strokes.extend(drawing.strokes)
         pattern = c.motif(BACKGROUNDS, "")
         if pattern and cover and scene == "bouquet":

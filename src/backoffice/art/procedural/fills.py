@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import shapely
 from shapely import affinity
 from shapely.geometry import LineString, Polygon
 
-from backoffice.art.procedural.geometry import Style, circle, ellipse
+from backoffice.art.procedural.geometry import Geoms, Style, circle, ellipse
 
 LATTICES = ("stripes", "grid", "diamonds", "checker", "scales", "waves", "zigzag", "bricks",
             "honeycomb", "triangles", "circles")
@@ -30,7 +31,7 @@ PATTERNS = (*LATTICES, *SCATTERED, "echo")
 
 @dataclass
 class Fill:
-    shapes: list = field(default_factory=list)  # outline every one (polygons and lines)
+    shapes: Geoms = field(default_factory=list)  # outline every one (polygons and lines)
     regions: int = 0  # how many regions they add inside the polygon
 
 
@@ -90,8 +91,9 @@ def _flower_of_life_faces() -> list[Polygon]:
     return _FOL_FACES
 
 
-def _lattice_cells(pattern: str, s: float, bounds, *, anchor_x: tuple[float, float] | None
-                   = None, y_scale: float = 1.0) -> list[Polygon]:
+def _lattice_cells(pattern: str, s: float, bounds: tuple[float, float, float, float], *,
+                   anchor_x: tuple[float, float] | None = None,
+                   y_scale: float = 1.0) -> list[Polygon]:
     """Lattice cells covering `bounds`; `anchor_x` keeps only cells anchored in that range
     (a strip that wraps round); `y_scale` stretches rows to fit a strip's width."""
     x0, y0, x1, y1 = bounds
@@ -117,7 +119,8 @@ def _lattice_cells(pattern: str, s: float, bounds, *, anchor_x: tuple[float, flo
     return out
 
 
-def _bands(pattern: str, s: float, bounds) -> list[Polygon]:
+def _bands(pattern: str, s: float, bounds: tuple[float, float, float, float]
+           ) -> list[Polygon]:
     """Horizontal bands between parallel lines: straight, wavy or zig-zag."""
     x0, y0, x1, y1 = bounds
     xs = np.linspace(x0 - s, x1 + s, max(8, int((x1 - x0) / (0.25 * s)) + 3))
@@ -143,7 +146,7 @@ def _bands(pattern: str, s: float, bounds) -> list[Polygon]:
     return out
 
 
-def _merge_small(cells: list, min_area: float, min_width: float, whole: int = 0) -> list:
+def _merge_small(cells: Geoms, min_area: float, min_width: float, whole: int = 0) -> Geoms:
     """Fold small cells into neighbours until none is left that can join one (a group of
     crumbs may only find a larger neighbour once united)."""
     for _ in range(3):
@@ -155,7 +158,7 @@ def _merge_small(cells: list, min_area: float, min_width: float, whole: int = 0)
     return cells
 
 
-def _merge_pass(cells: list, min_area: float, min_width: float, whole: int = 0) -> list:
+def _merge_pass(cells: Geoms, min_area: float, min_width: float, whole: int = 0) -> Geoms:
     """Fold cells too small (or too thin) to colour into the neighbour they share the
     longest edge with; a cell with no such neighbour stays as it is. The first `whole`
     cells are uncut lattice cells: neighbours only, never too small themselves.
@@ -210,7 +213,7 @@ def _merge_pass(cells: list, min_area: float, min_width: float, whole: int = 0) 
     return out
 
 
-def _clip(cells: list[Polygon], poly, style: Style, spacing: float) -> list[Polygon]:
+def _clip(cells: list[Polygon], poly: Any, style: Style, spacing: float) -> list[Polygon]:
     if not cells:
         return []
     arr = np.array(cells, dtype=object)
@@ -225,7 +228,7 @@ def _clip(cells: list[Polygon], poly, style: Style, spacing: float) -> list[Poly
     return _merge_small(whole + parts, min_area, 0.9 * style.min_gap_pt, len(whole))
 
 
-def _rotated(poly: Polygon, angle: float, origin) -> Polygon:
+def _rotated(poly: Polygon, angle: float, origin: Any) -> Polygon:
     return affinity.rotate(poly, -angle, origin=origin, use_radians=True)
 
 
@@ -252,7 +255,7 @@ def fill(poly: Polygon, pattern: str, spacing: float, style: Style,
         angle += math.pi / 4
     local = _rotated(poly, angle, origin) if angle else poly
     cells = _clip(_lattice_cells(pattern, spacing, local.bounds), local, style, spacing)
-    shapes: list = list(cells)
+    shapes: Geoms = list(cells)
     if pattern == "checker":
         shapes += _checker_marks(cells, spacing, style)
     if angle:
@@ -283,7 +286,7 @@ def _checker_marks(cells: list[Polygon], s: float, style: Style) -> list[Polygon
 
 def _echo(poly: Polygon, step: float, style: Style) -> Fill:
     """Concentric outlines inside the shape, each a band at least `step` wide."""
-    shapes: list = []
+    shapes: Geoms = []
     inner = poly
     for _ in range(40):
         # An opening after each inset keeps necks from pinching to hairline gaps.
@@ -296,7 +299,7 @@ def _echo(poly: Polygon, step: float, style: Style) -> Fill:
     return Fill(shapes, len(shapes))
 
 
-def spiral_shell(cx: float, cy: float, r: float, style: Style, turn: float = 1.0) -> list:
+def spiral_shell(cx: float, cy: float, r: float, style: Style, turn: float = 1.0) -> Geoms:
     """A circle with a spiral running from its rim into a small eye: two closed regions."""
     gap = style.min_gap_pt
     eye = max(0.6 * gap, 0.2 * r)
@@ -318,7 +321,7 @@ def _scatter(poly: Polygon, pattern: str, spacing: float, style: Style,
     base = max(spacing, {"pebbles": 2.6, "spirals": 4.5, "dots": 1.6}[pattern] * gap) / 2
     sizes = [base] if pattern == "dots" else [base * 1.6, base * 1.2, base]
     centres: list[tuple[float, float, float]] = []
-    shapes: list = []
+    shapes: Geoms = []
     x0, y0, x1, y1 = poly.bounds
     regions = 0
     for size in sizes:
@@ -382,7 +385,7 @@ def fill_strip(pattern: str, length: float, width: float, periods: int, style: S
         sx = unit / max(1, round(unit / sy))
         cells = [shapely.box(i * sx, j * sy, (i + 1) * sx, (j + 1) * sy)
                  for i in range(round(length / sx)) for j in range(rows)]
-        shapes: list = list(cells)
+        shapes: Geoms = list(cells)
         if pattern == "checker" and min(sx, sy) > 4.4 * gap:
             inset = max(gap, 0.24 * min(sx, sy))
             shapes += [shapely.box(i * sx + inset, j * sy + inset, (i + 1) * sx - inset,

@@ -6,6 +6,7 @@ inner outline or a bead, so the figure reads as drawn rather than computed."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import shapely
@@ -13,7 +14,7 @@ from shapely.geometry import Polygon
 
 from backoffice.art.procedural import fills, motifs
 from backoffice.art.procedural.design import Canvas, Layout
-from backoffice.art.procedural.geometry import circle
+from backoffice.art.procedural.geometry import Geoms, circle
 from backoffice.art.procedural.mandala import BACKGROUNDS, _corner_rosettes, _fill_around, _pack
 from backoffice.art.procedural.rosette import (
     CHILD_SEPARATORS,
@@ -30,7 +31,7 @@ _RING_KINDS = ("petals", "scallops", "beads", "arches", "lace", "braid", "triang
                "fill:scales", "fill:checker", "drops", "layered", "hearts")
 
 
-def _decorate(face: Polygon, full_area: float, spacing: float, c: Canvas) -> list:
+def _decorate(face: Polygon, full_area: float, spacing: float, c: Canvas) -> Geoms:
     """Details inside one whole face of the lattice (partial faces stay plain)."""
     st = c.style
     g = st.min_gap_pt
@@ -131,9 +132,9 @@ def medallion(c: Canvas) -> str:
         f", {corners} corner rosettes" if corners else "")
 
 
-def _inside(shape, cx: float, cy: float, radius: float) -> bool:
+def _inside(shape: Any, cx: float, cy: float, radius: float) -> bool:
     x0, y0, x1, y1 = shape.bounds
-    return max(abs(x0 - cx), abs(x1 - cx), abs(y0 - cy), abs(y1 - cy)) < radius * 1.0001
+    return bool(max(abs(x0 - cx), abs(x1 - cx), abs(y0 - cy), abs(y1 - cy)) < radius * 1.0001)
 
 
 def _venn(c: Canvas, cx: float, cy: float, radius: float) -> str:

@@ -10,6 +10,7 @@ from shapely.geometry import LineString, Polygon
 
 from backoffice.art.procedural.geometry import (
     Drawing,
+    Geoms,
     Style,
     art_box,
     circle,
@@ -17,12 +18,12 @@ from backoffice.art.procedural.geometry import (
     rounded_rect,
 )
 
-Item = tuple[Polygon, list]  # outline, inner lines
+Item = tuple[Polygon, Geoms]  # outline, inner lines
 HEADS = ("round", "daisy", "layered")
 
 
-def compose(items: list, gap: float, occluder: Polygon | None = None,
-            cover: list | None = None, bridge: bool = True) -> list:
+def compose(items: Geoms, gap: float, occluder: Polygon | None = None,
+            cover: Geoms | None = None, bridge: bool = True) -> Geoms:
     """Painter's algorithm, front first: each outline and its details are cut where a shape
     in front already covers them, so every visible line ends on another line.
 
@@ -41,7 +42,7 @@ def compose(items: list, gap: float, occluder: Polygon | None = None,
     # around it, clipped to a window, and joins (merges) those it overlaps.
     clusters: list[Polygon] = []
     boxes: list[tuple[float, float, float, float]] = []
-    lines: list = []
+    lines: Geoms = []
     reach = 2 * gap
     for shape, details, *composed in items:
         sx0, sy0, sx1, sy1 = shape.bounds
@@ -163,7 +164,7 @@ def _head(cx: float, cy: float, radius: float, kind: str, rng, style: Style):
             pieces = [fills[f] for f, owned_by in owner.items() if owned_by == k]
             shapes[k] = _polygonal(shapely.union_all([shapes[k], *pieces]))
             items[k] = (shapes[k], items[k][1])
-    cover: list = []
+    cover: Geoms = []
     lines = compose(items, gap, cover=cover, bridge=False)
     return cover[0], [], lines
 
@@ -274,7 +275,7 @@ def _ground(x0, x1, y, amplitude, bottom, rng) -> Polygon:
 
 def build(rng: np.random.Generator, style: Style, width: float, height: float,
           kinds: list[str] | None = None, scene: str | None = None,
-          cover: list | None = None):
+          cover: Geoms | None = None):
     """A meadow (children), a bouquet (adults) or one flower (toddlers); `kinds` limits
     the flower heads, `scene` picks the meadow or the bouquet for any older audience."""
     drawing = Drawing(width, height)
@@ -386,7 +387,7 @@ def _bouquet(rng, style: Style, box, frame: Polygon,
                 leaves.append(leaf)
                 taken = shapely.union(taken, grown)
                 shapely.prepare(taken)
-    blossoms: list = []
+    blossoms: Geoms = []
     shapely.prepare(taken)
     for _ in range(300):
         # Never so small (6x9 trims) that the petals' rings crowd into hairline gaps.

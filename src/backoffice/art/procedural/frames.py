@@ -18,7 +18,7 @@ import shapely
 from shapely.geometry import LineString, Polygon
 
 from backoffice.art.procedural import bands, motifs
-from backoffice.art.procedural.geometry import Drawing, Style, circle, rounded_rect, star
+from backoffice.art.procedural.geometry import Drawing, Geoms, Style, circle, rounded_rect, star
 
 EDGES = ("line", "double", "scalloped", "wavy", "stamp")
 # Band motifs that read well along a straight border (adults only: a border costs
@@ -58,7 +58,7 @@ def frame_names(style: Style, *, ornaments: bool = True, straight: bool = False)
     return names
 
 
-def draw_frame(drawing: Drawing, box, frame: str, style: Style,
+def draw_frame(drawing: Drawing, box: tuple[float, float, float, float], frame: str, style: Style,
                rng: np.random.Generator, complexity: float = 1.0,
                corners: bool = True) -> FrameArea:
     x0, y0, x1, y1 = box
@@ -96,13 +96,14 @@ def draw_frame(drawing: Drawing, box, frame: str, style: Style,
                      straight, shapely.union_all(reserved).buffer(g) if reserved else None)
 
 
-def _corner_size(ibox, style: Style) -> float:
+def _corner_size(ibox: tuple[float, float, float, float], style: Style) -> float:
     side = min(ibox[2] - ibox[0], ibox[3] - ibox[1])
     size = side * (0.13 if style.audience == "adults" else 0.16)
     return size if size > 6 * style.min_gap_pt else 0.0
 
 
-def edge_outline(edge: str, box, style: Style) -> tuple[Polygon, float]:
+def edge_outline(edge: str, box: tuple[float, float, float, float], style: Style
+                 ) -> tuple[Polygon, float]:
     """The frame's outer line and how far inside the box its inner side lies."""
     x0, y0, x1, y1 = box
     g = style.min_gap_pt
@@ -134,7 +135,7 @@ def edge_outline(edge: str, box, style: Style) -> tuple[Polygon, float]:
 
 
 def corner_piece(kind: str, cx: float, cy: float, size: float, k: int,
-                 style: Style) -> list:
+                 style: Style) -> Geoms:
     """An ornament in a frame's inner corner (cx, cy); k = 0..3 clockwise from top left.
     It either meets the frame's lines (fan) or keeps a gap from them."""
     g = style.min_gap_pt
@@ -191,13 +192,14 @@ def corner_piece(kind: str, cx: float, cy: float, size: float, k: int,
     return []
 
 
-def _flower(ox: float, oy: float, r: float, style: Style) -> list:
+def _flower(ox: float, oy: float, r: float, style: Style) -> Geoms:
     hub, petals = motifs.sector_flower(ox, oy, r, 6 if r > 5 * style.min_gap_pt else 5, 0.34)
     return [hub, *petals]
 
 
-def _band_frame(drawing: Drawing, box, border: str, corner: str, style: Style,
-                rng: np.random.Generator, complexity: float = 1.0) -> FrameArea:
+def _band_frame(drawing: Drawing, box: tuple[float, float, float, float], border: str,
+                corner: str, style: Style, rng: np.random.Generator,
+                complexity: float = 1.0) -> FrameArea:
     x0, y0, x1, y1 = box
     g = style.min_gap_pt
     scale = min(1.0, (x1 - x0) / 520)
@@ -220,8 +222,8 @@ def _band_frame(drawing: Drawing, box, border: str, corner: str, style: Style,
     return FrameArea(inner, (ix0 + pad, iy0 + pad, ix1 - pad, iy1 - pad), (ix0, iy0, ix1, iy1))
 
 
-def _sides(drawing: Drawing, border: str, box, bw: float, style: Style,
-           rng: np.random.Generator, complexity: float = 1.0) -> None:
+def _sides(drawing: Drawing, border: str, box: tuple[float, float, float, float], bw: float,
+           style: Style, rng: np.random.Generator, complexity: float = 1.0) -> None:
     x0, y0, x1, y1 = box
     variant = bands.variant_for(border, rng, style)
     horizontal, vertical = (x1 - x0) - 2 * bw, (y1 - y0) - 2 * bw
@@ -239,7 +241,7 @@ def _sides(drawing: Drawing, border: str, box, bw: float, style: Style,
 
 
 def square_ornament(kind: str, cx: float, cy: float, size: float, style: Style,
-                    page_box) -> list:
+                    page_box: tuple[float, float, float, float]) -> Geoms:
     """An ornament centred in a border's corner square of side `size`."""
     g = style.min_gap_pt
     r = size / 2 - g
@@ -250,7 +252,7 @@ def square_ornament(kind: str, cx: float, cy: float, size: float, style: Style,
     if kind == "flower" and not roomy:
         kind = "rosette"
     if kind == "rosette":
-        out: list = [circle(cx, cy, r)]
+        out: Geoms = [circle(cx, cy, r)]
         if roomy:
             out.append(circle(cx, cy, r * 0.35))
             for k in range(8):
@@ -263,8 +265,8 @@ def square_ornament(kind: str, cx: float, cy: float, size: float, style: Style,
     if kind == "diamond":
         out = [Polygon([(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)])]
         if r > 3.5 * g:
-            k = r - 1.8 * g
-            out.append(Polygon([(cx, cy - k), (cx + k, cy), (cx, cy + k), (cx - k, cy)]))
+            q = r - 1.8 * g
+            out.append(Polygon([(cx, cy - q), (cx + q, cy), (cx, cy + q), (cx - q, cy)]))
         return out
     if kind == "shell":
         from backoffice.art.procedural.fills import spiral_shell

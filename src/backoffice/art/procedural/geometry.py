@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import shapely
@@ -11,6 +12,8 @@ from shapely.geometry import LinearRing, LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
 MM_PER_PT = 25.4 / 72.0
+# Lists of shapely geometries (polygons and lines mixed) and of strokes with their width.
+Geoms = list[Any]
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class Drawing:
     height: float
     strokes: list[tuple[np.ndarray, bool, float]] = field(default_factory=list)
 
-    def add(self, geom: BaseGeometry | list | None, width_pt: float) -> None:
+    def add(self, geom: BaseGeometry | Geoms | None, width_pt: float) -> None:
         """Outline a geometry: polygons by their rings, lines as they are. A list of
         geometries goes through shapely's vectorised calls in one pass."""
         if geom is None:
@@ -70,7 +73,7 @@ class Drawing:
             for part in geom.geoms:
                 self.add(part, width_pt)
 
-    def _add_many(self, geoms: list, width_pt: float) -> None:
+    def _add_many(self, geoms: Geoms, width_pt: float) -> None:
         parts = shapely.get_parts(np.asarray(geoms, dtype=object))
         # Collections may nest (a GeometryCollection of MultiLineStrings): flatten them.
         while len(parts) and (shapely.get_type_id(parts) >= 4).any():
@@ -174,7 +177,8 @@ def art_box(width: float, height: float, style: Style) -> tuple[float, float, fl
     return margin, margin, width - margin, height - margin
 
 
-def polar(geoms, cx: float, cy: float, r0: float, length: float, phase: float = 0.0):
+def polar(geoms: Any, cx: float, cy: float, r0: float, length: float,
+          phase: float = 0.0) -> Any:
     """Wrap strip geometry around (cx, cy): x in [0, length) becomes the angle (one turn,
     from `phase`), y the distance from the radius r0. Strips are periodic in x, so shapes
     that run past `length` close the ring seamlessly."""
@@ -192,7 +196,7 @@ def polar(geoms, cx: float, cy: float, r0: float, length: float, phase: float = 
     return list(out) if isinstance(geoms, list) else out
 
 
-def place(geoms, x: float, y: float, angle: float = 0.0, scale: float = 1.0):
+def place(geoms: Any, x: float, y: float, angle: float = 0.0, scale: float = 1.0) -> Any:
     """Move local motif geometry (base at the origin, pointing up +y) to (x, y), turned
     so that +y points along `angle` (radians)."""
     c, s = math.cos(angle - math.pi / 2), math.sin(angle - math.pi / 2)
@@ -200,5 +204,5 @@ def place(geoms, x: float, y: float, angle: float = 0.0, scale: float = 1.0):
     return shapely.transform(geoms, lambda p: p @ m.T + (x, y))
 
 
-def shift(geoms, dx: float, dy: float = 0.0):
+def shift(geoms: Any, dx: float, dy: float = 0.0) -> Any:
     return shapely.transform(geoms, lambda p: p + (dx, dy))

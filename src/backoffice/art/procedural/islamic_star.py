@@ -5,6 +5,7 @@ round medallion ringed with bands; for toddlers, one big star."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import shapely
@@ -24,7 +25,7 @@ _EDGE_PT = {"children": 170.0, "adults": 62.0}
 
 
 def _tiling(kind: str, edge: float, x0: float, y0: float, x1: float, y1: float,
-            centre: tuple[float, float] | None = None):
+            centre: tuple[float, float] | None = None) -> list[np.ndarray]:
     """Regular polygons (as vertex arrays) covering the box, for one Archimedean tiling;
     `centre` puts a tile's centre there (a medallion's axis of symmetry)."""
     cx, cy = centre if centre is not None else (x0, y0)
@@ -84,7 +85,8 @@ def _hankin(poly: np.ndarray, angle: float) -> list[LineString]:
     return segments
 
 
-def _network(c: Canvas, region, edge: float, centre=None):
+def _network(c: Canvas, region: Any, edge: float, centre: tuple[float, float] | None = None
+             ) -> tuple[Any, str, float]:
     """The star pattern's lines, cut exactly at the region's outline."""
     tiling = c.motif(TILINGS, "hexagon")
     wide = "wide" in c.design.motifs
@@ -98,7 +100,7 @@ def _network(c: Canvas, region, edge: float, centre=None):
     return shapely.unary_union(lines).intersection(region), tiling, math.degrees(angle)
 
 
-def _inlays(c: Canvas, region, network) -> int:
+def _inlays(c: Canvas, region: Any, network: Any) -> int:
     """Inside each face: an inset outline (strapwork look) or a zentangle fill; small or
     cut faces stay plain so no sliver is left to colour."""
     st = c.style
@@ -196,9 +198,9 @@ def rosette(c: Canvas) -> str:
                                                       if corners else "")
 
 
-def _within(shape, cx: float, cy: float, radius: float) -> bool:
+def _within(shape: Any, cx: float, cy: float, radius: float) -> bool:
     x0, y0, x1, y1 = shape.bounds
-    return max(abs(x0 - cx), abs(x1 - cx), abs(y0 - cy), abs(y1 - cy)) < radius * 1.0001
+    return bool(max(abs(x0 - cx), abs(x1 - cx), abs(y0 - cy), abs(y1 - cy)) < radius * 1.0001)
 
 
 def interlace(c: Canvas) -> str:

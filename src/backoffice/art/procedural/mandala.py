@@ -5,12 +5,15 @@ tile of quarter mandalas round a central one, and a quilt of small rosettes."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import shapely
 
 from backoffice.art.procedural import fills, motifs
 from backoffice.art.procedural.design import Canvas, Layout
+from backoffice.art.procedural.frames import FrameArea
+from backoffice.art.procedural.geometry import Geoms
 from backoffice.art.procedural.rosette import (
     CHILD_FEATURES,
     CHILD_SEPARATORS,
@@ -60,7 +63,8 @@ def medallion(c: Canvas) -> str:
     return "mandala, medallion" + (f" with {corners} corner rosettes" if corners else "")
 
 
-def _corner_rosettes(c: Canvas, rect, silhouette) -> int:
+def _corner_rosettes(c: Canvas, rect: tuple[float, float, float, float],
+                     silhouette: Any) -> int:
     """Quarter mandalas centred on the frame's inner corners, where the circle leaves room."""
     st, rng = c.style, c.rng
     g = st.min_gap_pt
@@ -89,7 +93,7 @@ def _corner_rosettes(c: Canvas, rect, silhouette) -> int:
     return drawn
 
 
-def _background_fill(c: Canvas, region, pattern: str) -> int:
+def _background_fill(c: Canvas, region: Any, pattern: str) -> int:
     st = c.style
     g = st.min_gap_pt
     base = {"adults": 17.0, "children": 52.0, "toddlers": 120.0}[st.audience]
@@ -114,13 +118,14 @@ def background(c: Canvas) -> str:
     return f"mandala over a {pattern[5:]} background"
 
 
-def _closed(c: Canvas, part):
+def _closed(c: Canvas, part: Any) -> Any:
     """The background's own outline: where it does not follow a drawn line, draw it."""
     c.drawing.add(part, c.style.line_pt)
     return part
 
 
-def _pack(c: Canvas, room, shares: list[float], gap: float) -> list[tuple[float, float, float]]:
+def _pack(c: Canvas, room: Any, shares: list[float],
+          gap: float) -> list[tuple[float, float, float]]:
     """Circles of the given sizes (shares of the room's short side), largest first, each
     placed at the best of many random spots: the one farthest from those placed."""
     x0, y0, x1, y1 = room.bounds
@@ -144,7 +149,7 @@ def _pack(c: Canvas, room, shares: list[float], gap: float) -> list[tuple[float,
     return placed
 
 
-def _fill_around(c: Canvas, area, silhouettes: list, pattern: str) -> None:
+def _fill_around(c: Canvas, area: FrameArea, silhouettes: Geoms, pattern: str) -> None:
     """A halo round each shape, and the zentangle pattern everywhere else in the frame."""
     st = c.style
     g = st.min_gap_pt

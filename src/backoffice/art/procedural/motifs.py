@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, Polygon
 
-from backoffice.art.procedural.geometry import Style, circle, segments_for
+from backoffice.art.procedural.geometry import Geoms, Style, circle, segments_for
 
 # Relative half-width along the axis (t = 0 at the base, 1 at the tip), at most ~1.
 Profile = Callable[[np.ndarray], np.ndarray]
@@ -183,7 +183,7 @@ def midrib(shape: Polygon) -> LineString | None:
 
 
 def ribs(shape: Polygon, style: Style, *, spacing: float, angle: float = 0.9,
-         start: float = 0.2, stop: float = 0.85) -> list:
+         start: float = 0.2, stop: float = 0.85) -> Geoms:
     """Feather barbs or leaf veins: pairs of lines from the axis out to the outline,
     leaning toward the tip. With the midrib they close a row of regions on each side."""
     x0, y0, x1, y1 = shape.bounds
@@ -221,13 +221,13 @@ DETAILS = ("echo", "vein", "ribs", "dots", "echo+vein", "echo+dots", "inner")
 
 
 def decorate(shape: Polygon, detail: str, style: Style, rng: np.random.Generator,
-             inner_kind: str = "almond") -> list:
+             inner_kind: str = "almond") -> Geoms:
     """Details inside a motif standing on the +y axis (see DETAILS); [] when it is too
     small for them. Whatever is returned closes regions with the outline."""
     gap = style.min_gap_pt
     x0, y0, x1, y1 = shape.bounds
     length, width = y1 - y0, x1 - x0
-    out: list = []
+    out: Geoms = []
     if "echo" in detail:
         inner = echo(shape, gap * (1.0 if width > 6 * gap else 0.8), 4 * style.min_area_pt2)
         if inner is None:

@@ -161,7 +161,7 @@ def _set_key(design: Design) -> str:
     return f"{design.family}/{design.layout}:{'+'.join(sorted(design.motifs))}"
 
 
-_CACHE: OrderedDict[tuple, BookPlan] = OrderedDict()
+_CACHE: OrderedDict[tuple[object, ...], BookPlan] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
 

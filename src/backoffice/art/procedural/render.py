@@ -13,7 +13,8 @@ from backoffice.art.procedural.geometry import Drawing
 _SHIFT = 4  # OpenCV fixed-point sub-pixel bits: keeps curves smooth at any scale
 
 
-def _polylines(drawing: Drawing, scale: float, offset: tuple[float, float], px_per_pt: float):
+def _polylines(drawing: Drawing, scale: float, offset: tuple[float, float], px_per_pt: float
+               ) -> dict[int, tuple[list[np.ndarray], list[np.ndarray]]]:
     """Group strokes by pixel thickness so each width is one OpenCV call."""
     groups: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
     factor = scale * (1 << _SHIFT)
@@ -26,7 +27,7 @@ def _polylines(drawing: Drawing, scale: float, offset: tuple[float, float], px_p
 
 
 def draw_ink(drawing: Drawing, width_px: int, height_px: int, *, ink: np.ndarray | None = None,
-             colour=255, line_type: int = cv2.LINE_8,
+             colour: int | tuple[int, ...] = 255, line_type: int = cv2.LINE_8,
              offset: tuple[float, float] = (0.0, 0.0), width_scale: float = 1.0) -> np.ndarray:
     """Draw strokes into a uint8 (or BGR) canvas; by default an ink mask (255 = ink)."""
     canvas = np.zeros((height_px, width_px), np.uint8) if ink is None else ink

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import shapely
@@ -51,7 +52,7 @@ def _count_for(kind: str, r_mid: float, width: float, fold: int,
     """Copies round the ring: a multiple of the fold near the motif's best period (fewer,
     wider ones when the page must hold fewer regions)."""
     want = 2 * math.pi * r_mid / (bands.aspect(kind) * width) * min(1.0, complexity) ** 0.5
-    return fold * max(1, round(want / fold))
+    return int(fold * max(1, round(want / fold)))
 
 
 def plan_rings(radius: float, style: Style, rng: np.random.Generator, kinds: Sequence[str],
@@ -159,7 +160,7 @@ def mandala_shapes(cx: float, cy: float, radius: float, style: Style,
 
 def draw_mandala(drawing: Drawing, cx: float, cy: float, radius: float, style: Style,
                  rng: np.random.Generator, kinds: Sequence[str], *, clip: Polygon | None = None,
-                 **options) -> Polygon:
+                 **options: Any) -> Polygon:
     """Draw a mandala (see mandala_shapes), cut to `clip` when given; returns the
     silhouette (cut too)."""
     shapes, silhouette = mandala_shapes(cx, cy, radius, style, rng, kinds, **options)
@@ -198,7 +199,9 @@ def _ring_shapes(cx: float, cy: float, ring: Ring, style: Style, rng: np.random.
     return [(s, style.detail_pt) for s in polar(fill.shapes, cx, cy, ring.a, length, phase)]
 
 
-def _open_edge(cx, cy, r0, room, style, rng, fold, angle, kinds) -> Shapes:
+def _open_edge(cx: float, cy: float, r0: float, room: float, style: Style,
+               rng: np.random.Generator, fold: int, angle: float,
+               kinds: Sequence[str]) -> Shapes:
     """Big petals round the last circle with nothing outside them: an organic silhouette."""
     g = style.min_gap_pt
     n = _count_for("petals", r0 + room / 2, room, fold)

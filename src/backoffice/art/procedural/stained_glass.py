@@ -6,6 +6,7 @@ a sun) whose own outlines the pieces meet."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import shapely
@@ -14,7 +15,7 @@ from shapely.geometry import LineString, MultiPoint, Polygon
 from backoffice.art.procedural import motifs
 from backoffice.art.procedural.design import Canvas, Layout
 from backoffice.art.procedural.fills import _merge_small
-from backoffice.art.procedural.geometry import circle, star
+from backoffice.art.procedural.geometry import Geoms, circle, star
 
 CENTRES = ("rose", "flower", "star", "sun", "plain")
 GRAIN = ("fine", "coarse")
@@ -22,7 +23,7 @@ GRAIN = ("fine", "coarse")
 _PIECE = {"adults": 780.0, "children": 7200.0, "toddlers": 30000.0}
 
 
-def _pieces(c: Canvas, region, share: float = 1.0) -> list[Polygon]:
+def _pieces(c: Canvas, region: Any, share: float = 1.0) -> list[Polygon]:
     """Relaxed Voronoi pieces filling a region, none too small to colour."""
     st, rng = c.style, c.rng
     region = shapely.make_valid(shapely.set_precision(region.buffer(0), 1e-4))
@@ -35,7 +36,7 @@ def _pieces(c: Canvas, region, share: float = 1.0) -> list[Polygon]:
     pts = pts[shapely.contains_xy(region, pts[:, 0], pts[:, 1])][:n]
     if len(pts) < 3:
         return [region] if region.geom_type == "Polygon" else list(shapely.get_parts(region))
-    cells: list = []
+    cells: Geoms = []
     for step in range(3):
         vor = shapely.voronoi_polygons(MultiPoint(pts), extend_to=region.envelope)
         cut = _clip_cells(list(vor.geoms), region)
@@ -46,7 +47,7 @@ def _pieces(c: Canvas, region, share: float = 1.0) -> list[Polygon]:
     return _merge_small(cells, min_area, 1.2 * st.min_gap_pt)
 
 
-def _clip_cells(cells: list, region):
+def _clip_cells(cells: Geoms, region: Any) -> Any:
     """Voronoi cells cut to the region. GEOS can fail on a rare overlay (a cell edge
     almost on the region's): those cells are cut one by one, cleaned, or left out."""
     try:
@@ -63,7 +64,7 @@ def _clip_cells(cells: list, region):
         return np.array(out, dtype=object)
 
 
-def _lead(c: Canvas, pieces: list, outline=None) -> int:
+def _lead(c: Canvas, pieces: Geoms, outline: Any = None) -> int:
     for p in pieces:
         c.drawing.add(p, c.style.detail_pt)
     if outline is not None:
@@ -88,7 +89,7 @@ def _rose(c: Canvas, cx: float, cy: float, radius: float) -> list[Polygon]:
     return [p for p in shapely.intersection(list(vor.geoms), disc) if p.geom_type == "Polygon"]
 
 
-def _centrepiece(c: Canvas, cx: float, cy: float, radius: float) -> tuple[list, Polygon]:
+def _centrepiece(c: Canvas, cx: float, cy: float, radius: float) -> tuple[Geoms, Polygon]:
     """The window's centrepiece (pieces and lines) and the room it takes."""
     st = c.style
     g = st.min_gap_pt
@@ -120,7 +121,7 @@ def _centrepiece(c: Canvas, cx: float, cy: float, radius: float) -> tuple[list, 
     return [], Polygon()
 
 
-def _glass_flower(c: Canvas, cx: float, cy: float, radius: float) -> tuple[list, Polygon]:
+def _glass_flower(c: Canvas, cx: float, cy: float, radius: float) -> tuple[Geoms, Polygon]:
     """A flower in glass: petals are sectors between radial leads, each with a round
     tip, so petals meet each other and the hub with no crumb of glass between them."""
     st = c.style
@@ -128,7 +129,7 @@ def _glass_flower(c: Canvas, cx: float, cy: float, radius: float) -> tuple[list,
     n = 8 if st.audience == "adults" else 6
     hub_disc, petals = motifs.sector_flower(cx, cy, radius, n)
     hub = radius * 0.28
-    shapes: list = [hub_disc, *petals]
+    shapes: Geoms = [hub_disc, *petals]
     if st.audience == "adults":
         for k, petal in enumerate(petals):
             mid = 2 * math.pi * (k + 0.5) / n
@@ -167,7 +168,7 @@ def _border(c: Canvas, window: Polygon) -> Polygon:
     return inner
 
 
-def _with_centre(c: Canvas, window, cx: float, cy: float, radius: float) -> int:
+def _with_centre(c: Canvas, window: Any, cx: float, cy: float, radius: float) -> int:
     shapes, room = _centrepiece(c, cx, cy, radius)
     for s in shapes:
         c.drawing.add(s, c.style.detail_pt)
@@ -188,7 +189,7 @@ def _window_box(c: Canvas) -> tuple[float, float, float, float]:
     return (x0 + inset, y0, x1 - inset, y1)
 
 
-def _arch(x0, y0, x1, y1, pointed: bool) -> Polygon:
+def _arch(x0: float, y0: float, x1: float, y1: float, pointed: bool) -> Polygon:
     """A window: straight sides up to the springing line, then a round head or a pointed
     two-centred one (each side an arc centred on the opposite springing point's side)."""
     w = x1 - x0
@@ -351,7 +352,7 @@ def tiffany(c: Canvas) -> str:
     parts = [stem.difference(room)]
     details = []
     taken = room.union(stem)
-    spots = ((0.35, -1), (0.62, 1), (0.85, -1))
+    spots: tuple[tuple[float, int], ...] = ((0.35, -1), (0.62, 1), (0.85, -1))
     if "two leaves" in c.design.motifs:
         spots = ((0.45, -1), (0.72, 1))
     for f, side in spots:

@@ -12,20 +12,23 @@ import shapely.affinity
 
 from backoffice.art.procedural import fills
 from backoffice.art.procedural.design import Canvas, Layout
-from backoffice.art.procedural.geometry import Drawing, Style, circle, segments_for
+from backoffice.art.procedural.geometry import Drawing, Geoms, Style, circle, segments_for
 
+# The tile grid: left, top, tile width and height, columns, rows.
+Grid = tuple[float, float, float, float, int, int]
 # Tile size in points per audience (toddlers: always two columns).
 _TILE_PT = {"toddlers": 0.0, "children": 100.0, "adults": 36.0}
 
 
-def _arc(cx: float, cy: float, rx: float, ry: float, a0: float, a1: float):
+def _arc(cx: float, cy: float, rx: float, ry: float, a0: float, a1: float
+         ) -> shapely.LineString:
     """Elliptical arc: tiles may be slightly taller than wide to fill the page."""
     n = max(4, int(segments_for(max(rx, ry)) * abs(a1 - a0) / (2 * math.pi)) + 1)
     t = np.linspace(a0, a1, n)
     return shapely.LineString(np.column_stack([cx + rx * np.cos(t), cy + ry * np.sin(t)]))
 
 
-def _smith(x, y, ux, uy, flip: bool, r_share: float = 0.5) -> list:
+def _smith(x: float, y: float, ux: float, uy: float, flip: bool, r_share: float = 0.5) -> Geoms:
     """Quarter arcs round two opposite corners (radius r_share of the tile)."""
     hx, hy = ux * r_share, uy * r_share
     if flip:
@@ -35,7 +38,7 @@ def _smith(x, y, ux, uy, flip: bool, r_share: float = 0.5) -> list:
                                                        1.5 * math.pi)]
 
 
-def _big(x, y, ux, uy, kind: int, style: Style) -> list:
+def _big(x: float, y: float, ux: float, uy: float, kind: int, style: Style) -> Geoms:
     """A 2x2 tile whose eight edge points sit on the same half-unit lattice as small ones."""
     hx, hy = ux / 2, uy / 2
     cx, cy = x + ux, y + uy
@@ -59,7 +62,7 @@ def _big(x, y, ux, uy, kind: int, style: Style) -> list:
     return shapes
 
 
-def _grid(c: Canvas, smallest: float = 6.0):
+def _grid(c: Canvas, smallest: float = 6.0) -> Grid:
     """The tile grid inside the frame: (x0, top, ux, uy, cols, rows)."""
     st, rng = c.style, c.rng
     area = c.area()
@@ -74,7 +77,7 @@ def _grid(c: Canvas, smallest: float = 6.0):
     return x0, y0, ux, uy, cols, rows
 
 
-def _corners(c: Canvas, grid) -> tuple[np.ndarray, list]:
+def _corners(c: Canvas, grid: Grid) -> tuple[np.ndarray, Geoms]:
     """The frame's corner ornaments, each in a block of tiles left empty in a corner of
     the grid: the block's outline closes its neighbours' arcs, the ornament sits inside
     it with a gap all round."""
@@ -91,7 +94,7 @@ def _corners(c: Canvas, grid) -> tuple[np.ndarray, list]:
         return skip, []
     block_w, block_h = n * ux, n * uy
     x1, y1 = x0 + cols * ux, top + rows * uy
-    lines: list = []
+    lines: Geoms = []
     for k, (cx, cy) in enumerate(((x0, top), (x1, top), (x1, y1), (x0, y1))):
         r0 = 0 if k in (0, 1) else rows - n
         k0 = 0 if k in (0, 3) else cols - n
@@ -105,7 +108,8 @@ def _corners(c: Canvas, grid) -> tuple[np.ndarray, list]:
     return skip, lines
 
 
-def _tiles(c: Canvas, bigs_share: float, r_share: float = 0.5, smallest: float = 6.0):
+def _tiles(c: Canvas, bigs_share: float, r_share: float = 0.5, smallest: float = 6.0
+           ) -> tuple[Geoms, np.ndarray, np.ndarray, Grid]:
     """Arcs of small and double tiles; returns (lines, flips, taken, grid)."""
     st, rng = c.style, c.rng
     x0, top, ux, uy, cols, rows = _grid(c, smallest)
@@ -154,7 +158,7 @@ def classic(c: Canvas) -> str:
     return f"truchet, {cols}x{rows} tiles" + (", with double tiles" if bigs else "")
 
 
-def _draw(drawing: Drawing, lines: list, st: Style) -> None:
+def _draw(drawing: Drawing, lines: Geoms, st: Style) -> None:
     width = st.detail_pt if st.audience == "adults" else st.line_pt
     for line in lines:
         drawing.add(line, width)
@@ -219,7 +223,7 @@ def ribbons(c: Canvas) -> str:
     return f"truchet ribbons, {cols}x{rows} tiles" + (" with bars" if bars else "")
 
 
-def _bars(x, y, ux, uy, flip: bool, width: float, g: float) -> list:
+def _bars(x: float, y: float, ux: float, uy: float, flip: bool, width: float, g: float) -> Geoms:
     """Radial bars across each ribbon quarter, splitting it into colourable blocks."""
     out = []
     inner, outer = 0.5 - width / ux / 2, 0.5 + width / ux / 2

@@ -10,6 +10,8 @@ counted whole, before the frame cuts them.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import shapely
 from shapely.geometry import LineString, Polygon
@@ -17,7 +19,7 @@ from shapely.geometry import LineString, Polygon
 from backoffice.art.procedural.geometry import Drawing, Style
 
 
-def _segments(geom) -> np.ndarray:
+def _segments(geom: Any) -> np.ndarray:
     """All straight pieces of a line geometry as an (n, 4) array x1, y1, x2, y2."""
     out = []
     for part in shapely.get_parts(geom):
@@ -35,10 +37,11 @@ def _parity(points: np.ndarray, segs: np.ndarray) -> np.ndarray:
     spans = (y1 > qy) != (y2 > qy)
     with np.errstate(divide="ignore", invalid="ignore"):
         xs = x1 + (qy - y1) * (x2 - x1) / (y2 - y1)
-    return ((spans & (xs > qx)).sum(axis=1) % 2).astype(bool)
+    parity: np.ndarray = ((spans & (xs > qx)).sum(axis=1) % 2).astype(bool)
+    return parity
 
 
-def _crossings(network) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def _crossings(network: Any) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Points where two straight strands cross: (point, direction A, direction B)."""
     segs = _segments(network)
     ends: dict[tuple[int, int], list[np.ndarray]] = {}
@@ -65,8 +68,8 @@ def _crossings(network) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     return out
 
 
-def weave(drawing: Drawing, network, region: Polygon, strap: float, style: Style,
-          loops=None) -> int:
+def weave(drawing: Drawing, network: Any, region: Polygon, strap: float, style: Style,
+          loops: Any = None) -> int:
     """Draw `network` as straps `strap` wide inside `region`, woven; returns crossings.
     `loops` are the closed lines whose parity colours the plane (the network if None)."""
     h = strap / 2
