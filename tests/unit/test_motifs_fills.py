@@ -45,24 +45,46 @@ def _faces(outline, shapes) -> tuple[list, int]:
     return real, len(loose)
 
 
-@pytest.mark.parametrize("pattern", fills.PATTERNS)
+@pytest.mark.parametrize("pattern", fills.LATTICES)
 @pytest.mark.parametrize("name", list(SHAPES))
-def test_fills_make_closed_regions_big_enough_to_colour(pattern, name):
+def test_lattice_fills_tile_the_polygon_with_cells_big_enough_to_colour(pattern, name):
     poly = SHAPES[name]
     result = fills.fill(poly, pattern, 14.0, ADULTS, np.random.default_rng(3),
                         angle=0.4 if name == "kite" else 0.0)
-    assert result.shapes, (pattern, name)
-    assert all(poly.buffer(0.01).contains(s) for s in result.shapes)
-    faces, dangles = _faces(poly, result.shapes)
-    assert dangles == 0
-    # The faces tile the polygon: nothing leaks out of a region, nothing is left over.
-    assert sum(f.area for f in faces) == pytest.approx(poly.area, rel=1e-3)
-    smallest = min(f.area for f in faces)
+    cells = np.array([s for s in result.shapes if s.geom_type == "Polygon"], dtype=object)
+    assert len(cells) >= 2 and all(c.is_valid for c in cells)
+    assert all(poly.buffer(0.01).contains(c) for c in cells)
+    # Each cell is a closed outline; together they tile the polygon, none overlapping, so
+    # every line ends on another and nothing leaks.
+    if pattern != "checker":  # (its marks are squares drawn inside whole cells)
+        assert shapely.area(cells).sum() == pytest.approx(poly.area, rel=1e-3)
+        a, b = shapely.STRtree(cells).query(cells, predicate="intersects")
+        pairs = a < b
+        overlap = shapely.area(shapely.intersection(cells[a[pairs]], cells[b[pairs]]))
+        assert overlap.max(initial=0.0) < 0.05
     # Cut cells too small to colour are merged into a neighbour; the odd one with no
     # neighbour to join (in a thin tail) still keeps over 1 mm2, above the gate's limit.
-    assert smallest >= ADULTS.min_area_pt2 * 0.35, (pattern, name, smallest)
-    # Lines of a fill keep the gap from each other or meet: no near miss.
-    assert len(faces) >= 2
+    assert shapely.area(cells).min() >= ADULTS.min_area_pt2 * 0.35
+
+
+@pytest.mark.parametrize("pattern", [*fills.SCATTERED, "echo"])
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_scattered_fills_keep_their_shapes_apart_and_closed(pattern, name):
+    poly = SHAPES[name]
+    g = ADULTS.min_gap_pt
+    result = fills.fill(poly, pattern, 14.0, ADULTS, np.random.default_rng(3))
+    assert result.shapes
+    closed = [s for s in result.shapes if s.geom_type == "Polygon"]
+    assert all(poly.contains(s) and s.is_valid for s in closed)
+    faces, dangles = _faces(poly, result.shapes)
+    assert dangles == 0  # a spiral runs from its shell's rim to its eye
+    assert min(f.area for f in faces) >= ADULTS.min_area_pt2 * 0.5
+    if pattern != "echo":
+        rims = [s for s in closed if s.area > 2 * ADULTS.min_area_pt2]
+        outer = [s for s in rims if not any(o is not s and o.contains(s) for o in rims)]
+        assert min(poly.exterior.distance(s) for s in outer) >= g * 0.99
+        gaps = [a.distance(b) for i, a in enumerate(outer) for b in outer[i + 1:]]
+        assert min(gaps, default=g) >= g * 0.99
 
 
 @pytest.mark.parametrize("kind", frames.BORDERS)

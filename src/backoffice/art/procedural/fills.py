@@ -217,14 +217,22 @@ def _clip(cells: list[Polygon], poly: Any, style: Style, spacing: float) -> list
     if not cells:
         return []
     arr = np.array(cells, dtype=object)
+    # A fish scale pinches to a point where three arcs meet: moved across the page, the
+    # rounding can make that a crossing. Such cells are cleaned (their area is unchanged).
+    broken = ~shapely.is_valid(arr)
+    if broken.any():
+        arr[broken] = shapely.buffer(arr[broken], 0)
     shapely.prepare(poly)
     touching = shapely.intersects(poly, arr)
     arr = arr[touching]
     inside = shapely.contains(poly, arr)
     cut = shapely.intersection(arr[~inside], poly)
     parts = [p for p in shapely.get_parts(cut) if p.geom_type == "Polygon" and p.area > 1e-3]
-    min_area = max(style.min_area_pt2 * 1.3, 0.3 * spacing * spacing)
     whole = list(arr[inside])
+    # Small means small for the pattern: under half its smallest whole cell (a flower of
+    # life's lens is a sixth of its spacing squared), and never under what can be coloured.
+    typical = min(shapely.area(arr[inside])) if inside.any() else 0.6 * spacing * spacing
+    min_area = max(style.min_area_pt2 * 1.3, 0.45 * typical)
     return _merge_small(whole + parts, min_area, 0.9 * style.min_gap_pt, len(whole))
 
 
