@@ -26,7 +26,7 @@ from backoffice.storage import get_storage
 
 SAMPLE_DPI = 40
 PREVIEW_DPI = 60
-_VERSION = "1"
+_VERSION = "2"  # 2: pages planned per book (issue 14)
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def quick_preview(settings: Settings, data: EbookCreate, theme: Theme,
                 negative_prompt=prompt_builder.negative_prompt(theme, data.audience),
                 page_index=max(position - 1, 0), title=title, subtitle=data.subtitle,
                 author=data.author, families=dict(theme.procedural.families),
-                palette=tuple(theme.palette)))
+                palette=tuple(theme.palette), book_seed=seed))
             image: Image.Image = Image.open(io.BytesIO(generated.data))
             if kind == "cover":
                 image = draw_cover_text(image.convert("RGB"), title=title,
