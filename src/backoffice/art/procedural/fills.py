@@ -247,9 +247,12 @@ def fill(poly: Polygon, pattern: str, spacing: float, style: Style,
     never taken under what the audience can colour. A lattice passes through `origin`
     when given (a medallion centred on it)."""
     if origin is not None:
-        moved = fill(affinity.translate(poly, -origin[0], -origin[1]), pattern, spacing,
-                     style, rng, angle=angle)
-        return Fill([affinity.translate(s, *origin) for s in moved.shapes], moved.regions)
+        ox, oy = origin
+        moved = fill(affinity.translate(poly, -ox, -oy), pattern, spacing, style, rng,
+                     angle=angle)
+        shifted = shapely.transform(np.array(moved.shapes, dtype=object),
+                                    lambda p: p + (ox, oy))
+        return Fill(list(shifted), moved.regions)
     gap = style.min_gap_pt
     if poly.is_empty or poly.area < 4 * style.min_area_pt2:
         return Fill()
@@ -267,7 +270,12 @@ def fill(poly: Polygon, pattern: str, spacing: float, style: Style,
     if pattern == "checker":
         shapes += _checker_marks(cells, spacing, style)
     if angle:
-        shapes = [affinity.rotate(g, angle, origin=origin, use_radians=True) for g in shapes]
+        # Turned back in one pass over every coordinate.
+        c, s_ = math.cos(angle), math.sin(angle)
+        ox, oy = origin.x, origin.y
+        turn = np.array([[c, -s_], [s_, c]])
+        shapes = list(shapely.transform(np.array(shapes, dtype=object),
+                                        lambda p: (p - (ox, oy)) @ turn.T + (ox, oy)))
     return Fill(shapes, len(shapes))
 
 

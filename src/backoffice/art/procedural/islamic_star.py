@@ -85,6 +85,36 @@ def _hankin(poly: np.ndarray, angle: float) -> list[LineString]:
     return segments
 
 
+def hankin_all(polys: list[np.ndarray], angle: float) -> list[LineString]:
+    """`_hankin` for many tiles at once: tiles with the same number of sides are solved
+    together in arrays (the 2x2 systems by Cramer's rule)."""
+    out: list[LineString] = []
+    by_size: dict[int, list[np.ndarray]] = {}
+    for poly in polys:
+        by_size.setdefault(len(poly), []).append(poly)
+    for group in by_size.values():
+        tiles = np.array(group)  # (tiles, sides, 2)
+        centre = tiles.mean(axis=1, keepdims=True)
+        a, b, c = tiles, np.roll(tiles, -1, axis=1), np.roll(tiles, -2, axis=1)
+        m1, m2 = (a + b) / 2, (b + c) / 2
+        d = (b - a) / np.linalg.norm(b - a, axis=2, keepdims=True)
+        inward = centre - m1
+        sign = np.where(d[..., 0] * inward[..., 1] - d[..., 1] * inward[..., 0] > 0, 1.0, -1.0)
+        ca, sa = math.cos(angle), np.sin(sign * angle)
+        ray = np.stack([d[..., 0] * ca - d[..., 1] * sa, d[..., 0] * sa + d[..., 1] * ca], -1)
+        bis = centre - b
+        rhs = b - m1
+        # Solve m1 + t ray = b + s bis for t.
+        det = -ray[..., 0] * bis[..., 1] + bis[..., 0] * ray[..., 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = (-rhs[..., 0] * bis[..., 1] + bis[..., 0] * rhs[..., 1]) / det
+        ok = (np.abs(det) > 1e-12) & (t > 0)
+        p = m1 + t[..., None] * ray
+        coords = np.stack([m1, p, m2], axis=2)[ok]  # (k, 3, 2)
+        out += list(shapely.linestrings(coords))
+    return out
+
+
 def _network(c: Canvas, region: Any, edge: float, centre: tuple[float, float] | None = None
              ) -> tuple[Any, str, float]:
     """The star pattern's lines, cut exactly at the region's outline."""
@@ -94,8 +124,7 @@ def _network(c: Canvas, region: Any, edge: float, centre: tuple[float, float] | 
     if tiling == "octagon":
         edge /= 1.7
     x0, y0, x1, y1 = region.bounds
-    lines = [s for poly in _tiling(tiling, edge, x0, y0, x1, y1, centre)
-             for s in _hankin(poly, angle)]
+    lines = hankin_all(_tiling(tiling, edge, x0, y0, x1, y1, centre), angle)
     c.stars = shapely.MultiLineString(lines)  # whole, for the weave's parity
     return shapely.unary_union(lines).intersection(region), tiling, math.degrees(angle)
 

@@ -100,8 +100,7 @@ def _background_fill(c: Canvas, region: Any, pattern: str) -> int:
     spacing = max(base / math.sqrt(max(0.2, c.complexity)), 1.6 * g)
     angle = float(c.rng.choice([0.0, math.pi / 4, math.pi / 6])) if pattern != "scales" else 0.0
     result = fills.fill(region, pattern.removeprefix("fill:"), spacing, st, c.rng, angle=angle)
-    for shape in result.shapes:
-        c.drawing.add(shape, st.detail_pt)
+    c.drawing.add(result.shapes, st.detail_pt)
     return result.regions
 
 

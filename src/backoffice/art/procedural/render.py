@@ -15,14 +15,23 @@ _SHIFT = 4  # OpenCV fixed-point sub-pixel bits: keeps curves smooth at any scal
 
 def _polylines(drawing: Drawing, scale: float, offset: tuple[float, float], px_per_pt: float
                ) -> dict[int, tuple[list[np.ndarray], list[np.ndarray]]]:
-    """Group strokes by pixel thickness so each width is one OpenCV call."""
+    """Group strokes by pixel thickness so each width is one OpenCV call. The fixed-point
+    conversion runs once over all coordinates."""
     groups: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+    if not drawing.strokes:
+        return groups
     factor = scale * (1 << _SHIFT)
-    for pts, closed, width_pt in drawing.strokes:
-        # OpenCV paints about 1.5 px wider than the thickness it is given.
-        thickness = max(1, math.ceil(width_pt * px_per_pt - 1.5))
-        fixed = np.round((pts + offset) * factor).astype(np.int32).reshape(-1, 1, 2)
-        groups.setdefault(thickness, ([], []))[0 if closed else 1].append(fixed)
+    sizes = np.array([len(pts) for pts, _c, _w in drawing.strokes])
+    fixed = np.round((np.concatenate([pts for pts, _c, _w in drawing.strokes]) + offset)
+                     * factor).astype(np.int32).reshape(-1, 1, 2)
+    pieces = np.split(fixed, np.cumsum(sizes)[:-1])
+    widths: dict[float, int] = {}
+    for piece, (_pts, closed, width_pt) in zip(pieces, drawing.strokes, strict=True):
+        thickness = widths.get(width_pt)
+        if thickness is None:
+            # OpenCV paints about 1.5 px wider than the thickness it is given.
+            thickness = widths[width_pt] = max(1, math.ceil(width_pt * px_per_pt - 1.5))
+        groups.setdefault(thickness, ([], []))[0 if closed else 1].append(piece)
     return groups
 
 

@@ -20,7 +20,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from backoffice.art.procedural import bands, motifs
-from backoffice.art.procedural.geometry import Drawing, Style, circle, polar
+from backoffice.art.procedural.geometry import Drawing, Geoms, Style, circle, polar
 
 # Kinds that fit a narrow band between two wider ones.
 SEPARATORS = ("beads", "triangles", "diamonds", "braid", "spokes", "scallops", "fill:grid",
@@ -170,8 +170,11 @@ def draw_mandala(drawing: Drawing, cx: float, cy: float, radius: float, style: S
 
 def add_shapes(drawing: Drawing, shapes: Shapes, clip: Polygon | None = None) -> None:
     if clip is None:
+        by_width: dict[float, Geoms] = {}
         for geom, width in shapes:
-            drawing.add(geom, width)
+            by_width.setdefault(width, []).append(geom)
+        for width, geoms in by_width.items():
+            drawing.add(geoms, width)
         return
     geoms = np.array([g for g, _ in shapes], dtype=object)
     widths = [w for _, w in shapes]
