@@ -189,7 +189,10 @@ def seeds(c: Canvas) -> str:
     if area.reserved is not None:
         room = room.difference(area.reserved)
     shares = {"adults": [0.3, 0.24, 0.2, 0.17, 0.15, 0.13], "children": [0.34, 0.26, 0.22]}
-    placed = _pack(c, room, shares[st.audience], 4.5 * g)
+    mine = shares[st.audience]
+    # Fewer seeds when the page must hold fewer regions.
+    mine = mine[: max(1, round(len(mine) * min(1.0, c.complexity) ** 0.5))]
+    placed = _pack(c, room, mine, 4.5 * g)
     kinds = [m for m in c.design.motifs if m in _RING_KINDS] or ["petals"]
     silhouettes = []
     for k, (px, py, r) in enumerate(placed):
