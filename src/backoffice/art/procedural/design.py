@@ -39,7 +39,7 @@ _START = {
     ("mandala", "tile", "children"): 0.2, ("stained_glass", "arch", "adults"): 2.2,
     ("stained_glass", "arch", "children"): 0.4, ("stained_glass", "arch", "toddlers"): 0.5,
     ("stained_glass", "gothic", "adults"): 1.8, ("stained_glass", "panes", "adults"): 1.7,
-    ("stained_glass", "panes", "children"): 0.25, ("stained_glass", "triptych", "adults"): 2.5,
+    ("stained_glass", "panes", "children"): 0.5, ("stained_glass", "triptych", "adults"): 2.5,
     ("stained_glass", "triptych", "children"): 0.7, ("truchet", "classic", "adults"): 3.0,
     ("truchet", "classic", "children"): 1.5, ("truchet", "filled", "adults"): 0.75,
     ("truchet", "ribbons", "children"): 0.6,

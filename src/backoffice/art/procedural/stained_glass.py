@@ -154,7 +154,8 @@ def _border(c: Canvas, window: Polygon) -> Polygon:
         return window
     c.drawing.add(inner, st.line_pt)
     ring = inner.exterior
-    step = 3.2 * g
+    # Longer panes when the page must hold fewer regions (children's pages above all).
+    step = (3.2 if st.audience == "adults" else 5.0) * g / min(1.0, c.complexity) ** 0.7
     n = max(8, int(ring.length / step))
     for k in range(n):
         p = ring.interpolate(k / n, normalized=True)
@@ -319,7 +320,7 @@ def panes(c: Canvas) -> str:
     for s in shapes:
         c.drawing.add(s, st.detail_pt)
     c.drawing.add(halo, st.line_pt)
-    size = {"adults": 46.0, "children": 120.0, "toddlers": 300.0}[st.audience]
+    size = {"adults": 46.0, "children": 95.0, "toddlers": 300.0}[st.audience]
     size /= math.sqrt(max(0.25, c.complexity))
     from backoffice.art.procedural.fills import fill
 
