@@ -202,8 +202,18 @@ def _classic(scene: str | None) -> Callable[[Canvas], str]:
             from backoffice.art.procedural.frames import FrameArea
             from backoffice.art.procedural.geometry import art_box, rounded_rect
 
+            from backoffice.art.procedural.design import TARGETS, count_regions
+
             x0, y0, x1, y1 = art_box(c.width, c.height, c.style)
             inner = rounded_rect(x0, y0, x1, y1, c.style.min_gap_pt).buffer(-0.01)
+            # The bouquet is drawn once (it does not scale): the background's cells are
+            # sized to what the page's budget leaves (about two cells per spacing squared
+            # for the finest patterns).
+            room = TARGETS[c.style.audience][1] * 0.85 - count_regions(c.drawing,
+                                                                        c.style.audience)
+            free = inner.area - cover[0].area
+            spacing = math.sqrt(2.0 * free / max(room, 50.0))
+            c.complexity = min(c.complexity, (17.0 / spacing) ** 2)
             _fill_around(c, FrameArea(inner, (x0, y0, x1, y1)), [cover[0]], pattern)
             description += f" on {pattern[5:]}"
         return description
