@@ -199,10 +199,9 @@ def _classic(scene: str | None) -> Callable[[Canvas], str]:
         pattern = c.motif(BACKGROUNDS, "")
         if pattern and cover and scene == "bouquet":
             # The bouquet's own frame: its art box with a gap-wide margin (see flowers).
+            from backoffice.art.procedural.design import TARGETS, count_regions
             from backoffice.art.procedural.frames import FrameArea
             from backoffice.art.procedural.geometry import art_box, rounded_rect
-
-            from backoffice.art.procedural.design import TARGETS, count_regions
 
             x0, y0, x1, y1 = art_box(c.width, c.height, c.style)
             inner = rounded_rect(x0, y0, x1, y1, c.style.min_gap_pt).buffer(-0.01)
