@@ -73,21 +73,22 @@ _FOL_FACES: list[Polygon] = []
 
 def _flower_of_life_faces() -> list[Polygon]:
     """The faces of one period of the flower-of-life lattice (circles of radius 1 on a
-    hexagonal lattice of spacing 1): three lens petals and two curved triangles."""  # noqa: D401
+    hexagonal lattice of spacing 1): three lens petals and two curved triangles. Built
+    once per process (the list is swapped in whole, so threads never see half of it)."""
+    global _FOL_FACES
     if not _FOL_FACES:
         h = math.sqrt(3) / 2
         rings = [circle(i + (j % 2) * 0.5, j * h, 1.0).exterior for i in range(-3, 4)
                  for j in range(-3, 4)]
         faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(
             shapely.unary_union(rings))))
-        # One period: faces whose centre lies in the cell [0, 1) x [0, h) of the lattice
-        # (rows alternate their offset, so the cell is taken as a rectangle two rows high
-        # and halved).
+        period = []
         for face in faces:
             # Centres of lenses lie on the cell's edges: nudge them off consistently.
             c = face.centroid
             if 0 <= c.x + 1e-7 < 1 and 0 <= c.y + 1.3e-7 < h:
-                _FOL_FACES.append(face)
+                period.append(face)
+        _FOL_FACES = period
     return _FOL_FACES
 
 
