@@ -15,6 +15,7 @@ from shapely.geometry import Polygon
 from backoffice.art.procedural import fills, motifs
 from backoffice.art.procedural.design import Canvas, Layout
 from backoffice.art.procedural.geometry import Geoms, circle
+from backoffice.art.procedural.lattice import flower_of_life_faces
 from backoffice.art.procedural.mandala import BACKGROUNDS, _corner_rosettes, _fill_around, _pack
 from backoffice.art.procedural.rosette import (
     CHILD_SEPARATORS,
@@ -63,7 +64,7 @@ def _flower(c: Canvas, region: Polygon, spacing: float,
     g = st.min_gap_pt
     origin = origin or (region.centroid.x, region.centroid.y)
     result = fills.fill(region, "circles", spacing, st, c.rng, origin=origin)
-    full = fills._flower_of_life_faces()
+    full = flower_of_life_faces()
     lens_area = min(f.area for f in full) * spacing * spacing
     tri_area = max(f.area for f in full) * spacing * spacing
     bead = max(1.2 * g, 0.09 * spacing)

@@ -14,8 +14,8 @@ from shapely.geometry import LineString, MultiPoint, Polygon
 
 from backoffice.art.procedural import motifs
 from backoffice.art.procedural.design import Canvas, Layout
-from backoffice.art.procedural.fills import _merge_small
 from backoffice.art.procedural.geometry import Geoms, circle, star
+from backoffice.art.procedural.lattice import merge_small
 
 CENTRES = ("rose", "flower", "star", "sun", "plain")
 GRAIN = ("fine", "coarse")
@@ -44,7 +44,7 @@ def _pieces(c: Canvas, region: Any, share: float = 1.0) -> list[Polygon]:
         if step < 2:
             pts = np.array([p.centroid.coords[0] for p in cells])
     min_area = max(2.5 * st.min_area_pt2, piece * 0.22)
-    return _merge_small(cells, min_area, 1.2 * st.min_gap_pt)
+    return merge_small(cells, min_area, 1.2 * st.min_gap_pt)
 
 
 def _clip_cells(cells: Geoms, region: Any) -> Any:
