@@ -61,10 +61,10 @@ def fill(poly: Polygon, pattern: str, spacing: float, style: Style,
     if pattern in SCATTERED:
         return _scatter(poly, pattern, spacing, style, rng)
     spacing = max(spacing, min_spacing(pattern, style))
-    origin = poly.centroid
+    centre = poly.centroid
     if pattern == "diamonds":
         angle += math.pi / 4
-    local = _rotated(poly, angle, origin) if angle else poly
+    local = _rotated(poly, angle, centre) if angle else poly
     cells = clip_cells(lattice_cells(pattern, spacing, local.bounds), local, style, spacing)
     shapes: Geoms = list(cells)
     if pattern == "checker":
@@ -72,7 +72,7 @@ def fill(poly: Polygon, pattern: str, spacing: float, style: Style,
     if angle:
         # Turned back in one pass over every coordinate.
         c, s_ = math.cos(angle), math.sin(angle)
-        ox, oy = origin.x, origin.y
+        ox, oy = centre.x, centre.y
         turn = np.array([[c, -s_], [s_, c]])
         turned = shapely.transform(np.array(shapes, dtype=object),
                                    lambda p: (p - (ox, oy)) @ turn.T + (ox, oy))

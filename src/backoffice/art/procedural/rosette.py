@@ -176,11 +176,11 @@ def add_shapes(drawing: Drawing, shapes: Shapes, clip: Polygon | None = None) ->
         for width, geoms in by_width.items():
             drawing.add(geoms, width)
         return
-    geoms = np.array([g for g, _ in shapes], dtype=object)
+    cut = np.array([g for g, _ in shapes], dtype=object)
     widths = [w for _, w in shapes]
     shapely.prepare(clip)
-    inside = shapely.contains(clip, geoms)
-    for geom, width, whole in zip(geoms, widths, inside, strict=True):
+    inside = shapely.contains(clip, cut)
+    for geom, width, whole in zip(cut, widths, inside, strict=True):
         if whole:
             drawing.add(geom, width)
         elif clip.intersects(geom):
