@@ -327,7 +327,7 @@ def panes(c: Canvas) -> str:
     lozenges = fill(panel.difference(halo), "diamonds", size, st, c.rng)
     for s in lozenges.shapes:
         c.drawing.add(s, st.detail_pt)
-    ring = halo.difference(room if not room.is_empty else circle(cx, cy, r))
+    ring = halo.difference(room) if not room.is_empty else halo  # plain: glass all through
     n = len(shapes) + lozenges.regions + _lead(c, _pieces(c, ring, 1.2))
     c.drawing.add(panel, st.line_pt)
     return f"stained glass, leaded lozenges round a medallion, {n} pieces"
