@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed
 # Every dependency pinned (dev and bench tools included), refreshed by `make lock`.
 LOCK := requirements.lock
 UV_VERSION := 0.13.9
+LOCAL_AI_STAMP := $(VENV)/.installed-local-ai
 HOST ?= 127.0.0.1
 PORT ?= 8001
 export PGSERVER_POSTGRES_VERSION := 16
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps run worker test test-smoke db-migrate db-status lint typecheck bench lock lock-upgrade clean
+.PHONY: help install local-ai system-deps run worker test test-smoke db-migrate db-status lint typecheck bench lock lock-upgrade clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -27,6 +28,13 @@ $(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
 
 install: $(STAMP) system-deps ## Create .venv and install the project with its dev tools
 
+$(LOCAL_AI_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,local-ai]'
+	touch $(LOCAL_AI_STAMP)
+
+local-ai: install $(LOCAL_AI_STAMP) ## Local AI in the worker: torch (CPU here), diffusers (~1.3 GB)
+	$(BIN)/backoffice providers check
+
 system-deps: ## Install potrace (vectorizing) from Debian when missing and we are root
 	@scripts/system-deps.sh potrace
 
@@ -37,7 +45,9 @@ run: install ## Migrate and serve on $(HOST):$(PORT) with the in-process worker
 worker: install ## Run a standalone worker (pair with BACKOFFICE_WORKER=external)
 	$(BIN)/backoffice worker
 
-test: install ## Run every test but the browser ones, against a real PostgreSQL 16
+# The diffusers provider's tests run its real loading code on tiny models, so `make test`
+# installs the local-AI extra (about 3 minutes and 1.3 GB the first time).
+test: install $(LOCAL_AI_STAMP) ## Run every test but the browser ones, against a real PostgreSQL 16
 	$(BIN)/python -m pytest -m "not smoke"
 
 test-smoke: install ## Browser tests: Playwright driving Debian's chromium

@@ -167,3 +167,27 @@ def session(settings):
 
     with session_factory(settings)() as db_session:
         yield db_session
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory) -> Path:
+    """A models folder holding tiny diffusers pipelines with random weights, built once
+    per run (tests/fakes/tiny_diffusers.py): tiny-sd (SD 1.5), tiny-sdxl, tiny-flux, a
+    LoRA for tiny-sd, a ControlNet and its reference drawing."""
+    from tests.fakes.tiny_diffusers import require_local_ai
+
+    require_local_ai()
+    from PIL import Image, ImageDraw
+
+    from tests.fakes import tiny_diffusers as tiny
+
+    root = tmp_path_factory.mktemp("models")
+    tiny.build_sd15(root / "tiny-sd")
+    tiny.build_sdxl(root / "tiny-sdxl")
+    tiny.build_flux(root / "tiny-flux")
+    tiny.build_lora(root / "tiny-sd", root / "loras")
+    tiny.build_controlnet(root / "tiny-sd", root / "tiny-controlnet")
+    reference = Image.new("L", (64, 64), 255)
+    ImageDraw.Draw(reference).ellipse((10, 10, 54, 54), outline=0, width=3)
+    reference.save(root / "reference.png")
+    return root

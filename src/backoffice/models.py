@@ -24,8 +24,10 @@ from backoffice.database import Base
 
 EBOOK_STATUSES = ("DRAFT", "APPROVED", "PUBLISHED", "REJECTED")
 PAGE_KINDS = ("cover", "back_cover", "content")
-JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
+JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled", "needs_review")
 JOB_ACTIVE = ("queued", "running")
+# Ended: "needs_review" means drawn, but some pages still fail the line-art gate.
+JOB_FINISHED = ("succeeded", "failed", "cancelled", "needs_review")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -139,6 +141,9 @@ class GenerationJob(TimestampMixin, Base):
     step: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     error: Mapped[str | None] = mapped_column(Text)
     params: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, default=dict)
+    # Content page positions still failing the line-art gate when the job ended.
+    review_pages: Mapped[list[int]] = mapped_column(JSONB, nullable=False, default=list,
+                                                    server_default="[]")
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -8,8 +8,10 @@ look at what is in the PDF, rendering where needed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pikepdf
@@ -40,12 +42,23 @@ class Rule:
         return Message(self.msgid, self.params) if self.msgid else Message(self.message)
 
 
+@dataclass(frozen=True)
+class PageGate:
+    """The line-art gate's verdict on one coloring page (passed in by the caller: the
+    preflight reads PDFs, the gate judged the page images when they were drawn)."""
+
+    position: int
+    passed: bool
+    failures: tuple[str, ...] = ()
+
+
 @dataclass
 class PreflightReport:
     trim: str
     paper: str
     interior_pages: int
     rules: list[Rule] = field(default_factory=list)
+    gate: list[PageGate] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -66,7 +79,17 @@ class PreflightReport:
     def to_dict(self) -> dict:
         return {"passed": self.passed, "trim": self.trim, "paper": self.paper,
                 "interior_pages": self.interior_pages,
-                "rules": [asdict(rule) for rule in self.rules]}
+                "rules": [asdict(rule) for rule in self.rules],
+                "gate": [{"position": page.position, "passed": page.passed,
+                          "failures": list(page.failures)} for page in self.gate]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PreflightReport:
+        return cls(trim=data["trim"], paper=data["paper"],
+                   interior_pages=data["interior_pages"],
+                   rules=[Rule(**rule) for rule in data["rules"]],
+                   gate=[PageGate(page["position"], page["passed"], tuple(page["failures"]))
+                         for page in data.get("gate", [])])
 
 
 def _pages(numbers: list[int], limit: int = 5) -> str:
@@ -335,10 +358,28 @@ def _check_cover(report: PreflightReport, path: Path, trim: str, paper: str,
         _check_safe_zone(report, path, layout)
 
 
+def _check_gate(report: PreflightReport, gate: Sequence[PageGate]) -> None:
+    report.gate = sorted(gate, key=lambda page: page.position)
+    failing = [page for page in report.gate if not page.passed]
+    reasons = sorted({code for page in failing for code in page.failures})
+    report.add("interior.line_art_gate", not failing,
+               N_("All %(count)s coloring pages passed the line-art gate."),
+               N_("Page(s) %(pages)s failed the line-art gate (%(reasons)s): regenerate them "
+                  "or restore earlier versions, or an admin overrides with a reason."),
+               count=len(report.gate), pages=_pages([page.position for page in failing],
+                                                    limit=12),
+               reasons=", ".join(reasons) or "-")
+
+
 def run_preflight(interior_pdf: Path, cover_pdf: Path, *, trim: str, paper: str,
-                  isbn: str | None = None) -> PreflightReport:
+                  isbn: str | None = None,
+                  gate: Sequence[PageGate] | None = None) -> PreflightReport:
+    """Every rule on both files; with `gate`, the line-art gate's verdict per page is a
+    rule too, so a book with failing pages does not pass unnoticed."""
     specs.trim(trim), specs.paper(paper)
     report = PreflightReport(trim=trim, paper=paper, interior_pages=0)
     report.interior_pages = _check_interior(report, Path(interior_pdf), trim, paper)
+    if gate is not None:
+        _check_gate(report, gate)
     _check_cover(report, Path(cover_pdf), trim, paper, report.interior_pages, isbn)
     return report

@@ -57,7 +57,7 @@ class ProceduralProvider:
         except ValueError as exc:
             raise ProviderError(str(exc), retryable=False, provider=self.name) from exc
         if on_progress is not None:
-            on_progress(1.0)
+            on_progress(1, 1)
         return GeneratedImage(data=_png(image), provider=self.name, model=self.model,
                               prompt=description, seed=request.seed,
                               meta={"family": family, "kind": request.kind, "dpi": request.dpi})
