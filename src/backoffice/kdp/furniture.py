@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-FURNITURE = ("belongs_to", "how_to_use", "color_test", "thank_you")
+FurnitureKey = Literal["belongs_to", "how_to_use", "color_test", "thank_you"]
+FURNITURE: tuple[FurnitureKey, ...] = ("belongs_to", "how_to_use", "color_test", "thank_you")
 # Before the designs, in this order; the thank-you page closes the book.
 _BEFORE_TITLE = ("belongs_to",)
 _AFTER_TITLE = ("how_to_use", "color_test")

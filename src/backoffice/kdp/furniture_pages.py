@@ -257,13 +257,13 @@ def how_to_use(page: Page, lang: str, audience: str, *, single_sided: bool,
     length = min(box.width * 0.75, 5.5)
     x0, y0 = box.x + (box.width - length) / 2, box.y + 0.5
     body_h = 0.45
-    tip = 0.75
-    page.polygon([(x0, y0), (x0 + length - tip, y0), (x0 + length, y0 + body_h / 2),
-                  (x0 + length - tip, y0 + body_h), (x0, y0 + body_h)], MEDIUM)
-    page.line(x0 + length - tip, y0, x0 + length - tip, y0 + body_h, MEDIUM)
-    page.polygon([(x0 + length - tip * 0.28, y0 + body_h * 0.36),
+    point = 0.75
+    page.polygon([(x0, y0), (x0 + length - point, y0), (x0 + length, y0 + body_h / 2),
+                  (x0 + length - point, y0 + body_h), (x0, y0 + body_h)], MEDIUM)
+    page.line(x0 + length - point, y0, x0 + length - point, y0 + body_h, MEDIUM)
+    page.polygon([(x0 + length - point * 0.28, y0 + body_h * 0.36),
                   (x0 + length, y0 + body_h / 2),
-                  (x0 + length - tip * 0.28, y0 + body_h * 0.64)], MEDIUM)
+                  (x0 + length - point * 0.28, y0 + body_h * 0.64)], MEDIUM)
     page.line(x0 + 0.4, y0, x0 + 0.4, y0 + body_h, MEDIUM)
     page.line(x0 + 0.5, y0, x0 + 0.5, y0 + body_h, THIN)
 

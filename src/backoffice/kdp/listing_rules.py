@@ -9,7 +9,8 @@ minimum price) and are reported by the preflight. Both read the same checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from backoffice.errors import N_, Message
 from backoffice.kdp import printing_cost
@@ -41,7 +42,7 @@ class Check:
     field: str
     passed: bool
     msgid: str
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = dataclass_field(default_factory=dict)
     # A failure refused when the listing is saved, rather than reported afterwards.
     refused: bool = True
 
