@@ -20,19 +20,28 @@ TEMPLATE_DB = "backoffice_template"
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url() -> Iterator[str]:
-    from backoffice.database import start_embedded_server
-
+def pg_root() -> Iterator[Path]:
+    """The test server's folder: its data lives in `pgdata`, where the embedded mode of a
+    Settings with BACKOFFICE_DATA_DIR=<this folder> looks for it."""
     # Outside pytest's basetemp, which other pytest runs prune while we still use it;
     # and short, because the server's Unix socket lives in this folder.
     root = Path(tempfile.mkdtemp(prefix="bo-pg-"))
     try:
-        yield start_embedded_server(root / "data")
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(pg_root: Path) -> Iterator[str]:
+    from backoffice.database import start_embedded_server
+
+    try:
+        yield start_embedded_server(pg_root / "pgdata")
     finally:
         from backoffice.database import stop_embedded_servers
 
         stop_embedded_servers()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _db_url(admin_url: str, name: str) -> str:

@@ -14,18 +14,25 @@ from PIL import Image, ImageDraw, ImageFilter
 
 
 def line_art(seed: int = 0, size: tuple[int, int] = (900, 1160)) -> Image.Image:
-    """A simple coloring page: closed shapes with thick black outlines on white."""
+    """A simple coloring page as an illustrator draws one: a frame and shapes that do not
+    cross, each with a ring inside, outlined in clean black; it passes the children's gate."""
     rng = np.random.default_rng(seed)
     image = Image.new("L", size, 255)
     draw = ImageDraw.Draw(image)
     w, h = size
-    draw.rounded_rectangle((20, 20, w - 20, h - 20), radius=30, outline=0, width=10)
-    for _ in range(7):
-        cx, cy = rng.integers(120, w - 120), rng.integers(120, h - 120)
-        r = int(rng.integers(50, 110))
-        draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=0, width=9)
-        draw.ellipse((cx - r // 2, cy - r // 2, cx + r // 2, cy + r // 2), outline=0, width=9)
-    draw.line((20, h * 2 // 3, w - 20, h * 2 // 3 - 60), fill=0, width=10)
+    draw.rounded_rectangle((20, 20, w - 20, h - 20), radius=30, outline=0, width=6)
+    cols, rows = 3, 4
+    cell_w, cell_h = (w - 80) / cols, (h - 80) / rows
+    for index in range(cols * rows):
+        cx = 40 + cell_w * (index % cols + 0.5) + rng.integers(-15, 16)
+        cy = 40 + cell_h * (index // cols + 0.5) + rng.integers(-15, 16)
+        r = int(rng.integers(70, 100))
+        box = (cx - r, cy - r, cx + r, cy + r)
+        if rng.random() < 0.5:
+            draw.ellipse(box, outline=0, width=6)
+        else:
+            draw.rounded_rectangle(box, radius=r // 3, outline=0, width=6)
+        draw.ellipse((cx - r // 2, cy - r // 2, cx + r // 2, cy + r // 2), outline=0, width=6)
     return image
 
 
@@ -79,11 +86,35 @@ def pdf_of(*images: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+# A frame and twelve rings that do not cross, in strokes an illustrator uses at this size.
 SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 260">'
-       b'<rect x="10" y="10" width="180" height="240" rx="14" fill="none" stroke="#000" '
-       b'stroke-width="4"/><circle cx="100" cy="110" r="60" fill="none" stroke="#000" '
-       b'stroke-width="4"/><path d="M40 220 Q100 160 160 220" fill="none" stroke="#000" '
-       b'stroke-width="4"/></svg>')
+       b'<rect x="6" y="6" width="188" height="248" rx="10" fill="none" stroke="#000" '
+       b'stroke-width="1.6"/>'
+       b'<circle cx="40" cy="45" r="22" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="40" cy="45" r="10" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="100" cy="45" r="22" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="100" cy="45" r="10" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="160" cy="45" r="22" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="160" cy="45" r="10" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="40" cy="102" r="22" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="40" cy="102" r="10" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="100" cy="102" r="22" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="100" cy="102" r="10" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="160" cy="102" r="22" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="160" cy="102" r="10" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="40" cy="159" r="22" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="40" cy="159" r="10" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="100" cy="159" r="22" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="100" cy="159" r="10" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="160" cy="159" r="22" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="160" cy="159" r="10" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="40" cy="216" r="22" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="40" cy="216" r="10" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="100" cy="216" r="22" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="100" cy="216" r="10" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="160" cy="216" r="22" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'<circle cx="160" cy="216" r="10" fill="none" stroke="#000" stroke-width="1.2"/>'
+       b'</svg>')
 SVG_EXTERNAL = (b'<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd" '
                 b'width="10" height="10"/></svg>')
 SVG_SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'

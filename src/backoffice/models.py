@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     SmallInteger,
@@ -49,7 +50,14 @@ class TimestampMixin:
 
 class Ebook(TimestampMixin, Base):
     __tablename__ = "ebooks"
-    __table_args__ = (CheckConstraint(_in("status", EBOOK_STATUSES), name="status"),)
+    __table_args__ = (
+        CheckConstraint(_in("status", EBOOK_STATUSES), name="status"),
+        # The dashboard's sorts and status filter (migration 0012).
+        Index("ix_ebooks_created_at_id", "created_at", "id"),
+        Index("ix_ebooks_status_created_at_id", "status", "created_at", "id"),
+        Index("ix_ebooks_lower_title_id", text("lower(title)"), "id"),
+        Index("ix_ebooks_lower_author_id", text("lower(author)"), "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Unbounded: books adopted from the previous system keep their whole text (the
@@ -99,9 +107,10 @@ class Page(Base):
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     # 0 for covers; 1..N for content pages, in reading order.
     position: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Indexed: deleting a version sets this to NULL, which otherwise scans every page.
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("page_versions.id", ondelete="SET NULL", use_alter=True,
-                   name="fk_pages_current_version_id_page_versions")
+                   name="fk_pages_current_version_id_page_versions"), index=True
     )
 
     ebook: Mapped[Ebook] = relationship(back_populates="pages")
@@ -134,7 +143,12 @@ class PageVersion(Base):
 
 class GenerationJob(TimestampMixin, Base):
     __tablename__ = "generation_jobs"
-    __table_args__ = (CheckConstraint(_in("status", JOB_STATUSES), name="status"),)
+    __table_args__ = (
+        CheckConstraint(_in("status", JOB_STATUSES), name="status"),
+        # The few active jobs, for the dashboard's "generating" count.
+        Index("ix_generation_jobs_active_ebook_id", "ebook_id",
+              postgresql_where=text(_in("status", JOB_ACTIVE))),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ebook_id: Mapped[int] = mapped_column(

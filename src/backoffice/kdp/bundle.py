@@ -9,7 +9,7 @@ import shutil
 import time
 import unicodedata
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,8 @@ def _identity(message: str) -> str:
 
 def readme_text(*, title: str, trim: str, paper: str, interior_pages: int,
                 report: PreflightReport, gettext: Callable[[str], str] = _identity,
-                lang: str = "en", listings: list[str] | None = None) -> str:
+                lang: str = "en", listings: list[str] | None = None,
+                credits: Sequence[str] = ()) -> str:
     _ = gettext
     t = specs.trim(trim)
     layout = specs.cover_layout(trim, interior_pages, paper)
@@ -78,6 +79,9 @@ def readme_text(*, title: str, trim: str, paper: str, interior_pages: int,
                           "ready to copy; the same as JSON beside them.")) % {
             "files": ", ".join(listings)})
     lines.append("")
+    if credits:
+        lines += [_(N_("Credits (printed on the copyright page too):")),
+                  *(f"  {line}" for line in credits), ""]
     return "\n".join(lines)
 
 
@@ -107,13 +111,14 @@ def _member(name: str, compress: int) -> zipfile.ZipInfo:
 def write_bundle(zip_path: Path, *, interior_pdf: Path, cover_pdf: Path,
                  report: PreflightReport, trim: str, paper: str, interior_pages: int,
                  title: str, gettext: Callable[[str], str] = _identity,
-                 lang: str = "en", extra: Mapping[str, str] | None = None) -> None:
+                 lang: str = "en", extra: Mapping[str, str] | None = None,
+                 credits: Sequence[str] = ()) -> None:
     """`extra`: more text members (the listings), by file name."""
     stem = safe_filename(title)
     zip_path = Path(zip_path)
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     readme = readme_text(title=title, trim=trim, paper=paper, interior_pages=interior_pages,
-                         report=report, gettext=gettext, lang=lang,
+                         report=report, gettext=gettext, lang=lang, credits=credits,
                          listings=[n for n in (extra or {}) if n.endswith(".txt")])
     with zipfile.ZipFile(zip_path, "w") as bundle:
         # PDFs are already compressed; storing them saves time without costing size.

@@ -66,6 +66,8 @@ class InteriorOptions:
     # Furniture pages (kdp/furniture.py) and the audience their design is for.
     furniture: tuple[str, ...] = ()
     audience: str = "children"
+    # Credits the art's licences ask for (e.g. the subject library's), on the copyright page.
+    credits: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -171,6 +173,7 @@ def _copyright_page(pdf: FPDF, options: InteriorOptions, area: specs.Rect,
         paragraphs.append(texts["isbn"].format(isbn=options.isbn))
     if options.ai_disclosure:
         paragraphs.append(texts["ai"])
+    paragraphs.extend(options.credits)
     _text_block(pdf, [(p, False, 9) for p in paragraphs], area, page_h, "bottom")
 
 
@@ -222,8 +225,6 @@ def build_interior_pdf(
     design_pages: list[int] = []
     blank_pages: list[int] = []
     furniture_pages: dict[str, int] = {}
-    # Compressed only, and fpdf2 keeps these bytes anyway: a repeated design encodes once.
-    encoded: dict[Path, tuple[io.BytesIO, tuple[int, int]]] = {}
     for number, slot in enumerate(slots, 1):
         pdf.add_page()
         safe = specs.safe_area(options.trim, total, specs.page_side(number))
@@ -236,13 +237,12 @@ def build_interior_pdf(
         elif slot.kind == "design":
             art = Path(art_paths[slot.design])
             box = art_box(options.trim, total, specs.page_side(number), options.page_numbers)
-            if art not in encoded:
-                encoded[art] = g4_tiff(art)
-            data, size = encoded[art]
-            data.seek(0)
+            # fpdf2 keeps the G4 bytes (and stores a design used twice once); ours go at once.
+            data, size = g4_tiff(art)
             place = fit_art(size, box)
             pdf.image(data, x=place.x * PT, y=_top(page_h, place.top), w=place.width * PT,
                       h=place.height * PT)
+            del data
             if options.page_numbers:
                 _page_number(pdf, number, box, page_h)
             design_pages.append(number)

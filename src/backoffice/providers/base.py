@@ -39,6 +39,14 @@ class ImageRequest:
     families: dict[str, float] = field(default_factory=dict)
     palette: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
+    # Subject themes (art/subjects): the theme's `subjects:` as a plain dict, and what
+    # the offline generator needs to plan the whole book and write names on pages.
+    subjects: dict[str, Any] = field(default_factory=dict)
+    book_seed: int = 0
+    designs: int = 0
+    language: str = "fr"
+    # The editor's own prompt for this page, if any (`prompt` may be built from the theme).
+    user_prompt: str = ""
 
 
 @dataclass(frozen=True)

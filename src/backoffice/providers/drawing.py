@@ -151,6 +151,9 @@ def make_page_image(
             title=spec.title, subtitle=spec.subtitle, author=spec.author,
             source_image=spec.cover_png, families=dict(theme.procedural.families),
             palette=tuple(theme.palette),
+            subjects=theme.subjects.model_dump() if theme.subjects is not None else {},
+            book_seed=spec.book_seed, designs=spec.designs, language=settings.language,
+            user_prompt=spec.prompt_override or "",
         )
         step = _attempt_progress(on_progress, attempt + 1) if on_progress else None
         if spec.kind == "cover":
@@ -172,6 +175,10 @@ def make_page_image(
                                       "cleaned": cleaned}
         if generated.meta.get("family"):
             quality["family"] = generated.meta["family"]
+        # Which library drawings a page uses, for the credits and for the record.
+        for key in ("subjects", "glyphs", "main", "layout"):
+            if key in generated.meta:
+                quality[key] = generated.meta[key]
         buffer = io.BytesIO()
         art.save(buffer, format="PNG")
         page = PageImage(buffer.getvalue(), generated.provider, generated.model,

@@ -100,6 +100,16 @@ def uses_ai(versions: list[PageVersion]) -> bool:
     return any(v.provider not in OFFLINE_PROVIDERS for v in versions)
 
 
+def art_credits(versions: list[PageVersion], language: str) -> list[str]:
+    """The credits the art's licences ask for: the subject library's, when a page used
+    its drawings (the offline generator records them per page)."""
+    from backoffice.art.subjects import CREDIT
+
+    if any((v.quality or {}).get("glyphs") for v in versions):
+        return [CREDIT.get(language, CREDIT["en"])]
+    return []
+
+
 def _cache_key(kind: str, ebook: Ebook, versions: list[PageVersion], extra: dict) -> str:
     payload = {
         "builder": BUILDER_VERSION, "kind": kind, "title": ebook.title,
@@ -134,12 +144,14 @@ def build_files(session: Session, settings: Settings, ebook: Ebook, *, interior:
         front_matter=ebook.front_matter, single_sided=ebook.single_sided,
         page_numbers=ebook.page_numbers, language=settings.language,
         furniture=tuple(ebook.furniture or ()), audience=ebook.audience,
+        credits=art_credits(content, settings.language),
     )
     total = interior_page_total(len(content), options)
     interior_key = _cache_key("interior", ebook, content, {
         "ai": options.ai_disclosure, "lang": options.language, "single": ebook.single_sided,
         "front": ebook.front_matter, "numbers": ebook.page_numbers,
-        "furniture": list(options.furniture), "audience": ebook.audience})
+        "furniture": list(options.furniture), "audience": ebook.audience,
+        "credits": options.credits})
     art_paths = [storage.path(v.image_key) for v in content]
     try:
         if interior:
@@ -289,18 +301,21 @@ def bundle_path(session: Session, settings: Settings, ebook: Ebook, export: Expo
     from backoffice.web.i18n import translations
 
     storage: Storage = get_storage(settings.storage_dir)
+    content = [p.current_version for p in ebook.pages
+               if p.kind == "content" and p.current_version is not None]
+    credits = art_credits(content, lang)
     listings = {market: listing_service.documents(session, settings, ebook, market)
                 for market in ("fr", "en")}
     members = listing_members(ebook.title, listings)
     payload = json.dumps([export.interior_key, export.cover_key, export.report, ebook.title,
-                          lang, members, 3], sort_keys=True)
+                          lang, credits, members, 3], sort_keys=True)
     key = hashlib.sha256(payload.encode()).hexdigest() + ".zip"
     report = PreflightReport.from_dict(export.report)
     storage.put_file(key, lambda tmp: write_bundle(
         tmp, interior_pdf=storage.path(export.interior_key),
         cover_pdf=storage.path(export.cover_key), report=report, trim=ebook.trim_size,
         paper=ebook.paper, interior_pages=export.interior_pages, title=ebook.title,
-        gettext=translations(lang).gettext, lang=lang, extra=members))
+        gettext=translations(lang).gettext, lang=lang, extra=members, credits=credits))
     return storage.path(key)
 
 

@@ -6,7 +6,7 @@ listing once someone edited it. Existing books get no furniture, so their page c
 spine and art sizes stay as they were.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0012
 Create Date: 2026-11-30
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
