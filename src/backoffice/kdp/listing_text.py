@@ -124,7 +124,7 @@ def listing_text(listing: Listing, ai: AIAnswer, money: printing_cost.Pricing,
     sep = " : " if lang == "fr" else ": "
     market = printing_cost.marketplace(money.marketplace)
 
-    def field(label: str, value: str) -> str:
+    def entry(label: str, value: str) -> str:
         return f"{labels[label]}{sep}{value}"
 
     trim = specs.trim(facts.trim)
@@ -134,41 +134,41 @@ def listing_text(listing: Listing, ai: AIAnswer, money: printing_cost.Pricing,
     domain = "Amazon." + market.domain.split(".", 1)[1]
     lines = [labels["heading"].format(marketplace=domain), labels["hint"], "",
              labels["details"], "-" * len(labels["details"]),
-             field("language", LANGUAGE_NAMES[lang].get(facts.book_language,
+             entry("language", LANGUAGE_NAMES[lang].get(facts.book_language,
                                                         facts.book_language)),
-             field("title", listing.title),
-             field("subtitle", listing.subtitle or labels["none"]),
-             field("series", labels["none"]), field("edition", labels["none"]),
-             field("author", listing.author), f"{labels['description']}{sep.rstrip()}",
-             listing.description, field("rights", labels["rights_value"]),
-             field("explicit", labels["no"]), field("reading_age", age),
-             field("marketplace", domain), f"{labels['categories']}{sep.rstrip()}"]
+             entry("title", listing.title),
+             entry("subtitle", listing.subtitle or labels["none"]),
+             entry("series", labels["none"]), entry("edition", labels["none"]),
+             entry("author", listing.author), f"{labels['description']}{sep.rstrip()}",
+             listing.description, entry("rights", labels["rights_value"]),
+             entry("explicit", labels["no"]), entry("reading_age", age),
+             entry("marketplace", domain), f"{labels['categories']}{sep.rstrip()}"]
     lines += [f"  {n}. {code} — {category_label(code, lang)}"
               for n, code in enumerate(listing.categories, 1)]
     lines.append(f"{labels['keywords']}{sep.rstrip()}")
     lines += [f"  {n}. {keyword}" for n, keyword in enumerate(listing.keywords, 1)]
     lines += ["", labels["content"], "-" * len(labels["content"]),
-              field("low_content", labels["no"]),
-              field("isbn", facts.isbn or labels["free_isbn"]),
-              field("ink", paper.label_fr if lang == "fr" else paper.label_en),
-              field("trim", f"{trim.width:g} x {trim.height:g} in"
+              entry("low_content", labels["no"]),
+              entry("isbn", facts.isbn or labels["free_isbn"]),
+              entry("ink", paper.label_fr if lang == "fr" else paper.label_en),
+              entry("trim", f"{trim.width:g} x {trim.height:g} in"
                     f" ({trim.width * 2.54:.2f} x {trim.height * 2.54:.2f} cm)"),
-              field("bleed", labels["bleed_value"]), field("finish", labels["finish_value"]),
-              field("manuscript", f"{facts.interior_file} "
+              entry("bleed", labels["bleed_value"]), entry("finish", labels["finish_value"]),
+              entry("manuscript", f"{facts.interior_file} "
                     f"({labels['pages'].format(pages=facts.interior_pages)})"),
-              field("cover", labels["cover_value"].format(file=facts.cover_file)),
+              entry("cover", labels["cover_value"].format(file=facts.cover_file)),
               *_ai_lines(labels, sep, ai),
               "", labels["pricing"], "-" * len(labels["pricing"]),
-              field("territories", labels["territories_value"]),
-              field("marketplace", domain)]
+              entry("territories", labels["territories_value"]),
+              entry("marketplace", domain)]
     price = _money(money.list_price, money.currency, lang)
     if market.vat:
         price += f" ({labels['vat']})"
-    lines += [field("price", price),
-              field("printing", _money(money.printing_cost, money.currency, lang)),
-              field("royalty", _money(money.royalty, money.currency, lang)),
-              field("minimum", _money(money.minimum_price, money.currency, lang)),
-              field("expanded", labels["expanded_value"]), ""]
+    lines += [entry("price", price),
+              entry("printing", _money(money.printing_cost, money.currency, lang)),
+              entry("royalty", _money(money.royalty, money.currency, lang)),
+              entry("minimum", _money(money.minimum_price, money.currency, lang)),
+              entry("expanded", labels["expanded_value"]), ""]
     return "\n".join(lines)
 
 
