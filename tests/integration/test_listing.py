@@ -186,3 +186,51 @@ def test_cli_prints_and_edits_the_listing(client, settings, tmp_path) -> None:
     assert changed.returncode == 0 and "Prix catalogue : 12,99" in changed.stdout
     assert run(settings, "book", "listing", str(ebook_id), "--lang", "de").returncode == 2
     assert run(settings, "book", "listing", "999999").returncode == 2
+
+
+def test_get_and_put_the_listing_in_the_books_language(client) -> None:
+    ebook_id = _book(client, theme="dinosaurs")
+    url = f"/api/ebooks/{ebook_id}/listing"
+    shown = client.get(url)
+    assert shown.status_code == 200 and shown.json()["marketplace"] == "amazon.fr"
+    assert client.get(url, params={"lang": "en"}).json()["marketplace"] == "amazon.com"
+    whole = {"title": "Jardin secret", "description": "<p>Des <b>dinosaures</b>.</p>",
+             "keywords": ["tyrannosaure", "tricératops", "préhistoire", "cadeau garçon",
+                          "fossiles", "volcans", "coloriage jurassique"],
+             "categories": ["JNF001010"], "reading_age_min": 5, "reading_age_max": 9}
+    put = client.put(url, json=whole)
+    assert put.status_code == 200, put.text
+    body = put.json()
+    assert body["passed"], [c for c in body["checks"] if not c["passed"]]
+    assert (body["subtitle"], body["list_price"], body["reading_age_min"]) == ("", None, 5)
+    assert client.get(url).json()["keywords"][0] == "tyrannosaure"
+    # PUT replaces the whole listing: a body without its required fields is refused.
+    missing = client.put(url, json={"title": "Jardin secret"})
+    assert missing.status_code == 422
+    assert {e["loc"][-1] for e in missing.json()["detail"]} >= {"description", "keywords"}
+    refused = client.put(url, json={**whole, "keywords": ["livre gratuit"]})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"][-1] == "keywords"
+    assert "gratuit" in refused.json()["detail"][0]["msg"]
+    assert client.get(url).json()["keywords"][0] == "tyrannosaure"
+    assert client.put("/api/ebooks/999999/listing", json=whole).status_code == 404
+
+
+def test_the_creation_form_offers_the_furniture_pages(client) -> None:
+    page = client.get("/ebooks/new").text
+    for key in ("belongs_to", "how_to_use", "color_test", "thank_you"):
+        assert f'name="furniture_{key}" checked' in page
+    assert "Ce livre appartient à" in page
+    form = {**{k: str(v) for k, v in BOOK.items()}, "print_options": "1",
+            "single_sided": "on", "front_matter": "on", "furniture_belongs_to": "on",
+            "furniture_thank_you": "on"}
+    created = client.post("/ebooks", data=form, follow_redirects=False)
+    assert created.status_code == 303, created.text
+    ebook_id = int(created.headers["location"].rstrip("/").split("/")[-1])
+    book = client.get(f"/api/ebooks/{ebook_id}").json()
+    assert book["furniture"] == ["belongs_to", "thank_you"]
+    # 24 designs with blank backs, title and copyright, two furniture pages with theirs.
+    assert book["interior_pages"] == 24 * 2 + 2 + 4
+    refused = client.post("/api/ebooks", json={**BOOK, "furniture": ["cover_art"]})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"][:2] == ["body", "furniture"]

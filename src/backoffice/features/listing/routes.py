@@ -15,7 +15,7 @@ from backoffice.deps import Actor, SessionDep, SettingsDep
 from backoffice.errors import N_, InvalidInput, Message
 from backoffice.features.book.service import get_ebook
 from backoffice.features.listing import service
-from backoffice.features.listing.schemas import ListingForm, ListingIn, ListingOut
+from backoffice.features.listing.schemas import ListingForm, ListingIn, ListingOut, ListingPut
 from backoffice.kdp import listing as kdp_listing
 from backoffice.kdp import printing_cost
 from backoffice.models import Ebook
@@ -41,6 +41,29 @@ def _out(request: Request, session: Session, settings: Settings, ebook: Ebook,
     shown = service.view(session, settings, ebook, lang)
     url = str(request.url_for("api_listing_text", ebook_id=ebook.id, lang=lang))
     return ListingOut.of(ebook.id, shown, url)
+
+
+@router.get("/api/ebooks/{ebook_id}/listing", response_model=ListingOut, tags=["listing"],
+            responses=_RESPONSES)
+def api_get_book_listing(ebook_id: int, request: Request, session: SessionDep,
+                         settings: SettingsDep, lang: Lang | None = None) -> ListingOut:
+    """The KDP listing in `lang` (fr: amazon.fr, en: amazon.com); without it, in the
+    books' language (BACKOFFICE_LANGUAGE)."""
+    return _out(request, session, settings, get_ebook(session, ebook_id),
+                lang or settings.language)
+
+
+@router.put("/api/ebooks/{ebook_id}/listing", response_model=ListingOut, tags=["listing"],
+            responses=_RESPONSES)
+def api_put_book_listing(ebook_id: int, body: ListingPut, request: Request,
+                         session: SessionDep, settings: SettingsDep, actor: Actor,
+                         lang: Lang | None = None) -> ListingOut:
+    """Replace the listing in `lang` (the books' language without it) with the one given;
+    what KDP would refuse is a 422 naming the field, and nothing is saved."""
+    ebook = get_ebook(session, ebook_id)
+    lang = lang or settings.language
+    service.update(session, settings, ebook, lang, body.changes(), actor=actor)
+    return _out(request, session, settings, ebook, lang)
 
 
 @router.get("/api/ebooks/{ebook_id}/listing/{lang}", response_model=ListingOut,

@@ -41,6 +41,22 @@ class ListingIn(BaseModel):
         return self.model_dump(exclude_unset=True)
 
 
+class ListingPut(ListingIn):
+    """The whole listing, as PUT replaces it: the fields left out are emptied (the
+    subtitle, the reading age) or go back to the suggested price."""
+
+    title: str = Field(max_length=1000)
+    description: LongText = Field(description=ListingIn.model_fields["description"].description)
+    keywords: list[Phrase] = Field(max_length=20, description="Seven phrases of 50 characters")
+    categories: list[Annotated[str, Field(max_length=20)]] = Field(
+        max_length=10, description="BISAC codes from GET /api/listing/categories")
+
+    def changes(self) -> dict[str, Any]:
+        values = self.model_dump()
+        values["subtitle"] = values["subtitle"] or ""
+        return values
+
+
 class CategoryOut(BaseModel):
     code: str
     label: str
