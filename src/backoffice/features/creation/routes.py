@@ -98,7 +98,7 @@ def _page_count_problem(raw: dict[str, Any]) -> Message | None:
             str(raw.get("paper", defaults["paper"].default)),
             single_sided=bool(raw.get("single_sided", True)),
             front_matter=bool(raw.get("front_matter", True)),
-            furniture=raw.get("furniture", FURNITURE))
+            furniture=raw.get("furniture", ()))
     except specs.KdpError as exc:
         if str(raw.get("trim_size", "8.5x11")) in specs.TRIMS and str(
                 raw.get("paper", "white")) in specs.PAPERS:
