@@ -85,18 +85,27 @@ def _run(settings: Any, make: Any, *, wait: bool) -> None:
         fail(f"{OPTION_NAMES.get(field, field)}: {message}")
     except (NotFound, Conflict) as exc:
         fail(str(exc))
-    status = "queued"
+    status, review = "queued", list[int]()
     if wait:
         thread, loop = worker_in_thread(settings)
         try:
-            status, _review = wait_for_job(settings, ebook_id, job_id)
+            status, review = wait_for_job(settings, ebook_id, job_id)
         finally:
             stop_worker(thread, loop)
     close_deferrers()
-    typer.echo(f"book {ebook_id}: {status}", err=True)
+    if status == "needs_review":
+        # As `book create --wait`: the book is saved; the pages to fix are named, exit 3.
+        typer.echo(f"book {ebook_id}: needs review: page(s) {', '.join(map(str, review))} "
+                   "made from your files fail the line-art gate; replace them or restore "
+                   "earlier versions, or an admin overrides the export with a reason",
+                   err=True)
+    else:
+        typer.echo(f"book {ebook_id}: {status}", err=True)
     typer.echo(str(ebook_id))
     if status in ("failed", "cancelled"):
         raise typer.Exit(1)
+    if status == "needs_review":
+        raise typer.Exit(3)
 
 
 def _warn(settings: Any, batch: Any, strict: bool) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from typing import Any
 
 from PIL import Image
+from shapely.errors import GEOSException
 
 from backoffice.providers.base import (
     CancelCheck,
@@ -27,6 +29,20 @@ class ProceduralProvider:
 
     def generate(self, request: ImageRequest, *, on_progress: ProgressCallback | None = None,
                  should_cancel: CancelCheck | None = None) -> GeneratedImage:
+        # GEOS can refuse a rare degenerate shape (a self-touching arch on one trim); the
+        # same design drawn from the next seed is fine, so that is what we draw.
+        failure: GEOSException | None = None
+        for attempt in range(3):
+            varied = dataclasses.replace(request, seed=request.seed + 7919 * attempt)
+            try:
+                return self._generate(varied, on_progress, should_cancel)
+            except GEOSException as exc:
+                failure = exc
+        raise ProviderError(f"the drawing's geometry failed: {failure}", retryable=False,
+                            provider=self.name)
+
+    def _generate(self, request: ImageRequest, on_progress: ProgressCallback | None,
+                  should_cancel: CancelCheck | None) -> GeneratedImage:
         from backoffice.art import procedural
 
         if should_cancel is not None and should_cancel():

@@ -24,7 +24,10 @@ from backoffice.art.procedural.design import Design, Layout, build_within_budget
 from backoffice.art.procedural.geometry import STYLES, Drawing
 from backoffice.art.procedural.planner import PagePlan, book_plan, stable_int
 from backoffice.art.procedural.render import to_page_image
-from backoffice.art.quality import LEAK_GAP_MM
+from backoffice.art.quality import BANDS, BLOB_THICKNESS_MM, LEAK_GAP_MM
+
+# Specks inked as crumbs stay small enough never to read as a black blob.
+CRUMB_MAX_MM2 = 2.0
 
 FAMILIES: dict[str, dict[str, Layout]] = {
     "mandala": mandala.LAYOUTS,
@@ -105,8 +108,11 @@ def describe_page(family: str, audience: str, seed: int, width_px: int, height_p
                   dpi: int = 300, design: Design | None = None) -> tuple[Image.Image, str]:
     drawing, description = build_design(family, audience, seed, width_px * 72.0 / dpi,
                                         height_px * 72.0 / dpi, design)
-    # Near misses narrower than the gate's leak gap are joined (see render.to_page_image).
-    return to_page_image(drawing, width_px, height_px, join_mm=LEAK_GAP_MM, dpi=dpi), description
+    # Near misses narrower than the gate's leak gap are joined, and specks where strokes
+    # meet, too small for the audience to colour, are inked (see render.to_page_image).
+    crumb_mm2 = min(BANDS[audience].min_region_mm2 / 4, CRUMB_MAX_MM2)
+    return to_page_image(drawing, width_px, height_px, join_mm=LEAK_GAP_MM, dpi=dpi,
+                         crumb_mm2=crumb_mm2, blob_mm=BLOB_THICKNESS_MM), description
 
 
 def render_cover_art(palette: Sequence[str], families: dict[str, float], seed: int,

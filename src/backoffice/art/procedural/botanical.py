@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable
 
 import shapely
+import shapely.ops
 from shapely.geometry import Polygon
 
 from backoffice.art.procedural import bands, fills, flowers, motifs
@@ -110,8 +111,10 @@ def bloom(c: Canvas) -> str:
     front, back = [], []
     for k in range(n):
         a = angle0 + 2 * math.pi * k / n
+        # A single layer's petals stay apart: touching at their widest, two neighbours and
+        # the heart enclosed a wedge too small for a child to colour.
         front.append(_petal(profile, cx, cy, a, hub * 0.6, radius * (0.72 if layered else 1.0),
-                            math.pi * radius * 0.5 / n, st))
+                            math.pi * radius * (0.5 if layered else 0.4) / n, st))
         if layered:
                 back.append(_petal("almond" if profile != "almond" else "lotus", cx, cy,
                                a + math.pi / n, hub * 0.6, radius, math.pi * radius * 0.62 / n,
@@ -122,6 +125,10 @@ def bloom(c: Canvas) -> str:
     shapes: Geoms = [hub_disc]
     for k, p in enumerate(front):
         visible = p.difference(hub_disc)
+        if not layered and k:
+            # Each petal tucks under the one before: where two overlap, the lens they
+            # would both outline (too small to colour on a small trim) is one petal's.
+            visible = visible.difference(shapely.union_all(front[:k]))
         shapes.append(visible)
         shapes += _petal_detail(c, visible, patterns[k % len(patterns)],
                                 angle0 + 2 * math.pi * k / n)
@@ -176,6 +183,37 @@ def _petal_detail(c: Canvas, petal: Polygon, pattern: str, angle: float) -> Geom
     """A petal's inside: an inner outline holding a zentangle fill, or veins."""
     st = c.style
     g = st.min_gap_pt
+    if st.audience == "children":
+        # An inner outline: two areas to colour per petal (one big flower alone was too few
+        # regions for a children's page on a small trim).
+        # A wide band where the petal allows it, a narrower one on slim petals.
+        inner = None
+        for gap, least in ((1.6 * g, 8), (1.1 * g, 6)):
+            candidate = motifs.echo(petal, gap, least * st.min_area_pt2)
+            # The band round it must stay one piece: pinched at a slim base, it would
+            # leave pockets too small to colour.
+            if candidate is not None and all(
+                    part.area > 4 * st.min_area_pt2
+                    for part in shapely.get_parts(petal.difference(candidate.buffer(g / 4)))):
+                inner = candidate
+                break
+        if inner is None:
+            return []
+        # A midrib along the petal's axis, when both halves stay big enough to colour.
+        centre = petal.centroid
+        reach = math.hypot(petal.bounds[2] - petal.bounds[0], petal.bounds[3] - petal.bounds[1])
+        # The petal's long axis: the longer side of its smallest enclosing rectangle.
+        box = list(shapely.minimum_rotated_rectangle(petal).exterior.coords)
+        sides = [(box[i + 1][0] - box[i][0], box[i + 1][1] - box[i][1]) for i in range(2)]
+        ax, ay = max(sides, key=lambda v: math.hypot(*v))
+        length = math.hypot(ax, ay) or 1.0
+        dx, dy = ax / length * reach, ay / length * reach
+        rib = shapely.LineString([(centre.x - dx, centre.y - dy),
+                                  (centre.x + dx, centre.y + dy)]).intersection(inner)
+        halves = shapely.get_parts(shapely.ops.split(inner, rib)) if not rib.is_empty else []
+        if len(halves) == 2 and min(h.area for h in halves) > 4 * st.min_area_pt2:
+            return [inner, rib]
+        return [inner]
     if st.audience != "adults":
         return []
     if pattern == "ribs":

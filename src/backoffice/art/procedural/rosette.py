@@ -234,8 +234,11 @@ def toddler_flower(cx: float, cy: float, radius: float, style: Style,
         n = min(n, 5)  # fewer regions wanted: fewer petals, no beads
     core = circle(cx, cy, radius * 0.24)
     phase = rng.uniform(0, 2 * math.pi)
+    # Beads only where they stay big enough to colour (a small trim shrinks the flower).
+    bead_r = radius * 0.11
     beads = n <= 6 and complexity >= 1.0 and (
-        "beads" in kinds or not kinds and rng.random() < 0.5)
+        "beads" in kinds or not kinds and rng.random() < 0.5) and (
+        math.pi * (bead_r - style.line_pt) ** 2 >= style.min_area_pt2)
     profile = next((k for k in kinds if k in ("round", "oval")), "round")
     reach = 0.66 if beads else 0.8
     hw = min(radius * 0.2, 0.6 * math.pi * radius * 0.5 / n)
@@ -250,7 +253,7 @@ def toddler_flower(cx: float, cy: float, radius: float, style: Style,
         if beads:
             t = ang + math.pi / n
             shapes.append((circle(cx + radius * 0.78 * math.cos(t),
-                                  cy + radius * 0.78 * math.sin(t), radius * 0.11),
+                                  cy + radius * 0.78 * math.sin(t), bead_r),
                            style.line_pt))
     shapes += [(core, style.line_pt), (circle(cx, cy, radius), style.bold_pt)]
     return shapes, f"{n} {profile} petals" + (" with beads" if beads else "")

@@ -248,7 +248,10 @@ def gothic(c: Canvas) -> str:
             c.drawing.add(s_, st.detail_pt)
         c.drawing.add(room, st.line_pt)
         n += len(shapes) + _lead(c, _pieces(c, rose.difference(room), 0.8))
-    spandrel = window.difference(shapely.union_all([*lights, rose]).buffer(1.5 * mull))
+    # make_valid: a light's arch can come out self-touching on some trims, which GEOS
+    # refuses to union ("side location conflict").
+    openings = shapely.union_all([shapely.make_valid(g) for g in (*lights, rose)])
+    spandrel = window.difference(openings.buffer(1.5 * mull))
     for part in shapely.get_parts(spandrel):
         if part.area > 4 * st.min_area_pt2:
             c.drawing.add(part, st.line_pt)

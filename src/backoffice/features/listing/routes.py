@@ -179,7 +179,7 @@ def save_listing(ebook_id: int, lang: str, form: Annotated[ListingForm, Form()],
                       _(N_("Listing saved.")))
 
 
-@router.post("/ebooks/{ebook_id}/listing/{lang}/reset", name="reset_listing",
+@router.post("/ebooks/{ebook_id}/listing/{lang}/from-book", name="reset_listing",
              include_in_schema=False)
 def reset_listing(ebook_id: int, lang: str, request: Request, session: SessionDep,
                   settings: SettingsDep) -> Response:
