@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(default=15, ge=1, le=24 * 60,
                                       alias="BACKOFFICE_LOGIN_WINDOW_MINUTES")
     max_body_mb: float = Field(default=10.0, gt=0, le=1024, alias="BACKOFFICE_MAX_BODY_MB")
+    # Forms and JSON are small; only multipart (files) may use the whole body limit.
+    max_form_kb: int = Field(default=1024, ge=1, le=1024 * 1024, alias="BACKOFFICE_MAX_FORM_KB")
+    max_form_fields: int = Field(default=2000, ge=10, le=100_000,
+                                 alias="BACKOFFICE_MAX_FORM_FIELDS")
+    # Addresses (IPs or CIDR networks, comma-separated) of reverse proxies whose
+    # X-Forwarded-For / X-Forwarded-Proto are believed. Empty: nobody's.
+    trusted_proxies: str = Field(default="", alias="BACKOFFICE_TRUSTED_PROXIES")
 
     @field_validator("database_url")
     @classmethod
@@ -66,9 +73,30 @@ class Settings(BaseSettings):
             value = "postgresql://" + value[len("postgres://"):]
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        import ipaddress
+
+        for item in (part.strip() for part in value.split(",")):
+            if item:
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise ValueError(f"{item!r} is not an IP address or network") from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
+
     @property
     def max_body_bytes(self) -> int:
         return int(self.max_body_mb * 1024 * 1024)
+
+    @property
+    def max_form_bytes(self) -> int:
+        return min(self.max_form_kb * 1024, self.max_body_bytes)
 
     @property
     def storage_dir(self) -> Path:

@@ -35,6 +35,19 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _database_away() -> tuple[type[BaseException], ...]:
+    import psycopg
+    import psycopg_pool
+    from sqlalchemy import exc
+
+    return (exc.OperationalError, exc.InterfaceError, exc.TimeoutError,
+            psycopg.OperationalError, psycopg.InterfaceError, psycopg_pool.PoolTimeout)
+
+
+# What "the database is unreachable right now" looks like (down, restarting, refusing
+# connections, pool exhausted): answered 503 and retried, never a 500.
+DATABASE_AWAY: tuple[type[BaseException], ...] = _database_away()
+
 _lock = threading.Lock()
 _embedded_servers: dict[Path, object] = {}
 _engines: dict[str, Engine] = {}

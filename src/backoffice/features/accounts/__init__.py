@@ -10,19 +10,21 @@ from backoffice.config import Settings
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    from backoffice.features.accounts.middleware import (
-        AuthMiddleware,
-        BodySizeLimitMiddleware,
-        SecurityHeadersMiddleware,
-    )
+    from backoffice.features.accounts.middleware import AuthMiddleware, SecurityHeadersMiddleware
     from backoffice.features.accounts.routes import api_router, router
+    from backoffice.web.body_guard import BodyLimitMiddleware, BodyLimits, InputGuardMiddleware
 
     app.state.setup_token_digest = None
     app.include_router(router)
     app.include_router(api_router)
-    # Added innermost first: the headers wrap every answer, 401/403/413 included.
-    app.add_middleware(AuthMiddleware, settings=settings)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    limits = BodyLimits(form_bytes=settings.max_form_bytes,
+                        multipart_bytes=settings.max_body_bytes,
+                        fields=settings.max_form_fields)
+    # Added innermost first: the headers wrap every answer, 401/403/413/422 included;
+    # sizes are checked before sign-in reads a byte, input only for signed-in (or public) requests.
+    app.add_middleware(InputGuardMiddleware)
+    app.add_middleware(AuthMiddleware, settings=settings, limits=limits)
+    app.add_middleware(BodyLimitMiddleware, limits=limits)
     app.add_middleware(SecurityHeadersMiddleware)
 
 

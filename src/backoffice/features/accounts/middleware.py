@@ -1,4 +1,4 @@
-"""ASGI middleware: security headers, body size limit, and authentication + CSRF for every
+"""ASGI middleware: security headers, and authentication + CSRF for every
 route except an explicit public allow-list (default deny, so new routes are protected)."""
 
 from __future__ import annotations
@@ -6,20 +6,22 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import quote, urlsplit
 
-from fastapi import HTTPException
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import Request
 
 from backoffice.config import Settings
-from backoffice.database import session_scope
+from backoffice.database import DATABASE_AWAY, session_scope
 from backoffice.features.accounts import security, service, sessions
+from backoffice.web import body_guard, problem
+
+logger = logging.getLogger(__name__)
 
 Scope = dict
 Receive = Callable[[], Awaitable[dict]]
@@ -143,56 +145,12 @@ class SecurityHeadersMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
-class BodyTooLarge(HTTPException):
-    def __init__(self) -> None:
-        super().__init__(413, "request body too large")
-
-
-class BodySizeLimitMiddleware:
-    """413 on a declared Content-Length over the limit, and on a streamed (chunked) body
-    as soon as it crosses the limit."""
-
-    def __init__(self, app, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        declared = Headers(scope=scope).get("content-length")
-        too_big = json.dumps({"detail": "request body too large"}).encode()
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            return await _respond(send, 413, too_big, "application/json")
-        received = 0
-        started = False
-
-        async def counting_receive() -> dict:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge()
-            return message
-
-        async def tracking_send(message: dict) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            if started:
-                raise
-            await _respond(send, 413, too_big, "application/json")
-
-
 class AuthMiddleware:
     """Sets request.state.user (service.AuthUser or None), .auth and .csrf_token, refuses
     anonymous requests outside the allow-list, and checks CSRF on state-changing ones."""
 
-    def __init__(self, app, settings: Settings) -> None:
-        self.app, self.settings = app, settings
+    def __init__(self, app, settings: Settings, limits: body_guard.BodyLimits) -> None:
+        self.app, self.settings, self.limits = app, settings, limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -204,7 +162,10 @@ class AuthMiddleware:
 
         authorization = headers.get("authorization", "")
         if authorization[:7].lower() == "bearer ":
-            user = await run_in_threadpool(self._token_user, authorization[7:].strip())
+            try:
+                user = await run_in_threadpool(self._token_user, authorization[7:].strip())
+            except DATABASE_AWAY:
+                return await self._database_away(scope, receive, send)
             if user is None:
                 return await self._unauthorized(send, "invalid or revoked API token")
             # No cookie is involved, so there is nothing for a forged request to ride on.
@@ -214,7 +175,10 @@ class AuthMiddleware:
         cookies = _cookies(scope)
         set_cookies: list[str] = []
         raw_session = cookies.get(session_cookie_name(scope))
-        info = await run_in_threadpool(self._session, raw_session) if raw_session else None
+        try:
+            info = await run_in_threadpool(self._session, raw_session) if raw_session else None
+        except DATABASE_AWAY:
+            return await self._database_away(scope, receive, send)
         if info is not None:
             state.update(user=info.user, auth="session", csrf_token=info.csrf_token)
         else:
@@ -232,7 +196,10 @@ class AuthMiddleware:
         if method not in SAFE_METHODS:
             problem = self._origin_problem(headers)
             if problem is None:
-                submitted, receive = await self._submitted_token(scope, headers, receive)
+                try:
+                    submitted, receive = await self._submitted_token(scope, headers, receive)
+                except body_guard.BodyRefused as refusal:
+                    return await body_guard.refuse(scope, receive, send, refusal)
                 if not submitted or not security.same(submitted, state["csrf_token"]):
                     problem = "missing or invalid CSRF token"
             if problem is not None:
@@ -255,6 +222,16 @@ class AuthMiddleware:
     def _session(self, raw: str) -> sessions.SessionInfo | None:
         with session_scope(self.settings) as session:
             return sessions.load_session(session, self.settings, raw)
+
+    @staticmethod
+    async def _database_away(scope: Scope, receive: Receive, send: Send) -> None:
+        """Who is asking cannot be checked: a 503 that says so (never a bare 500), and
+        the next request tries again, so the app recovers with the database."""
+        logger.warning("sign-in lookup failed: the database is unavailable")
+        await problem.answer(scope, receive, send, 503,
+                             detail="the database is unavailable; try again in a moment",
+                             message=problem.DATABASE_AWAY_MSGID,
+                             headers=problem.database_unavailable_headers())
 
     @staticmethod
     async def _unauthorized(send: Send, detail: str) -> None:
@@ -291,42 +268,11 @@ class AuthMiddleware:
             return "cross-site request refused"
         return None
 
-    @staticmethod
-    async def _submitted_token(scope: Scope, headers: Headers,
+    async def _submitted_token(self, scope: Scope, headers: Headers,
                                receive: Receive) -> tuple[str, Receive]:
-        """The X-CSRF-Token header, else the form's csrf_token field. Reading the form
-        consumes the body, so it is buffered and replayed to the route."""
+        """The X-CSRF-Token header, else the form's csrf_token field, found without
+        parsing the form (see web/body_guard.py); the body is replayed to the route."""
         header = headers.get("x-csrf-token")
         if header:
             return header, receive
-        content_type = headers.get("content-type", "").lower()
-        if not content_type.startswith(("application/x-www-form-urlencoded",
-                                        "multipart/form-data")):
-            return "", receive
-        messages: list[dict] = []
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request" or not message.get("more_body"):
-                break
-        pending = list(messages)
-
-        async def replay() -> dict:
-            return pending.pop(0) if pending else await receive()
-
-        if content_type.startswith("application/x-www-form-urlencoded"):
-            body = b"".join(m.get("body", b"") for m in messages)
-            values = parse_qs(body.decode("latin-1"), keep_blank_values=True)
-            return (values.get("csrf_token") or [""])[0], replay
-        parse_queue = list(messages)
-
-        async def parse_receive() -> dict:
-            return parse_queue.pop(0) if parse_queue else {"type": "http.disconnect"}
-
-        try:
-            form = await Request(scope, parse_receive).form()
-            token = form.get("csrf_token")
-            await form.close()
-        except Exception:  # malformed multipart: no token, hence 403
-            token = None
-        return (token if isinstance(token, str) else ""), replay
+        return await body_guard.form_token(scope, receive, self.limits)

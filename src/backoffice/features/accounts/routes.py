@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -94,7 +94,8 @@ def _signed_in(request: Request, session: Session, settings: Settings, user: ser
 
 
 @router.get("/login", name="login")
-def login_page(request: Request, next: str | None = None) -> Response:
+def login_page(request: Request,
+               next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
     if request.state.user is not None:
         return redirect(request, safe_next(next))
     return render(request, "accounts/login.html", {"next": safe_next(next), "email": "",
@@ -133,7 +134,8 @@ def _setup_valid(request: Request, token: str) -> bool:
 
 
 @router.get("/setup", name="setup")
-def setup_page(request: Request, session: SessionDep, token: str = "") -> Response:
+def setup_page(request: Request, session: SessionDep,
+               token: Annotated[str, Query(max_length=200)] = "") -> Response:
     if not _setup_valid(request, token) or service.any_user(session):
         return render(request, "accounts/link_invalid.html", {}, status_code=404)
     return render(request, "accounts/setup.html", {"token": token, "email": "", "errors": {}})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
@@ -153,8 +153,9 @@ def theme_sample(theme_id: Annotated[str, Path(max_length=64)],
 
 
 @router.get("/ebooks/new/theme", name="theme_hint", include_in_schema=False)
-def theme_hint(request: Request, settings: SettingsDep, theme: str = "",
-               audience: str = "children") -> Response:
+def theme_hint(request: Request, settings: SettingsDep,
+               theme: Annotated[str, Query(max_length=64)] = "",
+               audience: Annotated[str, Query(max_length=16)] = "children") -> Response:
     """The sample image and the suggested title, refreshed when theme or audience change."""
     themes = themes_in(str(settings.themes_dir))
     chosen = themes.get(theme) or next(iter(themes.values()))
