@@ -49,8 +49,12 @@ class Settings(BaseSettings):
                                    alias="BACKOFFICE_SESSION_MAX_HOURS")
     login_max_failures_account: int = Field(default=5, ge=1, le=1000,
                                             alias="BACKOFFICE_LOGIN_MAX_FAILURES_ACCOUNT")
-    login_max_failures_ip: int = Field(default=20, ge=1, le=10000,
+    login_max_failures_ip: int = Field(default=50, ge=1, le=10000,
                                        alias="BACKOFFICE_LOGIN_MAX_FAILURES_IP")
+    # After the free tries of an account from one address: wait this, then twice as long
+    # after each further failure (up to the window).
+    login_backoff_seconds: float = Field(default=5.0, gt=0, le=3600,
+                                         alias="BACKOFFICE_LOGIN_BACKOFF_SECONDS")
     login_window_minutes: int = Field(default=15, ge=1, le=24 * 60,
                                       alias="BACKOFFICE_LOGIN_WINDOW_MINUTES")
     max_body_mb: float = Field(default=10.0, gt=0, le=1024, alias="BACKOFFICE_MAX_BODY_MB")

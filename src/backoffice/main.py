@@ -76,6 +76,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     error_handlers.install(app)
     # Sign-in for every route outside its public allow-list, CSRF, headers, body limits.
     accounts.install(app, settings)
+    if settings.trusted_proxy_list:
+        # Outermost: the client address and scheme are the proxy's word only when the
+        # connection comes from one of the configured proxies (the default: none).
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:

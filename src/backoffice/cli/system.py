@@ -28,7 +28,10 @@ def serve(host: Annotated[str | None, typer.Option(help="Default: HOST or 127.0.
     typer.echo(f"Backoffice on http://{host}:{port}  (worker: {settings.worker})")
     web_app = create_app(settings)
     web_app.state.public_url = f"http://{host}:{port}"  # for the first-run setup link
-    uvicorn.run(web_app, host=host, port=port, log_level="info")
+    # X-Forwarded-* are read by the app itself, from BACKOFFICE_TRUSTED_PROXIES only:
+    # uvicorn's own reading (which trusts 127.0.0.1 by default) is off.
+    uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=False,
+                forwarded_allow_ips="")
 
 
 def worker(name: Annotated[str | None, typer.Option(help="Worker name in the queue")] = None,

@@ -3,6 +3,7 @@ admins' "Utilisateurs" page."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -22,7 +23,7 @@ from backoffice.features.accounts.middleware import (
     session_cookie_name,
 )
 from backoffice.models import User
-from backoffice.web.templating import redirect, render
+from backoffice.web.templating import gettext_for, redirect, render
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(tags=["accounts"])
@@ -36,6 +37,13 @@ def safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc:
         return "/"
     return target
+
+
+def wait_text(request: Request, seconds: float) -> str:
+    _ = gettext_for(request)
+    if seconds < 90:
+        return _("%(count)s seconds", count=max(1, math.ceil(seconds)))
+    return _("%(count)s minutes", count=math.ceil(seconds / 60))
 
 
 def _client_ip(request: Request) -> str:
@@ -110,10 +118,14 @@ def login_submit(form: Annotated[LoginForm, Form()], request: Request, session: 
         user = sessions.login(session, settings, email=form.email, password=form.password,
                               ip=_client_ip(request))
     except sessions.LoginRefused as exc:
-        # Answered, not raised: the failed attempt is committed with the refusal.
-        status = 429 if exc.reason == "rate_limited" else 401
+        # Answered, not raised (the try was already counted, in its own transaction).
+        status, headers = 401, {}
+        if exc.reason == "rate_limited":
+            status, headers = 429, {"Retry-After": str(max(1, math.ceil(exc.retry_after)))}
         return render(request, "accounts/login.html", {
-            "next": target, "email": form.email[:254], "error": exc.reason}, status_code=status)
+            "next": target, "email": form.email[:254], "error": exc.reason,
+            "retry_after": wait_text(request, exc.retry_after)},
+            status_code=status, headers=headers)
     return _signed_in(request, session, settings, user, target)
 
 
@@ -236,8 +248,9 @@ def change_password(form: Annotated[ChangePasswordForm, Form()], request: Reques
     errors = form.errors()
     if not errors:
         try:
-            service.change_password(session, user_id=user.id, current=form.current_password,
-                                    new=form.password)
+            service.change_password(
+                session, user_id=user.id, current=form.current_password, new=form.password,
+                keep_session=request.cookies.get(session_cookie_name(request.scope)))
         except InvalidInput as exc:
             errors = exc.errors
     if errors:
