@@ -29,6 +29,16 @@ class Settings(BaseSettings):
     heartbeat_seconds: float = Field(default=10.0, gt=0, alias="BACKOFFICE_HEARTBEAT_SECONDS")
     stalled_after_seconds: float = Field(default=30.0, gt=0,
                                          alias="BACKOFFICE_STALLED_AFTER_SECONDS")
+    # A generation left queued or running with nothing in the queue for it (its process
+    # died) is queued again after this long, at most max_requeues times, then failed.
+    sweep_after_seconds: float = Field(default=60.0, gt=0, alias="BACKOFFICE_SWEEP_AFTER_SECONDS")
+    max_requeues: int = Field(default=3, ge=0, le=100, alias="BACKOFFICE_MAX_REQUEUES")
+    # Times the queue runs a generation step again after a transient fault (database
+    # away, disk full), with backoff from 4 s to 60 s, before the job fails visibly.
+    job_retries: int = Field(default=6, ge=0, le=40, alias="BACKOFFICE_JOB_RETRIES")
+    # /readyz reports the queue stuck when work has waited this long with nothing running.
+    stuck_after_seconds: float = Field(default=300.0, gt=0,
+                                       alias="BACKOFFICE_STUCK_AFTER_SECONDS")
     language: Literal["fr", "en"] = Field(default="fr", alias="BACKOFFICE_LANGUAGE")
     host: str = Field(default="127.0.0.1", alias="HOST")
     port: int = Field(default=8001, ge=1, le=65535, alias="PORT")

