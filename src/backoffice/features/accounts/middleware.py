@@ -175,14 +175,19 @@ class AuthMiddleware:
         cookies = _cookies(scope)
         set_cookies: list[str] = []
         raw_session = cookies.get(session_cookie_name(scope))
+        unknown = False
         try:
             info = await run_in_threadpool(self._session, raw_session) if raw_session else None
         except DATABASE_AWAY:
-            return await self._database_away(scope, receive, send)
+            if not is_public(path):
+                return await self._database_away(scope, receive, send)
+            # /healthz and the like must not depend on the database: go on as anonymous,
+            # keeping the cookie (the session may well be valid).
+            info, unknown = None, True
         if info is not None:
             state.update(user=info.user, auth="session", csrf_token=info.csrf_token)
         else:
-            if raw_session:  # expired or revoked: drop the stale cookie
+            if raw_session and not unknown:  # expired or revoked: drop the stale cookie
                 set_cookies.append(cookie_header(scope, session_cookie_name(scope), "", 0))
             anon = cookies.get(ANON_CSRF_COOKIE, "")
             if not re.fullmatch(r"[A-Za-z0-9_-]{32,64}", anon):
@@ -194,16 +199,16 @@ class AuthMiddleware:
             return await self._deny(scope, send, set_cookies)
 
         if method not in SAFE_METHODS:
-            problem = self._origin_problem(headers)
-            if problem is None:
+            refused = self._origin_problem(headers)
+            if refused is None:
                 try:
                     submitted, receive = await self._submitted_token(scope, headers, receive)
                 except body_guard.BodyRefused as refusal:
                     return await body_guard.refuse(scope, receive, send, refusal)
                 if not submitted or not security.same(submitted, state["csrf_token"]):
-                    problem = "missing or invalid CSRF token"
-            if problem is not None:
-                return await _respond(send, 403, json.dumps({"detail": problem}).encode(),
+                    refused = "missing or invalid CSRF token"
+            if refused is not None:
+                return await _respond(send, 403, json.dumps({"detail": refused}).encode(),
                                       "application/json")
 
         async def send_with_cookies(message: dict) -> None:
