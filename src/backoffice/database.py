@@ -35,7 +35,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _database_away() -> tuple[type[BaseException], ...]:
+def _database_away() -> tuple[type[Exception], ...]:
     import psycopg
     import psycopg_pool
     from sqlalchemy import exc
@@ -46,7 +46,7 @@ def _database_away() -> tuple[type[BaseException], ...]:
 
 # What "the database is unreachable right now" looks like (down, restarting, refusing
 # connections, pool exhausted): answered 503 and retried, never a 500.
-DATABASE_AWAY: tuple[type[BaseException], ...] = _database_away()
+DATABASE_AWAY: tuple[type[Exception], ...] = _database_away()
 
 _lock = threading.Lock()
 _embedded_servers: dict[Path, object] = {}
@@ -72,7 +72,7 @@ def start_embedded_server(pgdata: Path) -> str:
 
 
 def _alive(pid: int) -> bool:
-    import psutil
+    import psutil  # type: ignore[import-untyped]
 
     try:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
@@ -26,14 +26,11 @@ from urllib.parse import unquote_plus
 import anyio
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.types import Message, Receive, Scope, Send
 
 from backoffice.web import problem
 from backoffice.web.feedback import FIELD_MSGIDS
 from backoffice.web.form_errors import N_
-
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[dict]]
-Send = Callable[[dict], Awaitable[None]]
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -110,7 +107,7 @@ class BodyLimitMiddleware:
         received = 0
         started = False
 
-        async def counting_receive() -> dict:
+        async def counting_receive() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
@@ -119,7 +116,7 @@ class BodyLimitMiddleware:
                     raise too_large()
             return message
 
-        async def tracking_send(message: dict) -> None:
+        async def tracking_send(message: Message) -> None:
             nonlocal started
             started = started or message["type"] == "http.response.start"
             await send(message)
@@ -136,7 +133,7 @@ async def read_body(receive: Receive) -> tuple[bytes, Receive]:
     """The whole body (already bounded by BodyLimitMiddleware), and a receive that
     replays it to whoever reads it next."""
     chunks: list[bytes] = []
-    tail: dict | None = None
+    tail: Message | None = None
     while True:
         message = await receive()
         if message["type"] != "http.request":
@@ -146,11 +143,11 @@ async def read_body(receive: Receive) -> tuple[bytes, Receive]:
         if not message.get("more_body"):
             break
     body = b"".join(chunks)
-    pending: list[dict] = [{"type": "http.request", "body": body, "more_body": False}]
+    pending: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
     if tail is not None:
         pending.append(tail)
 
-    async def replay() -> dict:
+    async def replay() -> Message:
         return pending.pop(0) if pending else await receive()
 
     return body, replay

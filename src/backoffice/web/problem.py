@@ -5,18 +5,15 @@ reader's language, through the same `message_response` as the routes' errors."""
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
+from starlette.types import Receive, Scope, Send
 
 from backoffice.web.feedback import message_response
 from backoffice.web.form_errors import N_
 from backoffice.web.templating import gettext_for
-
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[dict]]
-Send = Callable[[dict], Awaitable[None]]
 
 DATABASE_AWAY_MSGID = N_("The database is unavailable right now. Nothing was changed; "
                          "try again in a moment.")

@@ -8,13 +8,14 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import Receive, Scope, Send
 
 from backoffice.config import Settings
 from backoffice.database import DATABASE_AWAY, session_scope
@@ -23,9 +24,6 @@ from backoffice.web import body_guard, problem
 
 logger = logging.getLogger(__name__)
 
-Scope = dict
-Receive = Callable[[], Awaitable[dict]]
-Send = Callable[[dict], Awaitable[None]]
 
 # Everything else needs a session or an API token. The table-driven test in
 # tests/integration/test_security_routes.py holds the same list: widening it is deliberate.
