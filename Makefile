@@ -49,7 +49,7 @@ db-status: install ## Show the current and head Alembic revisions
 lint: install ## Ruff
 	$(BIN)/ruff check src tests bench
 
-bench: install ## Benchmarks: procedural pages and PDF export (prints figures)
+bench: install ## Benchmarks: procedural pages, PDF export, load (prints figures)
 	$(BIN)/python -m pip install -q -e '.[dev,bench]'
 	$(BIN)/python -m bench $(BENCH)
 
