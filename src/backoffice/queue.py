@@ -83,6 +83,7 @@ class _Pending:
     task_name: str
     queueing_lock: str | None
     kwargs: dict[str, Any]
+    sweeper_recovers: bool
 
 
 _PENDING = "backoffice.pending_jobs"
@@ -93,12 +94,16 @@ class QueueUnavailable(RuntimeError):
 
 
 def enqueue(session: Session, task_name: str, *, queueing_lock: str | None = None,
-            **kwargs: Any) -> None:
+            sweeper_recovers: bool = False, **kwargs: Any) -> None:
     """Queue a task once `session`'s transaction has committed (see `transaction`); a
-    rollback drops it, so no job ever points at rows that were never written. If the
-    queue cannot take it then, QueueUnavailable says so; the rows keep what is needed
-    for a sweeper (features/generation/sweeper.py) to queue it again later."""
-    session.info.setdefault(_PENDING, []).append(_Pending(task_name, queueing_lock, kwargs))
+    rollback drops it, so no job ever points at rows that were never written.
+
+    If the queue cannot take it then, `transaction` raises QueueUnavailable, unless
+    `sweeper_recovers`: the committed rows alone let a sweeper queue it again later
+    (features/generation/sweeper.py), so the caller's success stands (answering an error
+    would invite a client to do it twice)."""
+    session.info.setdefault(_PENDING, []).append(
+        _Pending(task_name, queueing_lock, kwargs, sweeper_recovers))
 
 
 @contextlib.contextmanager
@@ -113,6 +118,10 @@ def transaction(settings: Settings) -> Iterator[Session]:
         try:
             defer(settings, job.task_name, queueing_lock=job.queueing_lock, **job.kwargs)
         except Exception as exc:  # the rows are committed: say so, don't lose them
+            if job.sweeper_recovers:
+                logger.warning("could not queue %s %s (%s); the sweeper will", job.task_name,
+                               job.kwargs, exc)
+                continue
             logger.error("could not queue %s %s: %s", job.task_name, job.kwargs, exc)
             failed = exc
     if failed is not None:
@@ -148,7 +157,9 @@ async def _maintain(app: procrastinate.App, settings: Settings) -> None:
 async def worker_running(settings: Settings, *, name: str | None = None
                          ) -> AsyncIterator[asyncio.Task]:
     """Open the queue's pool, run a worker task inside it, and on exit cancel only that
-    task before closing the pool: cancelling a pool mid-open leaves its tasks behind."""
+    task, then close the pool. The pool is closed whatever happens, opening included:
+    a pool left half-open (cancelled, or the database away) keeps its connection tasks
+    retrying for ever, and the event loop can no longer shut down."""
     import importlib
 
     for module in JOB_MODULES:
@@ -158,7 +169,8 @@ async def worker_running(settings: Settings, *, name: str | None = None
         conninfo=url, timeout=POOL_WAIT_SECONDS,
         kwargs={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
     with queue_app.replace_connector(connector) as app:
-        async with app.open_async():
+        try:
+            await connector.open_async()
             task = asyncio.create_task(_work(app, settings, name))
             try:
                 yield task
@@ -166,6 +178,10 @@ async def worker_running(settings: Settings, *, name: str | None = None
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await asyncio.wait_for(task, timeout=30)
+        finally:
+            # Shielded: a second cancellation must not leave the pool half-closed.
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.shield(connector.close_async())
 
 
 async def _work(app: procrastinate.App, settings: Settings, name: str | None) -> None:

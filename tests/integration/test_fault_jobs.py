@@ -132,6 +132,37 @@ def test_a_book_saved_but_never_queued_is_queued_again(settings) -> None:
         client.__exit__(None, None, None)
 
 
+def test_a_book_the_queue_refused_is_created_and_starts_once_the_queue_is_back(
+        settings) -> None:
+    """The commit succeeds, then the queue refuses the job (its defer function gone):
+    the creation still answers 202 (a 503 would invite a second identical book), the
+    job waits "queued", and the sweeper queues it once the queue works again."""
+    quick = settings.model_copy(update={"sweep_after_seconds": 1.0})
+    defer_jobs = "procrastinate_defer_jobs_v1(procrastinate_job_to_defer_v1[])"
+    client = _signed_in(quick)
+    try:
+        with session_scope(quick) as session:
+            session.execute(text(f"ALTER FUNCTION {defer_jobs} RENAME TO broken_defer"))
+        try:
+            created = client.post("/api/ebooks", json=BOOK)
+            assert created.status_code == 202, created.text
+            assert created.json()["job"]["status"] == "queued"
+            ebook_id, job_id = created.json()["ebook"]["id"], created.json()["job"]["id"]
+        finally:
+            with session_scope(quick) as session:
+                session.execute(text("ALTER FUNCTION broken_defer("
+                                     "procrastinate_job_to_defer_v1[]) RENAME TO "
+                                     "procrastinate_defer_jobs_v1"))
+        deadline = time.monotonic() + 120
+        while client.get(f"/api/ebooks/{ebook_id}").json()["job"]["done"] < 1:
+            assert time.monotonic() < deadline, "the refused job never started"
+            time.sleep(0.5)
+        cancelled = client.post(f"/api/ebooks/{ebook_id}/jobs/{job_id}/cancel")
+        assert cancelled.status_code == 200  # enough: it runs; stop drawing the rest
+    finally:
+        client.__exit__(None, None, None)
+
+
 def test_a_generation_that_keeps_dying_ends_failed_not_running(settings) -> None:
     with session_scope(settings) as session:
         ebook, job = creation.create_ebook(session, settings, EbookCreate(**BOOK))

@@ -31,9 +31,8 @@ def start(session: Session, ebook: Ebook, *, kind: str, page_ids: list[int],
     session.add(job)
     session.flush()
     # If the queue cannot take it after the commit (or the process dies in between),
-    # the job stays "queued" and the sweeper (sweeper.py) queues it again: the request
-    # says so (503), nothing is marked failed that could still run.
-    enqueue(session, "ebook.generate", generation_job_id=job.id)
+    # the job stays "queued" and the sweeper (sweeper.py) queues it again.
+    enqueue(session, "ebook.generate", sweeper_recovers=True, generation_job_id=job.id)
     return job
 
 
@@ -50,7 +49,7 @@ def retry(session: Session, ebook_id: int, job_id: int) -> GenerationJob:
     job.error = job.fault = job.failed_page_id = None
     job.requeues = 0
     session.flush()
-    enqueue(session, "ebook.generate", generation_job_id=job.id)
+    enqueue(session, "ebook.generate", sweeper_recovers=True, generation_job_id=job.id)
     return job
 
 
