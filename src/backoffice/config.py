@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     gemini_base_url: str = Field(default="https://generativelanguage.googleapis.com/v1beta",
                                  alias="GEMINI_BASE_URL")
     comfyui_url: str | None = Field(default=None, alias="COMFYUI_URL")
+    # Local AI (providers/diffusers.py): where model folders named in models.yml are
+    # looked for; default <data dir>/models.
+    models_dir_setting: Path | None = Field(default=None, alias="BACKOFFICE_MODELS_DIR")
 
     # Accounts and security (features/accounts).
     session_idle_minutes: int = Field(default=120, ge=1, le=7 * 24 * 60,
@@ -75,6 +78,14 @@ class Settings(BaseSettings):
     # Addresses (IPs or CIDR networks, comma-separated) of reverse proxies whose
     # X-Forwarded-For / X-Forwarded-Proto are believed. Empty: nobody's.
     trusted_proxies: str = Field(default="", alias="BACKOFFICE_TRUSTED_PROXIES")
+    # Bringing one's own art (features/uploads): the upload routes' own body limit, and
+    # what one upload may expand to (files, pixels, zip contents).
+    max_upload_mb: float = Field(default=200.0, gt=0, le=4096, alias="BACKOFFICE_MAX_UPLOAD_MB")
+    upload_max_files: int = Field(default=500, ge=1, le=5000, alias="BACKOFFICE_UPLOAD_MAX_FILES")
+    upload_max_unzipped_mb: float = Field(default=1024.0, gt=0, le=16384,
+                                          alias="BACKOFFICE_UPLOAD_MAX_UNZIPPED_MB")
+    upload_max_megapixels: int = Field(default=90, ge=1, le=1000,
+                                       alias="BACKOFFICE_UPLOAD_MAX_MEGAPIXELS")
 
     @field_validator("database_url")
     @classmethod
@@ -113,12 +124,20 @@ class Settings(BaseSettings):
         return min(self.max_form_kb * 1024, self.max_body_bytes)
 
     @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
     def storage_dir(self) -> Path:
         return self.data_dir / "files"
 
     @property
     def pgdata_dir(self) -> Path:
         return self.data_dir / "pgdata"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.models_dir_setting or self.data_dir / "models"
 
     @property
     def themes_dir(self) -> Path:

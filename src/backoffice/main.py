@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -24,10 +24,18 @@ from backoffice.features.export.routes import router as export_router
 from backoffice.features.generation.routes import router as generation_router
 from backoffice.features.lifecycle.routes import router as lifecycle_router
 from backoffice.features.regeneration.routes import router as regeneration_router
+from backoffice.features.uploads import UPLOAD_PATHS
+from backoffice.features.uploads.routes import router as uploads_router
 from backoffice.web import error_handlers
 from backoffice.web.language import router as language_router
 
 logger = logging.getLogger(__name__)
+# Every feature's routes, in matching order: /ebooks/new, /ebooks/preview, /ebooks/stats
+# and /ebooks/import before the book's /ebooks/{ebook_id}. The accounts' routers come with
+# accounts.install.
+ROUTERS: tuple[APIRouter, ...] = (
+    uploads_router, creation_router, dashboard_router, book_router, generation_router,
+    export_router, lifecycle_router, regeneration_router, language_router)
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 SWAGGER_UI = "swagger-ui-5.35.0"
 
@@ -111,13 +119,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.worker_task = None
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # /ebooks/new, /ebooks/preview and /ebooks/stats before the book's /ebooks/{ebook_id}.
-    for router in (creation_router, dashboard_router, book_router, generation_router,
-                   export_router, lifecycle_router, regeneration_router, language_router):
+    for router in ROUTERS:
         app.include_router(router)
     error_handlers.install(app)
     # Sign-in for every route outside its public allow-list, CSRF, headers, body limits.
-    accounts.install(app, settings)
+    accounts.install(app, settings, upload_paths=UPLOAD_PATHS)
     if settings.trusted_proxy_list:
         # Outermost: the client address and scheme are the proxy's word only when the
         # connection comes from one of the configured proxies (the default: none).

@@ -6,7 +6,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, pool
+from sqlalchemy import Connection, create_engine, pool
 
 from backoffice.config import PACKAGE_DIR
 
@@ -22,6 +22,13 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
+
+
+def upgrade_on(connection: Connection, revision: str = "head") -> None:
+    """Run the chain on `connection`, inside the transaction its caller holds."""
+    config = alembic_config("")
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
 
 
 def downgrade(url: str, revision: str) -> None:

@@ -10,7 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-_ALLOWED_SUFFIXES = {".png", ".pdf", ".zip", ".json"}
+# Uploaded originals keep their kind (features/uploads: .jpg .webp .tif .svg); covers
+# uploaded as they were made (CMYK JPEG, TIFF) are kept untouched too.
+_ALLOWED_SUFFIXES = {".png", ".pdf", ".zip", ".json", ".jpg", ".webp", ".tif", ".svg"}
 
 
 class Storage(Protocol):

@@ -74,9 +74,15 @@ def test_a_book_through_each_provider_reaches_draft(provider, model, options, se
             for page in book["pages"][2:]:
                 assert page["quality"]["cleaned"] is True
                 assert page["quality"]["metrics"]["binarity"] == 0
+            # The AI draws the front's illustration; the back is composed from the front.
+            covers = {p["kind"]: p for p in book["pages"][:2]}
+            assert covers["cover"]["quality"]["illustrated"] is True
+            assert covers["back_cover"]["quality"]["design"] == \
+                covers["cover"]["quality"]["design"]
             prompts = {page["prompt"] for page in book["pages"][2:]}
             assert len(prompts) > 1  # pages vary, drawn from the theme's variables
             interior = client.get(f"/api/ebooks/{book['id']}/interior.pdf")
             assert interior.status_code == 200
             assert len(pikepdf.open(__import__("io").BytesIO(interior.content)).pages) == 50
-    assert len(fake.requests if hasattr(fake, "requests") else fake.prompts) >= 26
+    # 24 pages and the cover's illustration (the back cover is not drawn by the AI).
+    assert len(fake.requests if hasattr(fake, "requests") else fake.prompts) >= 25

@@ -24,6 +24,10 @@ API_CASES = [
     ({"seed": -5}, "seed"),
     ({"seed": 2**60}, "seed"),
     ({"unexpected": 1}, "unexpected"),
+    ({"title": "Licornes 🦄"}, "title"),
+    ({"subtitle": "猫の本"}, "subtitle"),
+    ({"blurb": "שלום"}, "blurb"),
+    ({"cover_template": "collage"}, "cover_template"),
 ]
 
 
@@ -43,11 +47,11 @@ def test_api_refuses_a_body_that_is_not_json(client) -> None:
 
 
 def test_form_shows_the_message_next_to_the_field_and_keeps_the_others(client) -> None:
-    form = {**BOOK, "page_count": "25", "title": "Mon <b>titre</b>", "author": ""}
+    form = {**BOOK, "page_count": "23", "title": "Mon <b>titre</b>", "author": ""}
     response = client.post("/ebooks", data={k: str(v) for k, v in form.items()})
     assert response.status_code == 422
     html = response.text
-    assert 'id="page_count-error"' in html and "Doit être pair" in html
+    assert 'id="page_count-error"' in html and "choisissez entre 24 et 294" in html
     assert 'id="author-error"' in html
     assert 'value="Mon &lt;b&gt;titre&lt;/b&gt;"' in html  # kept, and escaped
     assert 'value="1234"' in html  # the seed is kept
@@ -90,3 +94,15 @@ def test_form_messages_follow_the_language(client) -> None:
     assert "Saisissez un nombre entier." in client.post("/ebooks", data=not_a_number).text
     assert "Enter a whole number." in client.post("/ebooks", data=not_a_number,
                                                   headers=english).text
+
+
+def test_unprintable_characters_are_named_in_the_api_and_the_form(client) -> None:
+    response = client.post("/api/ebooks", json={**BOOK, "title": "Licornes 🦄 et 猫"})
+    message = str(response.json()["detail"])
+    assert response.status_code == 422 and "U+1F984 UNICORN FACE" in message
+    assert "U+732B" in message
+    form = {**{k: str(v) for k, v in BOOK.items()}, "title": "Licornes 🦄"}
+    html = client.post("/ebooks", data=form).text
+    assert "Les polices de la couverture ne peuvent pas imprimer ces caractères" in html
+    assert "U+1F984" in html and 'id="title-error"' in html
+    assert client.get("/api/ebooks").json()["total"] == 0

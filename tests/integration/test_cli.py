@@ -57,6 +57,8 @@ def test_bad_input_exits_2_naming_the_option(settings) -> None:
         (["--author", "", "--pages", "24"], "--author"),
         (["--author", "A", "--title", "x" * 201], "--title"),
         (["--author", "A", "--seed", "-1"], "--seed"),
+        (["--author", "A", "--title", "Licornes 🦄"], "U+1F984 UNICORN FACE"),
+        (["--author", "A", "--cover-template", "collage"], "--cover-template"),
     ]
     for args, option in cases:
         result = run(settings, "book", "create", *args)

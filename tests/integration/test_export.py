@@ -38,11 +38,19 @@ def test_generated_book_has_a_passing_preflight_and_a_bundle(client) -> None:
     bundle = client.get(f"/api/ebooks/{ebook_id}/bundle.zip")
     assert bundle.status_code == 200
     disposition = bundle.headers["content-disposition"]
-    assert "filename*=UTF-8''L%E2%80%99%C3%A9t%C3%A9" in disposition
+    assert "filename*=UTF-8''L-%C3%A9t%C3%A9-%C3%A0-Paris-Lyon-kdp.zip" in disposition
     names = zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()
-    assert "README.txt" in names and any(n.endswith("-preflight.json") for n in names)
-    assert all("/" not in n and '"' not in n for n in names)
+    # The members are named like the PDFs downloaded from the book page.
+    interior = client.get(f"/api/ebooks/{ebook_id}/interior.pdf")
+    assert "filename*=UTF-8''L-%C3%A9t%C3%A9-%C3%A0-Paris-Lyon-interior.pdf" in (
+        interior.headers["content-disposition"])
+    assert sorted(names) == ["L-été-à-Paris-Lyon-cover.pdf", "L-été-à-Paris-Lyon-interior.pdf",
+                             "L-été-à-Paris-Lyon-preflight.json", "README.txt"]
     readme = zipfile.ZipFile(io.BytesIO(bundle.content)).read("README.txt").decode()
+    # The README is in the reader's language (French by default).
+    assert "8.5 x 8.5 po" in readme and "(lu dans le PDF intérieur)" in readme
+    english = client.get(f"/api/ebooks/{ebook_id}/bundle.zip", headers={"Accept-Language": "en"})
+    readme = zipfile.ZipFile(io.BytesIO(english.content)).read("README.txt").decode()
     assert "8.5 x 8.5 in" in readme and "Page count         : 50" in readme
 
     page = client.get(f"/ebooks/{ebook_id}").text
@@ -94,10 +102,36 @@ def test_a_failing_preflight_blocks_the_bundle_and_publishing(client, settings) 
             assert "blank" in str(exc)
         else:
             raise AssertionError("a failing export was publishable")
-        export = export_service.ensure_publishable(session, settings, ebook, actor="admin@x",
-                                                   override_reason="proof copy checked")
-        assert export.override_by == "admin@x"
+
+    # The book page says why, in French, and offers an admin the override with its reason.
+    page = client.get(f"/ebooks/{ebook_id}").text
+    assert "pages blanches d&#39;affilée : KDP signale plus de 2." in page
+    assert "Outrepasser le contrôle…" in page
+    too_short = client.post(f"/ebooks/{ebook_id}/export/override", data={"reason": "ok"})
+    assert too_short.status_code == 422 and "au moins 5 caractères" in too_short.text
+    done = client.post(f"/ebooks/{ebook_id}/export/override",
+                       data={"reason": "proof copy checked"}, follow_redirects=False)
+    assert done.status_code == 303
+    page = client.get(f"/ebooks/{ebook_id}").text
+    assert "Échec, outrepassé par admin@example.com" in page and "proof copy checked" in page
     assert client.get(f"/api/ebooks/{ebook_id}/bundle.zip").status_code == 200
+    # The override also lets the book be published (by anyone who may publish).
+    assert client.post(f"/api/ebooks/{ebook_id}/approve").status_code == 200
+    published = client.post(f"/api/ebooks/{ebook_id}/publish")
+    assert published.status_code == 200, published.text
+
+
+def test_only_admins_see_and_use_the_override(client, editor_client, settings) -> None:
+    ebook_id = _generated(client)
+    for position in (3, 4):
+        _replace_page(settings, ebook_id, position, Image.new("1", (600, 600), 1))
+    client.post(f"/api/ebooks/{ebook_id}/export")
+    page = editor_client.get(f"/ebooks/{ebook_id}").text
+    assert "Outrepasser le contrôle…" not in page
+    assert "Un administrateur peut passer outre" in page
+    refused = editor_client.post(f"/ebooks/{ebook_id}/export/override",
+                                 data={"reason": "I say so, really"})
+    assert refused.status_code == 403 and "réservée aux administrateurs" in refused.text
 
 
 def test_a_page_that_is_not_line_art_is_a_409_not_a_crash(client, settings) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from starlette.routing import Mount
+from starlette.routing import Mount, Route
 
 # The whole public surface. Everything else: 303 to /login for pages, 401 for /api/*.
 PUBLIC = {
@@ -18,18 +18,20 @@ PUBLIC = {
 PUBLIC_MOUNTS = {"/static"}
 
 
-def _flatten(routes):
-    for route in routes:
-        # FastAPI >= 0.16x keeps included routers as nodes holding their routes.
-        if hasattr(route, "effective_route_contexts"):
-            yield from route.effective_route_contexts()
-        else:
-            yield route
+def _served(app):
+    """The app's own routes and mounts, and every route of the routers it includes (from
+    their public `.routes`, so no FastAPI internals are walked)."""
+    from backoffice.features import accounts
+    from backoffice.main import ROUTERS
+
+    yield from (route for route in app.routes if isinstance(route, (Route, Mount)))
+    for router in (*ROUTERS, *accounts.routers()):
+        yield from router.routes
 
 
 def _endpoints(app) -> list[tuple[str, str]]:
     found = []
-    for route in _flatten(app.routes):
+    for route in _served(app):
         if isinstance(route, Mount):
             assert route.path in PUBLIC_MOUNTS, f"unexpected mount {route.path}"
             continue

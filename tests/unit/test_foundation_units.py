@@ -18,10 +18,10 @@ def test_download_names_survive_hostile_titles() -> None:
     assert header.startswith('attachment; filename="')
     ascii_part = header.split('filename="')[1].split('"')[0]
     assert ascii_part.isascii() and "/" not in ascii_part and '"' not in ascii_part
-    assert "filename*=UTF-8''L%E2%80%99%C3%A9t%C3%A9" in header
+    assert "filename*=UTF-8''L-%C3%A9t%C3%A9-%C3%A0-Paris-script.pdf" in header
     assert "\n" not in header and "\r" not in content_disposition("a\r\nb", ".pdf")
-    assert ascii_filename("", ".pdf") == "ebook.pdf"
-    assert ascii_filename("日本語", ".zip") == "ebook.zip"
+    assert ascii_filename("", ".pdf") == "book.pdf"
+    assert ascii_filename("日本語", ".zip") == "book.zip"
 
 
 def test_storage_is_content_addressed_and_refuses_bad_keys(tmp_path: Path) -> None:

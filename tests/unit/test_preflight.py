@@ -171,7 +171,8 @@ def test_too_few_pages_and_too_many_blank_pages(tmp_path):
 
 def test_spine_text_under_79_pages_fails(tmp_path, monkeypatch):
     inside = interior(tmp_path, "8.5x11", "white", 70)
-    monkeypatch.setattr(cover_pdf, "spine_text_plan", lambda *a: ("Mandalas", 5.0, ""))
+    monkeypatch.setattr(cover_pdf, "spine_text_plan",
+                        lambda *a: ("Mandalas", 5.0, "poppins-semibold", ""))
     outside = cover(tmp_path, "8.5x11", "white", 70)
     report = run_preflight(inside, outside, trim="8.5x11", paper="white")
     assert report.failed() == ["cover.spine_text"]
@@ -266,21 +267,23 @@ def test_every_trim_paper_and_size_builds_and_passes(matrix_dir, trim, paper, pa
 
 
 @pytest.mark.parametrize(("title", "name"), [
-    ("Mandalas magiques : l'été", "Mandalas-magiques-l-ete"),
+    ("Mandalas magiques : l'été", "Mandalas-magiques-l-été"),
     ('../../etc/"passwd"', "etc-passwd"),
-    ("日本の塗り絵", "book"),
+    ("日本の塗り絵", "日本の塗り絵"),
     ("", "book"),
     ("   ", "book"),
-    ("Cœur & Âme — 50 dessins", "Cur-Ame-50-dessins"),
+    ("’’", "book"),
+    ("<script>alert(1)</script>", "script-alert-1-script"),
+    ("Cœur & Âme — 50 dessins", "Cœur-Âme-50-dessins"),
 ])
 def test_safe_filename(title, name):
     assert safe_filename(title) == name
 
 
-def test_safe_filename_is_bounded_and_plain_ascii():
+def test_safe_filename_is_bounded_and_plain():
     name = safe_filename("Très long titre ! " * 30)
-    assert 0 < len(name) <= 80 and name.isascii()
-    assert not set(name) & set("/\\\"' ")
+    assert 0 < len(name) <= 80
+    assert not set(name) & set("/\\\"' .:<>|?*")
 
 
 def test_bundle_holds_pdfs_report_and_kdp_settings(good, tmp_path):
@@ -291,10 +294,12 @@ def test_bundle_holds_pdfs_report_and_kdp_settings(good, tmp_path):
                  trim="8.5x11", paper="white", interior_pages=100, title="Mandalas d'été")
     with zipfile.ZipFile(zip_path) as bundle:
         names = sorted(bundle.namelist())
-        assert names == ["Mandalas-d-ete-cover.pdf", "Mandalas-d-ete-interior.pdf",
-                         "Mandalas-d-ete-preflight.json", "README.txt"]
-        assert bundle.read("Mandalas-d-ete-interior.pdf") == inside.read_bytes()
-        data = json.loads(bundle.read("Mandalas-d-ete-preflight.json"))
+        assert names == ["Mandalas-d-été-cover.pdf", "Mandalas-d-été-interior.pdf",
+                         "Mandalas-d-été-preflight.json", "README.txt"]
+        assert bundle.read("Mandalas-d-été-interior.pdf") == inside.read_bytes()
+        # Plain readable files (rw-r--r--), not the store's private mode.
+        assert {info.external_attr >> 16 & 0o777 for info in bundle.infolist()} == {0o644}
+        data = json.loads(bundle.read("Mandalas-d-été-preflight.json"))
         assert data["passed"] is True
         readme = bundle.read("README.txt").decode()
     assert "8.5 x 11 in" in readme and "Black & white, white paper" in readme

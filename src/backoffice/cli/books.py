@@ -18,11 +18,12 @@ from backoffice.cli.support import (
     worker_in_thread,
 )
 
-book_app = typer.Typer(help="Create, list and export books.", no_args_is_help=True)
+book_app = typer.Typer(help="Create, import, list and export books.", no_args_is_help=True)
 
 CLI_OPTION_NAMES = {"page_count": "--pages", "trim_size": "--trim", "theme": "--theme",
                     "audience": "--audience", "paper": "--paper", "title": "--title",
-                    "author": "--author", "subtitle": "--subtitle", "seed": "--seed"}
+                    "author": "--author", "subtitle": "--subtitle", "seed": "--seed",
+                    "cover_template": "--cover-template"}
 
 
 @book_app.command("create")
@@ -34,12 +35,18 @@ def book_create(
     trim: Annotated[str, typer.Option(help="8.5x11, 8.5x8.5, 8x10, 8.25x8.25 or 6x9")] = "8.5x11",
     paper: Annotated[str, typer.Option(help="white, cream, standard_color, premium_color")
                      ] = "white",
-    pages: Annotated[int, typer.Option(help="Coloring pages (designs): >= 24, even")] = 24,
+    pages: Annotated[int, typer.Option(
+        help="Coloring pages (designs): >= 24, within KDP's page limits")] = 24,
     subtitle: Annotated[str, typer.Option()] = "",
     seed: Annotated[int | None, typer.Option(help="Same seed, same book")] = None,
+    cover_template: Annotated[str, typer.Option(
+        help="hero, fan, grid or framed; the theme's when empty")] = "",
     wait: Annotated[bool, typer.Option("--wait", help="Return when generated")] = False,
 ) -> None:
-    """Create a book and queue its generation; prints the book's id on the last line."""
+    """Create a book and queue its generation; prints the book's id on the last line.
+
+    With --wait, the exit status says how it ended: 0 drawn and every page passed the
+    line-art gate, 1 failed or cancelled, 3 drawn but pages need review (named)."""
     from backoffice.errors import InvalidInput
     from backoffice.features.creation import service
     from backoffice.features.creation.schemas import EbookCreate
@@ -49,7 +56,7 @@ def book_create(
     try:
         data = EbookCreate(title=title, subtitle=subtitle, author=author, theme=theme,
                            audience=audience, trim_size=trim, paper=paper, page_count=pages,
-                           seed=seed)
+                           seed=seed, cover_template=cover_template or None)
     except ValidationError as exc:
         first = exc.errors()[0]
         option = CLI_OPTION_NAMES.get(str(first["loc"][0]), str(first["loc"][0]))
@@ -63,19 +70,28 @@ def book_create(
     except InvalidInput as exc:
         field, message = next(iter(exc.errors.items()))
         fail(f"{CLI_OPTION_NAMES.get(field, field)}: {message}")
-    status = "queued"
+    status, review = "queued", list[int]()
     if wait:
         # Our own worker guarantees progress even when no server is running.
         thread, loop = worker_in_thread(settings)
         try:
-            status = wait_for_job(settings, ebook_id, job_id)
+            status, review = wait_for_job(settings, ebook_id, job_id)
         finally:
             stop_worker(thread, loop)
     close_deferrers()
-    typer.echo(f"book {ebook_id}: generation {status}", err=True)
+    if status == "needs_review":
+        typer.echo(f"book {ebook_id}: generation needs review: page(s) "
+                   f"{', '.join(map(str, review))} still fail the line-art gate; regenerate "
+                   "them or restore earlier versions, or an admin overrides the export with "
+                   "a reason",
+                   err=True)
+    else:
+        typer.echo(f"book {ebook_id}: generation {status}", err=True)
     typer.echo(str(ebook_id))
     if status in ("failed", "cancelled"):
         raise typer.Exit(1)
+    if status == "needs_review":
+        raise typer.Exit(3)
 
 
 @book_app.command("list")
@@ -85,22 +101,28 @@ def book_list(status: Annotated[str | None, typer.Option(help="DRAFT, APPROVED, 
     from backoffice.database import session_scope
     from backoffice.features.book.service import latest_jobs
     from backoffice.features.dashboard import service
+    from backoffice.kdp import specs
     from backoffice.models import EBOOK_STATUSES
+    from backoffice.web.i18n import translations
 
     settings = settings_or_exit()
     if status and status.upper() not in EBOOK_STATUSES:
         fail(f"--status: must be one of {', '.join(EBOOK_STATUSES)}")
     migrate(settings)
+    gettext = translations(settings.language).gettext
     with session_scope(settings) as session:
         result = service.list_ebooks(session, status=status.upper() if status else None,
                                      size=limit)
         jobs = latest_jobs(session, [e.id for e in result.items])
-        typer.echo(f"{'ID':>5}  {'STATUS':<9} {'GENERATION':<12} {'PAGES':>5}  TITLE — AUTHOR")
+        typer.echo(f"{'ID':>5}  {'STATUS':<9} {'GENERATION':<18} {'PAGES':>5}  TITLE — AUTHOR")
         for ebook in result.items:
             job = jobs.get(ebook.id)
             generation = f"{job.status} {job.done}/{job.total}" if job else "-"
-            typer.echo(f"{ebook.id:>5}  {ebook.status:<9} {generation:<12} "
-                       f"{ebook.page_count:>5}  {ebook.title} — {ebook.author}")
+            # Books adopted from the previous system may be short of pages: say how many.
+            missing = specs.designs_missing(ebook.page_count)
+            note = f"  [{gettext('add %(count)s pages') % {'count': missing}}]" if missing else ""
+            typer.echo(f"{ebook.id:>5}  {ebook.status:<9} {generation:<18} "
+                       f"{ebook.page_count:>5}  {ebook.title} — {ebook.author}{note}")
         typer.echo(f"{result.total} book(s)")
 
 
@@ -145,4 +167,49 @@ def book_export(ebook_id: Annotated[int, typer.Argument(help="Book id")],
     typer.echo(f"wrote {out / 'interior.pdf'}, {out / 'cover.pdf'} and "
                f"{out / 'preflight.json'} (preflight {'passed' if passed else 'FAILED'})")
     if not passed:
+        raise typer.Exit(1)
+
+
+@book_app.command("cover")
+def book_cover(ebook_id: Annotated[int, typer.Argument(help="Book id")],
+               file: Annotated[Path, typer.Argument(help="PDF or image of the cover")],
+               kind: Annotated[str, typer.Option(
+                   help="wrap: back, spine and front at KDP's exact size; front: the front "
+                        "with its bleed, wrapped with a back drawn from it")] = "front",
+               wait: Annotated[bool, typer.Option("--wait", help="Return when the back is "
+                                                  "drawn")] = False) -> None:
+    """Use a cover made elsewhere; a file KDP would refuse is refused, with the size it
+    must have, and the book is left as it was."""
+    from backoffice.errors import Conflict, InvalidInput, NotFound
+    from backoffice.features.regeneration import upload
+    from backoffice.queue import close_deferrers, transaction
+
+    settings = settings_or_exit()
+    if kind not in ("front", "wrap"):
+        fail("--kind: must be front or wrap")
+    if not file.is_file():
+        fail(f"FILE: {file} is not a file")
+    if file.stat().st_size > upload.MAX_UPLOAD_BYTES:
+        fail(f"FILE: {file.name} is over the {upload.MAX_UPLOAD_BYTES // 1_000_000} MB "
+             "accepted")
+    migrate(settings)
+    try:
+        with transaction(settings) as session:
+            job = upload.upload_cover(session, settings, ebook_id, file.read_bytes(), file.name,
+                                      kind, actor="cli")
+            job_id = job.id if job else None
+    except InvalidInput as exc:
+        fail(next(iter(exc.errors.values())))
+    except (NotFound, Conflict) as exc:
+        fail(f"book {ebook_id}: {exc}")
+    status = "done" if job_id is None else "queued"
+    if job_id is not None and wait:
+        thread, loop = worker_in_thread(settings)
+        try:
+            status = wait_for_job(settings, ebook_id, job_id)
+        finally:
+            stop_worker(thread, loop)
+    close_deferrers()
+    typer.echo(f"book {ebook_id}: {kind} cover uploaded; back cover {status}")
+    if status in ("failed", "cancelled"):
         raise typer.Exit(1)

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 
@@ -32,9 +32,52 @@ def database_url(settings: Settings) -> str:
 
 
 def migrate(settings: Settings) -> None:
-    from backoffice import migrate as migrations
+    """Our chain, adopting a database of the previous system first (see adoption/)."""
+    from backoffice.adoption import AdoptionRefused, migrate_database, summary_lines
+    from backoffice.art.themes import ThemeConfigError
 
-    migrations.upgrade(database_url(settings))
+    progress = ImportProgress()
+    try:
+        with progress:
+            outcome = migrate_database(database_url(settings),
+                                       storage_dir=settings.storage_dir,
+                                       themes_dir=settings.themes_dir, on_progress=progress)
+    except (AdoptionRefused, ThemeConfigError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        # Storage for the imported images; one transaction, so the database is untouched.
+        fail(f"{exc}; the migration was rolled back, nothing was changed", code=1)
+    for line in summary_lines(outcome):
+        typer.echo(line)
+
+
+class ImportProgress:
+    """A progress bar (on stderr) for the import of the previous system's books, shown
+    from the first image on: a plain migration shows nothing."""
+
+    def __init__(self) -> None:
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> ImportProgress:
+        return self
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._progress = Progress(TextColumn("importing pages"), BarColumn(),
+                                      MofNCompleteColumn(),
+                                      TextColumn("book {task.fields[book]}"),
+                                      console=Console(stderr=True))
+            self._progress.start()
+            self._task = self._progress.add_task("import", total=total, book="")
+        self._progress.update(self._task, completed=done, total=total, book=label[:60])
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
 
 
 def check_config(settings: Settings) -> None:
@@ -72,12 +115,14 @@ def stop_worker(thread: threading.Thread, loop: asyncio.AbstractEventLoop) -> No
     thread.join(timeout=20)
 
 
-def wait_for_job(settings: Settings, ebook_id: int, job_id: int) -> str:
-    """A progress bar until the generation job ends; returns its final status."""
+def wait_for_job(settings: Settings, ebook_id: int, job_id: int) -> tuple[str, list[int]]:
+    """A progress bar until the generation job ends (the step shows the sampler's steps
+    of the page being drawn, "page 12: 6/25"); returns its final status and the pages
+    that still fail the line-art gate."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from backoffice.database import session_scope
-    from backoffice.models import GenerationJob
+    from backoffice.models import JOB_FINISHED, GenerationJob
 
     with Progress(TextColumn("[bold]book {task.fields[book]}"), BarColumn(),
                   MofNCompleteColumn(), TextColumn("{task.fields[step]}"),
@@ -89,9 +134,10 @@ def wait_for_job(settings: Settings, ebook_id: int, job_id: int) -> str:
                 assert job is not None
                 status, done, total, step, error = (job.status, job.done, job.total, job.step,
                                                     job.error)
+                review = list(job.review_pages or [])
             progress.update(task, completed=done, total=total or None, step=step)
-            if status in ("succeeded", "failed", "cancelled"):
+            if status in JOB_FINISHED:
                 if error:
                     typer.echo(f"error: {error}", err=True)
-                return status
+                return status, review
             time.sleep(0.5)

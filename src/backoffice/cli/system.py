@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from backoffice.cli.support import check_config, database_url, migrate, settings_or_exit
+from backoffice.cli.support import check_config, database_url, fail, migrate, settings_or_exit
 
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 
@@ -94,8 +94,19 @@ def db_migrate() -> None:
 def db_status() -> None:
     """Show the database's revision and the code's head revision."""
     from backoffice import migrate as migrations
+    from backoffice.adoption import AdoptionRefused, describe, survey_url
 
     settings = settings_or_exit()
-    current, head = migrations.status(database_url(settings))
+    url = database_url(settings)
+    try:
+        found = survey_url(url)
+    except AdoptionRefused as exc:
+        fail(str(exc))
+    current, head = migrations.status(url)
+    if found.kind == "legacy":
+        typer.echo(f"{describe(found)}\nhead:    {head}")
+        return
     state = "up to date" if current == head else "migrations pending: run `backoffice db migrate`"
     typer.echo(f"current: {current or '(empty database)'}\nhead:    {head}\n{state}")
+    if describe(found):
+        typer.echo(describe(found))

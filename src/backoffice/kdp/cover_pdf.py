@@ -10,12 +10,12 @@ from fpdf import FPDF
 from fpdf.enums import TextMode
 from PIL import Image, ImageColor, ImageDraw
 
-from backoffice.kdp import barcode, specs
+from backoffice.kdp import barcode, fonts, specs
 from backoffice.kdp.cover_text import (
     TEXT_SAFE_IN,
+    TextLine,
     fit_block,
     layout_front_text,
-    text_width_in,
 )
 from backoffice.kdp.pdf_common import (
     FONT_FAMILY,
@@ -29,7 +29,8 @@ PANEL_DPI = 300
 MIN_TEXT_PT = 7  # KDP's minimum legible font size
 SPINE_MAX_PT = 24
 SPINE_END_MARGIN_IN = 0.375
-# DejaVu's ascent + descent, in em: the glyph box that must fit across the spine.
+# The spine face's ascent + descent, in em: the glyph box that must fit across the spine.
+SPINE_FONT = "poppins-semibold"
 _GLYPH_BOX_EM = 1.164
 _EAN_MODULE_IN = 0.013  # 0.33 mm, the nominal EAN-13 module
 
@@ -66,34 +67,60 @@ def _panel_jpeg(path: Path, width_in: float, height_in: float, name: str) -> io.
         if img.format == "JPEG" and img.mode == "RGB":
             return io.BytesIO(Path(path).read_bytes())  # already final: no second loss
         buf = io.BytesIO()
-        img.convert("RGB").save(buf, "JPEG", quality=92, subsampling=0, dpi=(PANEL_DPI,) * 2)
+        # convert() copies even an RGB panel: 35 MB more for nothing at 300 DPI.
+        rgb = img if img.mode == "RGB" else img.convert("RGB")
+        rgb.save(buf, "JPEG", quality=92, subsampling=0, dpi=(PANEL_DPI,) * 2)
     buf.seek(0)
     return buf
 
 
-def spine_text_plan(layout: specs.CoverLayout, title: str, author: str) -> tuple[str, float, str]:
-    """(text, size in pt, note): size 0 means no spine text, and the note says why."""
+@dataclass(frozen=True)
+class CoverText:
+    """What the PDF sets in type: each panel's lines from its design layout (None: the
+    plain layout of covers made before designs), and whether the front gets any."""
+
+    front: list[TextLine] | None = None
+    back: list[TextLine] | None = None
+    front_text: bool = True
+
+
+def spine_text_plan(layout: specs.CoverLayout, title: str, author: str
+                    ) -> tuple[str, float, str, str]:
+    """(text, size in pt, font, note): size 0 means no spine text, and the note says why."""
     if not layout.spine_text_allowed:
-        return "", 0.0, f"no spine text under {specs.SPINE_TEXT_MIN_PAGES} pages"
+        return "", 0.0, "", f"no spine text under {specs.SPINE_TEXT_MIN_PAGES} pages"
     across = layout.spine_text_area.width * PT
     size = min(SPINE_MAX_PT, across / _GLYPH_BOX_EM)
     if size < MIN_TEXT_PT:
-        return "", 0.0, f"spine too narrow for {MIN_TEXT_PT} pt text"
+        return "", 0.0, "", f"spine too narrow for {MIN_TEXT_PT} pt text"
     length = layout.trim_height - 2 * SPINE_END_MARGIN_IN
     for text in (f"{title}  ·  {author}" if author.strip() else title, title):
-        fitted = min(size, length / max(text_width_in(text, 1, True), 1e-9))
+        face = fonts.face_for(text, SPINE_FONT)
+        glyph_box = sum(fonts.ascent_descent_in(face, 72.0))
+        fitted = min(size * _GLYPH_BOX_EM / glyph_box,
+                     length / max(fonts.text_width_in(text, face, 1), 1e-9))
         if fitted >= MIN_TEXT_PT:
-            return text, fitted, ""
-    return "", 0.0, "title too long for the spine"
+            return text, fitted, face, ""
+    return "", 0.0, "", "title too long for the spine"
 
 
-def _outlined_text(pdf: FPDF, x: float, y: float, text: str, outline_pt: float) -> None:
-    """Black letters over a wider white stroke of the same glyphs."""
-    with pdf.local_context(text_mode=TextMode.STROKE, line_width=2 * outline_pt,
-                           draw_color=(255, 255, 255), stroke_join_style="ROUND"):
-        pdf.text(x, y, text)
-    with pdf.local_context(text_color=(0, 0, 0)):
-        pdf.text(x, y, text)
+def _set_lines(pdf: FPDF, lines: list[TextLine], x_offset: float) -> None:
+    for line in lines:
+        pdf.set_font(line.font, "", line.size_pt)
+        x, y = (x_offset + line.x_in) * PT, line.baseline_in * PT
+        outline = ImageColor.getrgb(line.outline)[:3] if line.outline else None
+        if outline and line.shadow_in:
+            shift = line.shadow_in * PT
+            with pdf.local_context(text_mode=TextMode.FILL_STROKE, line_width=2 * line.outline_pt,
+                                   draw_color=outline, text_color=outline,
+                                   stroke_join_style="ROUND"):
+                pdf.text(x + shift, y + shift, line.text)
+        if outline:
+            with pdf.local_context(text_mode=TextMode.STROKE, line_width=2 * line.outline_pt,
+                                   draw_color=outline, stroke_join_style="ROUND"):
+                pdf.text(x, y, line.text)
+        with pdf.local_context(text_color=ImageColor.getrgb(line.fill)[:3]):
+            pdf.text(x, y, line.text)
 
 
 def _draw_barcode(pdf: FPDF, box: specs.Rect, digits: str, page_h: float, shown: str) -> None:
@@ -129,7 +156,7 @@ def _draw_blurb(pdf: FPDF, layout: specs.CoverLayout, blurb: str, page_h: float)
     left, width = back.x + TEXT_SAFE_IN, back.width - 2 * TEXT_SAFE_IN
     bottom = layout.barcode.top + 0.25
     max_h = min(back.top - TEXT_SAFE_IN - bottom, back.height * 0.45) - 2 * pad
-    size, lines = fit_block(blurb.strip(), bold=False, max_width_in=width - 2 * pad,
+    size, lines = fit_block(blurb.strip(), font="dejavu", max_width_in=width - 2 * pad,
                             max_height_in=max_h, max_lines=40, max_size=13, min_size=8)
     leading = size * 1.3 / PT
     plate_h = len(lines) * leading + 2 * pad
@@ -146,13 +173,15 @@ def _draw_blurb(pdf: FPDF, layout: specs.CoverLayout, blurb: str, page_h: float)
 def build_cover_pdf(
     front_png: Path, back_png: Path, out_path: Path, *, trim: str, paper: str,
     interior_pages: int, title: str, subtitle: str, author: str, spine_color: str,
-    isbn: str | None = None, blurb: str | None = None,
+    isbn: str | None = None, blurb: str | None = None, text: CoverText | None = None,
 ) -> CoverInfo:
     digits = barcode.validate_isbn13(isbn) if isbn else None
+    text = text or CoverText()
     layout = specs.cover_layout(trim, interior_pages, paper)
     page_w, page_h = layout.width, layout.height
     panel_w = layout.trim_width + specs.BLEED_IN
     pdf = new_pdf(page_w, page_h)
+    fonts.register_pdf_fonts(pdf)
     pdf.add_page()
 
     # The spine is painted across its full height and a hair wider, so panel edges
@@ -166,23 +195,27 @@ def build_cover_pdf(
     pdf.image(_panel_jpeg(front_png, panel_w, page_h, "front"), x=front_x * PT, y=0,
               w=panel_w * PT, h=page_h * PT)
 
-    for line in layout_front_text(trim_width=layout.trim_width, trim_height=layout.trim_height,
-                                  title=title, subtitle=subtitle, author=author):
-        pdf.set_font(FONT_FAMILY, "B" if line.bold else "", line.size_pt)
-        _outlined_text(pdf, (front_x + line.x_in) * PT, line.baseline_in * PT, line.text,
-                       line.outline_pt)
+    if text.front_text:
+        front_lines = text.front if text.front is not None else layout_front_text(
+            trim_width=layout.trim_width, trim_height=layout.trim_height, title=title,
+            subtitle=subtitle, author=author)
+        _set_lines(pdf, front_lines, front_x)
 
-    text, size, note = spine_text_plan(layout, title, author)
-    if text:
+    spine_text, size, face, note = spine_text_plan(layout, title, author)
+    if spine_text:
         centre_x, centre_y = (spine.x + spine.width / 2) * PT, page_h / 2 * PT
-        pdf.set_font(FONT_FAMILY, "B", size)
+        pdf.set_font(face, "", size)
         pdf.set_text_color(*contrast_color(spine_color))
-        width = pdf.get_string_width(text)
-        # -90 degrees: the text reads top to bottom with the book standing upright.
+        width = pdf.get_string_width(spine_text)
+        ascent, descent = fonts.ascent_descent_in(face, size)
+        # -90 degrees: the text reads top to bottom with the book standing upright; the
+        # glyph box (ascent over descent) is centred across the spine.
         with pdf.rotation(-90, centre_x, centre_y):
-            pdf.text(centre_x - width / 2, centre_y + 0.346 * size, text)
+            pdf.text(centre_x - width / 2, centre_y + (ascent - descent) / 2 * PT, spine_text)
 
-    if blurb and blurb.strip():
+    if text.back is not None:
+        _set_lines(pdf, text.back, 0.0)
+    elif blurb and blurb.strip():
         _draw_blurb(pdf, layout, blurb, page_h)
 
     box = layout.barcode
@@ -195,7 +228,7 @@ def build_cover_pdf(
                            layout.trim_height)
     finalize(pdf, out_path, [(trim_box, rect_points(0, 0, page_w, page_h))])
     return CoverInfo(width_in=page_w, height_in=page_h, spine_in=layout.spine,
-                     interior_pages=interior_pages, spine_text=bool(text),
+                     interior_pages=interior_pages, spine_text=bool(spine_text),
                      barcode=digits is not None, spine_text_note=note)
 
 
@@ -235,3 +268,46 @@ def render_cover_preview(
     out_png = Path(out_png)
     out_png.parent.mkdir(parents=True, exist_ok=True)
     img.save(out_png)
+
+
+def build_uploaded_cover_pdf(original: Path, out_path: Path, *, trim: str, paper: str,
+                             interior_pages: int) -> CoverInfo:
+    """The KDP cover from a full wrap made elsewhere (checked by kdp.cover_upload): a PDF
+    keeps its content, an image fills the page; both get the trim and bleed boxes and lose
+    metadata and annotations, like the covers the product draws."""
+    import pikepdf
+
+    layout = specs.cover_layout(trim, interior_pages, paper)
+    page_w, page_h = layout.width, layout.height
+    trim_box = rect_points(specs.BLEED_IN, specs.BLEED_IN, page_w - 2 * specs.BLEED_IN,
+                           layout.trim_height)
+    bleed_box = rect_points(0, 0, page_w, page_h)
+    data = Path(original).read_bytes()
+    if data[:5] == b"%PDF-":
+        out_path = Path(out_path)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        with pikepdf.open(io.BytesIO(data)) as doc:
+            page = doc.pages[0]
+            page.obj["/TrimBox"] = pikepdf.Array(trim_box)
+            page.obj["/BleedBox"] = pikepdf.Array(bleed_box)
+            if "/Annots" in page.obj:
+                del page.obj["/Annots"]
+            if "/Metadata" in doc.Root:
+                del doc.Root["/Metadata"]
+            for key in list(doc.docinfo.keys()):
+                del doc.docinfo[key]
+            if out_path.exists():
+                out_path.unlink()
+            doc.save(out_path, compress_streams=True)
+    else:
+        pdf = new_pdf(page_w, page_h)
+        pdf.add_page()
+        with Image.open(io.BytesIO(data)) as img:
+            buf = io.BytesIO()
+            img.convert("RGB").save(buf, "JPEG", quality=95, subsampling=0)
+        buf.seek(0)
+        pdf.image(buf, x=0, y=0, w=page_w * PT, h=page_h * PT)
+        finalize(pdf, out_path, [(trim_box, bleed_box)])
+    return CoverInfo(width_in=page_w, height_in=page_h, spine_in=layout.spine,
+                     interior_pages=interior_pages, spine_text=False, barcode=False,
+                     spine_text_note="cover uploaded")

@@ -22,6 +22,13 @@ def interior_pages(designs: int, *, single_sided: bool = True, front_matter: boo
                                    front_matter=FRONT_MATTER_PAGES if front_matter else 0)
 
 
+def check_designs(designs: int, trim_key: str, paper_key: str, *, single_sided: bool = True,
+                  front_matter: bool = True) -> int:
+    """specs.check_designs with the book's print options; the interior page count."""
+    return specs.check_designs(designs, trim_key, paper_key, single_sided=single_sided,
+                               front_matter=FRONT_MATTER_PAGES if front_matter else 0)
+
+
 def book_interior_pages(book: PrintOptions) -> int:
     """The interior PDF's page count, which sets the gutter and the spine."""
     return interior_pages(book.page_count, single_sided=book.single_sided,

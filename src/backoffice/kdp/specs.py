@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from backoffice.errors import N_, Message
+
 BLEED_IN = 0.125
 POINTS_PER_INCH = 72.0
 MIN_PAGES = 24
@@ -126,21 +128,27 @@ _GUTTERS: tuple[tuple[int, float], ...] = (
 
 
 class KdpError(ValueError):
-    """A request KDP would refuse; the message is meant for a person."""
+    """A request KDP would refuse: English by `str()`, its `message` translatable."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        self.message = Message(msgid, params)
+        super().__init__(str(self.message))
 
 
 def trim(key: str) -> Trim:
     try:
         return TRIMS[key]
     except KeyError:
-        raise KdpError(f"unknown trim size {key!r}; choose one of {', '.join(TRIMS)}") from None
+        raise KdpError(N_("unknown trim size %(key)s; choose one of %(known)s"),
+                       key=repr(key), known=", ".join(TRIMS)) from None
 
 
 def paper(key: str) -> Paper:
     try:
         return PAPERS[key]
     except KeyError:
-        raise KdpError(f"unknown paper {key!r}; choose one of {', '.join(PAPERS)}") from None
+        raise KdpError(N_("unknown paper %(key)s; choose one of %(known)s"),
+                       key=repr(key), known=", ".join(PAPERS)) from None
 
 
 def page_limits(trim_key: str, paper_key: str) -> tuple[int, int]:
@@ -158,15 +166,54 @@ def interior_page_count(designs: int, *, single_sided: bool = True, front_matter
     return even_page_count(front_matter + designs * (2 if single_sided else 1))
 
 
+def designs_missing(designs: int) -> int:
+    """Coloring pages to add before a book may be exported: books adopted from the
+    previous system can hold fewer designs than a book here must (it made 8 by default)."""
+    return max(0, MIN_PAGES - designs)
+
+
 def check_page_count(interior_pages: int, trim_key: str, paper_key: str) -> None:
     low, high = page_limits(trim_key, paper_key)
     if interior_pages < low:
-        raise KdpError(f"{interior_pages} interior pages is below KDP's minimum of {low}")
+        raise KdpError(N_("%(pages)s interior pages is below KDP's minimum of %(low)s"),
+                       pages=interior_pages, low=low)
     if interior_pages > high:
+        raise KdpError(N_("%(pages)s interior pages is above KDP's maximum of %(high)s for "
+                          "this trim size and paper"), pages=interior_pages, high=high)
+
+
+def design_limits(trim_key: str, paper_key: str, *, single_sided: bool = True,
+                  front_matter: int = 0) -> tuple[int, int]:
+    """The fewest and most coloring pages (designs) a book may have with these options:
+    at least MIN_PAGES, and an interior within KDP's page limits. KDP pads an odd
+    interior to an even one, and so do we, so any count in between is fine."""
+    low, high = page_limits(trim_key, paper_key)
+    per_design = 2 if single_sided else 1
+    most = (high - front_matter) // per_design
+    fewest = MIN_PAGES
+    while interior_page_count(fewest, single_sided=single_sided,
+                              front_matter=front_matter) < low:
+        fewest += 1
+    return fewest, most
+
+
+def check_designs(designs: int, trim_key: str, paper_key: str, *, single_sided: bool = True,
+                  front_matter: int = 0) -> int:
+    """The one rule for a book's number of coloring pages, wherever it is set (form, API,
+    CLI, adding or removing pages), with one message. Returns the interior page count."""
+    fewest, most = design_limits(trim_key, paper_key, single_sided=single_sided,
+                                 front_matter=front_matter)
+    total = interior_page_count(max(designs, 0), single_sided=single_sided,
+                                front_matter=front_matter)
+    if not fewest <= designs <= most:
+        pages_low, pages_high = page_limits(trim_key, paper_key)
         raise KdpError(
-            f"{interior_pages} interior pages is above KDP's maximum of {high} "
-            f"for {trim_key} on {paper_key} paper"
-        )
+            N_("%(designs)s coloring pages make a %(total)s-page interior; choose between "
+               "%(low)s and %(high)s (KDP accepts %(pages_low)s to %(pages_high)s pages for "
+               "this trim size and paper)."),
+            designs=designs, total=total, low=fewest, high=most, pages_low=pages_low,
+            pages_high=pages_high)
+    return total
 
 
 def gutter_in(interior_pages: int) -> float:

@@ -20,6 +20,7 @@ def run_migrations_online() -> None:
     config = context.config
     connection = config.attributes.get("connection")
     if connection is not None:
+        # The caller owns the transaction (adoption runs the chain inside its own).
         _run(connection)
         return
     url = config.attributes.get("url")
@@ -31,6 +32,8 @@ def run_migrations_online() -> None:
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as conn:
         _run(conn)
+        if conn.in_transaction():
+            conn.commit()
     engine.dispose()
 
 
@@ -44,8 +47,6 @@ def _run(connection) -> None:  # noqa: ANN001
     )
     with context.begin_transaction():
         context.run_migrations()
-    if connection.in_transaction():
-        connection.commit()
 
 
 run_migrations_online()

@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import Message, Receive, Scope, Send
 
 from backoffice.web import problem
-from backoffice.web.feedback import FIELD_MSGIDS
+from backoffice.web.feedback import field_label
 from backoffice.web.form_errors import N_
 
 FORM = "application/x-www-form-urlencoded"
@@ -49,9 +49,16 @@ class BodyLimits:
     form_bytes: int  # urlencoded, JSON and anything else that is not multipart
     multipart_bytes: int
     fields: int
+    # Routes that take files (features/uploads) have their own, larger multipart limit.
+    upload_paths: re.Pattern[str] | None = None
+    upload_bytes: int = 0
 
-    def for_type(self, content_type: str) -> int:
-        return self.multipart_bytes if is_type(content_type, MULTIPART) else self.form_bytes
+    def for_request(self, path: str, content_type: str) -> int:
+        if not is_type(content_type, MULTIPART):
+            return self.form_bytes
+        if self.upload_paths is not None and self.upload_paths.fullmatch(path):
+            return max(self.multipart_bytes, self.upload_bytes)
+        return self.multipart_bytes
 
 
 class BodyRefused(HTTPException):
@@ -100,7 +107,7 @@ class BodyLimitMiddleware:
                 or len(scope.get("query_string", b"")) > MAX_QUERY):
             return await refuse(scope, receive, send, BodyRefused(
                 414, "URL too long", N_("The address is too long.")))
-        limit = self.limits.for_type(content_type_of(scope))
+        limit = self.limits.for_request(scope["path"], content_type_of(scope))
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             return await refuse(scope, receive, send, too_large())
@@ -314,5 +321,5 @@ class InputGuardMiddleware:
         field = ".".join(str(part) for part in found.loc[1:]) or "body"
         detail = [{"loc": found.loc, "msg": found.detail, "type": "value_error"}]
         await problem.answer(scope, replay, send, 422, detail=detail, message=lambda _: _(
-            "%(field)s: %(detail)s", field=_(FIELD_MSGIDS.get(field, field)),
+            "%(field)s: %(detail)s", field=field_label(_, field),
             detail=_(found.msgid)))

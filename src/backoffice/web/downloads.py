@@ -1,24 +1,25 @@
-"""Safe download names: titles are untrusted and may hold quotes, slashes or any script."""
+"""Safe download names: titles are untrusted and may hold quotes, slashes or any script.
+
+A book's files carry the same name everywhere: the PDF downloads of the book page and
+the members of its KDP bundle (kdp.bundle.safe_filename)."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from urllib.parse import quote
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+from backoffice.kdp.bundle import safe_filename
 
 
-def ascii_filename(title: str, suffix: str, fallback: str = "ebook") -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    stem = _UNSAFE.sub("_", ascii_title).strip("._-")[:80] or fallback
-    return stem + suffix
+def ascii_filename(title: str, suffix: str) -> str:
+    """The plain-ASCII fallback of the same name, for clients without RFC 5987."""
+    name = safe_filename(title) + suffix
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return ascii_name if ascii_name.strip("-.") != suffix.strip("-.") else "book" + suffix
 
 
 def content_disposition(title: str, suffix: str, *, inline: bool = False) -> str:
-    """RFC 6266 with an RFC 5987 UTF-8 name, so `’`, quotes and accents survive."""
+    """RFC 6266 with an RFC 5987 UTF-8 name, so accents and other scripts survive."""
     kind = "inline" if inline else "attachment"
-    utf8_name = "".join(ch for ch in title if ch not in '/\\"' and unicodedata.category(ch)[0]
-                        != "C").strip() or "ebook"
     return (f'{kind}; filename="{ascii_filename(title, suffix)}"; '
-            f"filename*=UTF-8''{quote(utf8_name[:120] + suffix, safe='')}")
+            f"filename*=UTF-8''{quote(safe_filename(title) + suffix, safe='')}")

@@ -16,12 +16,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backoffice.database import DATABASE_AWAY
-from backoffice.errors import Conflict, InvalidInput, NotFound
+from backoffice.errors import Conflict, InvalidInput, NotFound, RejectedFiles
 from backoffice.queue import QueueUnavailable
 from backoffice.web import form_errors
-from backoffice.web.feedback import FIELD_MSGIDS, error_response, message_response
+from backoffice.web.feedback import error_response, field_label, message_response
 from backoffice.web.problem import (
     DATABASE_AWAY_MSGID,
     database_unavailable_headers,
@@ -69,6 +70,21 @@ async def _invalid_input(request: Request, exc: Exception) -> Response:
     return error_response(request, exc)
 
 
+async def _rejected_files(request: Request, exc: Exception) -> Response:
+    """Each bad file named with its problem; the API in English, pages in the reader's
+    language."""
+    assert isinstance(exc, RejectedFiles)
+    if wants_json(request):
+        return JSONResponse(status_code=422, content={"detail": [
+            {"loc": ["body", "files"], "file": name,
+             "msg": msgid % params if params else msgid, "type": "bad_file"}
+            for name, msgid, params in exc.rejected]})
+    _ = gettext_for(request)
+    lines = [_("%(file)s: %(problem)s", file=name, problem=_(msgid, **params))
+             for name, msgid, params in exc.rejected]
+    return message_response(request, _("Nothing was imported.") + " " + " · ".join(lines), 422)
+
+
 async def _not_found(request: Request, exc: Exception) -> Response:
     if wants_json(request):
         return JSONResponse(status_code=404, content={"detail": str(exc)})
@@ -89,7 +105,7 @@ async def _request_validation(request: Request, exc: Exception) -> Response:
     messages = []
     for error in exc.errors():
         field = str(error["loc"][-1]) if error.get("loc") else ""
-        label = _(FIELD_MSGIDS[field]) if field in FIELD_MSGIDS else field
+        label = field_label(_, field)
         text = form_errors.localize(_, dict(error))
         messages.append(_("%(field)s: %(detail)s", field=label, detail=text) if label else text)
     return message_response(request, " · ".join(dict.fromkeys(messages)), 422)
@@ -151,8 +167,38 @@ async def _queue_unavailable(request: Request, exc: Exception) -> Response:
         request, _("The change is saved, but the job queue is unavailable right now."), 503)
 
 
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404 and 405, and HTTPExceptions such as the admins-only 403: JSON
+    for the API, the designed page (or a toast) for people."""
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
+    if wants_json(request):
+        if exc.status_code in (204, 304):
+            return Response(status_code=exc.status_code, headers=headers)
+        return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail},
+                            headers=headers)
+    return message_response(request, None, exc.status_code, headers=headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    """Anything not handled elsewhere (Starlette still logs the traceback): a designed
+    500 page, or the designed 503 when the database is unreachable, even from a middleware."""
+    try:
+        if isinstance(exc, DATABASE_AWAY):
+            return _database_away(request)
+        if wants_json(request):
+            return JSONResponse(status_code=500, content={"detail": "internal server error"})
+        return message_response(request, None, 500)
+    except Exception:  # the page itself failed: say it plainly rather than not at all
+        logger.exception("the error page could not be rendered")
+        return Response("Internal Server Error", status_code=500, media_type="text/plain")
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http_exception)
+    app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(InvalidInput, _invalid_input)
+    app.add_exception_handler(RejectedFiles, _rejected_files)
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(RequestValidationError, _request_validation)

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-
-def N_(message: str) -> str:
-    """Marks a message for the catalogs."""
-    return message
-
+from backoffice.errors import N_, InvalidInput
+from backoffice.kdp.fonts import UNPRINTABLE_PREFIX
 
 _BY_TYPE = {
     "missing": N_("This field is required."),
@@ -26,7 +23,6 @@ _BY_TYPE = {
 
 # Our own validators' English messages, by how they start.
 _BY_PREFIX = (
-    ("must be even", N_("Must be even: KDP counts pages as an even total.")),
     ("must not be empty", N_("This field is required.")),
     ("must be one of", N_("Choose one of the listed values.")),
     ("ISBN", N_("Not a valid ISBN-13: 13 digits starting with 978 or 979, with a correct "
@@ -34,11 +30,20 @@ _BY_PREFIX = (
 )
 
 
+def field_messages(gettext: Callable[[str], str], exc: InvalidInput) -> dict[str, str]:
+    """A service's InvalidInput, field by field, in the reader's language."""
+    return {name: text.translate(gettext) for name, text in exc.messages.items()}
+
+
 def localize(gettext: Callable[[str], str], error: dict) -> str:
     """One pydantic error (from `ValidationError.errors()`) as a sentence for a person."""
     kind = error.get("type", "")
     if kind == "value_error":
         message = str(error.get("msg", "")).removeprefix("Value error, ")
+        if message.startswith(UNPRINTABLE_PREFIX):
+            return gettext(N_("The cover fonts cannot print these characters: %(chars)s. "
+                              "Remove or replace them.")) % {
+                "chars": message.removeprefix(UNPRINTABLE_PREFIX)}
         for prefix, msgid in _BY_PREFIX:
             if message.startswith(prefix):
                 return gettext(msgid)
@@ -47,10 +52,3 @@ def localize(gettext: Callable[[str], str], error: dict) -> str:
     if known is None:
         return str(error.get("msg", ""))
     return gettext(known) % {k: v for k, v in (error.get("ctx") or {}).items()}
-
-
-def page_limit_message(gettext: Callable[[str], str], *, designs: int, total: int, low: int,
-                       high: int) -> str:
-    return gettext(N_("%(designs)s coloring pages make a %(total)s-page interior; KDP accepts "
-                      "%(low)s to %(high)s pages for this trim size and paper.")) % {
-        "designs": designs, "total": total, "low": low, "high": high}

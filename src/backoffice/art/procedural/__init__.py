@@ -99,13 +99,20 @@ def describe_page(family: str, audience: str, seed: int, width_px: int, height_p
 
 def render_cover_art(palette: Sequence[str], families: dict[str, float], seed: int,
                      width_px: int, height_px: int, dpi: int = 300) -> Image.Image:
-    from backoffice.art.procedural.cover import front_cover
+    """A text-free colour illustration: one of the theme's designs coloured in. Books'
+    covers are composed from their own pages (backoffice.art.cover); this serves callers
+    that ask the procedural provider for a cover image directly."""
+    from backoffice.art.cover.colorize import colour_page
+    from backoffice.kdp.cover_palette import roles
 
-    return front_cover(palette, pick_family(families, seed, 0), seed, width_px, height_px, dpi)
+    family = pick_family(families, seed, 0)
+    page = render_coloring_page(family, "children", seed, width_px, height_px, dpi)
+    colours = roles(palette, "children")
+    art = colour_page(page, (width_px, height_px), colours.fills, ink=colours.ink,
+                      ground=colours.background, seed=seed, mode="cover")
+    return Image.fromarray(art, "RGB")
 
 
 def render_back_cover_art(palette: Sequence[str], families: dict[str, float], seed: int,
                           width_px: int, height_px: int, dpi: int = 300) -> Image.Image:
-    from backoffice.art.procedural.cover import back_cover
-
-    return back_cover(palette, pick_family(families, seed, 0), seed, width_px, height_px, dpi)
+    return render_cover_art(palette, families, seed, width_px, height_px, dpi)

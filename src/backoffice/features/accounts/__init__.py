@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from backoffice.config import Settings
 
 
-def install(app: FastAPI, settings: Settings) -> None:
-    from backoffice.features.accounts.middleware import AuthMiddleware, SecurityHeadersMiddleware
+def routers() -> tuple[APIRouter, ...]:
     from backoffice.features.accounts.routes import api_router, router
+
+    return router, api_router
+
+
+def install(app: FastAPI, settings: Settings, *,
+            upload_paths: re.Pattern[str] | None = None) -> None:
+    """`upload_paths`: routes that take files, with the larger BACKOFFICE_MAX_UPLOAD_MB."""
+    from backoffice.features.accounts.middleware import AuthMiddleware, SecurityHeadersMiddleware
     from backoffice.web.body_guard import BodyLimitMiddleware, BodyLimits, InputGuardMiddleware
 
     app.state.setup_token_digest = None
-    app.include_router(router)
-    app.include_router(api_router)
+    for router in routers():
+        app.include_router(router)
     limits = BodyLimits(form_bytes=settings.max_form_bytes,
                         multipart_bytes=settings.max_body_bytes,
-                        fields=settings.max_form_fields)
+                        fields=settings.max_form_fields,
+                        upload_paths=upload_paths, upload_bytes=settings.max_upload_bytes)
     # Added innermost first: the headers wrap every answer, 401/403/413/422 included;
     # sizes are checked before sign-in reads a byte, input only for signed-in (or public) requests.
     app.add_middleware(InputGuardMiddleware)

@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 
 from backoffice.config import Settings
 from backoffice.database import DATABASE_AWAY, session_scope
+from backoffice.errors import N_
 from backoffice.features.accounts import security, service, sessions
 from backoffice.web import body_guard, problem
 
@@ -206,8 +207,9 @@ class AuthMiddleware:
                 if not submitted or not security.same(submitted, state["csrf_token"]):
                     refused = "missing or invalid CSRF token"
             if refused is not None:
-                return await _respond(send, 403, json.dumps({"detail": refused}).encode(),
-                                      "application/json")
+                return await problem.answer(scope, receive, send, 403, detail=refused, message=N_(
+                    "This form has expired or came from another site. Reload the page and "
+                    "try again."))
 
         async def send_with_cookies(message: dict) -> None:
             if message["type"] == "http.response.start" and set_cookies:

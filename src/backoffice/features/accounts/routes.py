@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from backoffice.config import Settings
 from backoffice.deps import AdminUser, CurrentUser, SessionDep, SettingsDep
-from backoffice.errors import Conflict, InvalidInput
-from backoffice.features.accounts import security, service, sessions
+from backoffice.errors import N_, Conflict, InvalidInput, Message
+from backoffice.features.accounts import presenters, security, service, sessions
 from backoffice.features.accounts.middleware import (
     ANON_CSRF_COOKIE,
     cookie_header,
@@ -60,15 +60,28 @@ class PasswordPair(BaseModel):
     password: str = ""
     password_confirm: str = ""
 
-    def errors(self) -> dict[str, str]:
+    def errors(self) -> dict[str, Message]:
+        """Every problem at once, so each field shows its own."""
+        errors: dict[str, Message] = {}
+        problem = security.password_problem(self.password)
+        if problem is not None:
+            errors["password"] = problem
         if self.password != self.password_confirm:
-            return {"password_confirm": "the two passwords differ"}
-        return {}
+            errors["password_confirm"] = Message(N_("the two passwords differ"))
+        return errors
 
 
 class SetupForm(PasswordPair):
     token: str = ""
     email: str = ""
+
+    def errors(self) -> dict[str, Message]:
+        errors: dict[str, Message] = {}
+        try:
+            service.normalize_email(self.email)
+        except InvalidInput as exc:
+            errors.update(exc.messages)
+        return {**errors, **super().errors()}
 
 
 class ChangePasswordForm(PasswordPair):
@@ -164,13 +177,19 @@ def setup_submit(form: Annotated[SetupForm, Form()], request: Request, session: 
         return render(request, "accounts/link_invalid.html", {}, status_code=404)
     if isinstance(result, dict):
         return render(request, "accounts/setup.html", {
-            "token": form.token, "email": form.email[:254], "errors": result}, status_code=422)
+            "token": form.token, "email": form.email[:254],
+            "errors": _translated(request, result)}, status_code=422)
     request.app.state.setup_token_digest = None  # single use, even before the next start
     return _signed_in(request, session, settings, result, "/")
 
 
+def _translated(request: Request, errors: dict[str, Message]) -> dict[str, str]:
+    gettext = gettext_for(request)
+    return {name: text.translate(gettext) for name, text in errors.items()}
+
+
 def _set_password(session: Session, act: Callable[[], User]
-                  ) -> service.AuthUser | dict[str, str] | None:
+                  ) -> service.AuthUser | dict[str, Message] | None:
     """Run a password-setting action (first admin, invitation, reset) in a savepoint: the
     user to sign in, the form's errors, or None when the link or the set-up is no longer
     valid (then nothing it did is kept)."""
@@ -178,7 +197,7 @@ def _set_password(session: Session, act: Callable[[], User]
         with session.begin_nested():
             return service.AuthUser.of(act())
     except InvalidInput as exc:
-        return exc.errors
+        return exc.messages
     except Conflict:
         return None
 
@@ -207,16 +226,17 @@ def welcome_submit(form: Annotated[PasswordPair, Form()], request: Request,
             return render(request, "accounts/link_invalid.html", {}, status_code=404)
         return render(request, "accounts/welcome.html", {
             "token": token, "email": link.user.email, "purpose": link.purpose,
-            "errors": result}, status_code=422)
+            "errors": _translated(request, result)}, status_code=422)
     return _signed_in(request, session, settings, result, "/")
 
 
 def _account_page(request: Request, session: Session, user: service.AuthUser, *,
-                  new_token: str = "", errors: dict[str, str] | None = None, notice: str = "",
-                  status_code: int = 200) -> Response:
+                  new_token: str = "", errors: dict[str, Message] | None = None,
+                  notice: str = "", status_code: int = 200) -> Response:
     return render(request, "accounts/account.html", {
         "tokens": service.list_api_tokens(session, user.id), "new_token": new_token,
-        "errors": errors or {}, "notice": notice}, status_code=status_code)
+        "errors": _translated(request, errors or {}), "notice": notice},
+        status_code=status_code)
 
 
 @router.get("/account", name="account")
@@ -230,7 +250,7 @@ def create_api_token(form: Annotated[TokenForm, Form()], request: Request, sessi
     try:
         _, raw = service.create_api_token(session, user=user, name=form.name)
     except InvalidInput as exc:
-        return _account_page(request, session, user, errors=exc.errors, status_code=422)
+        return _account_page(request, session, user, errors=exc.messages, status_code=422)
     # Shown once, now: only its digest is kept.
     return _account_page(request, session, user, new_token=raw, status_code=201)
 
@@ -252,18 +272,21 @@ def change_password(form: Annotated[ChangePasswordForm, Form()], request: Reques
                 session, user_id=user.id, current=form.current_password, new=form.password,
                 keep_session=request.cookies.get(session_cookie_name(request.scope)))
         except InvalidInput as exc:
-            errors = exc.errors
+            errors = exc.messages
     if errors:
         return _account_page(request, session, user, errors=errors, status_code=422)
     return _account_page(request, session, user, notice="password_changed")
 
 
 def _users_page(request: Request, session: Session, *, link: str = "", link_email: str = "",
-                errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
-                status_code: int = 200) -> Response:
+                errors: dict[str, Message] | None = None,
+                values: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    gettext = gettext_for(request)
     return render(request, "accounts/users.html", {
-        "users": service.list_users(session), "events": service.recent_events(session, 30),
-        "link": link, "link_email": link_email, "errors": errors or {},
+        "users": service.list_users(session),
+        "events": [presenters.event_row(gettext, event)
+                   for event in service.recent_events(session, 30)],
+        "link": link, "link_email": link_email, "errors": _translated(request, errors or {}),
         "values": values or {"role": "editor"}}, status_code=status_code)
 
 
@@ -280,7 +303,8 @@ def invite_user(form: Annotated[InviteForm, Form()], request: Request, session: 
         user, raw = service.invite(session, email=values["email"], role=values["role"],
                                    actor=admin.email)
     except InvalidInput as exc:
-        return _users_page(request, session, errors=exc.errors, values=values, status_code=422)
+        return _users_page(request, session, errors=exc.messages, values=values,
+                           status_code=422)
     link = str(request.url_for("welcome", token=raw))
     return _users_page(request, session, link=link, link_email=user.email, status_code=201)
 
@@ -289,11 +313,15 @@ def invite_user(form: Annotated[InviteForm, Form()], request: Request, session: 
 def user_action(request: Request, user_id: int,
                 action: Literal["reset", "deactivate", "activate"], session: SessionDep,
                 admin: AdminUser) -> Response:
-    if action == "reset":
-        user, raw = service.reset_password(session, user_id=user_id, actor=admin)
-        link = str(request.url_for("welcome", token=raw))
-        return _users_page(request, session, link=link, link_email=user.email)
-    service.set_active(session, user_id=user_id, active=action == "activate", actor=admin)
+    try:
+        if action == "reset":
+            user, raw = service.reset_password(session, user_id=user_id, actor=admin)
+            link = str(request.url_for("welcome", token=raw))
+            return _users_page(request, session, link=link, link_email=user.email)
+        service.set_active(session, user_id=user_id, active=action == "activate", actor=admin)
+    except Conflict as exc:
+        # Shown on the page it came from, above the table (nothing was changed).
+        return _users_page(request, session, errors={"action": exc.message}, status_code=409)
     return redirect(request, str(request.url_for("users")))
 
 

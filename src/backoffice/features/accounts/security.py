@@ -10,6 +10,8 @@ from functools import lru_cache
 
 from pwdlib import PasswordHash
 
+from backoffice.errors import N_, Message
+
 PASSWORD_MIN = 12
 # Argon2id takes 64 MiB per hash: however many logins arrive at once, only this many
 # hash at a time, so memory stays bounded (40 parallel tries once took 390 MB).
@@ -48,11 +50,11 @@ def verify_password(password: str, password_hash: str | None) -> bool:
             return False
 
 
-def password_problem(password: str) -> str | None:
+def password_problem(password: str) -> Message | None:
     if len(password) < PASSWORD_MIN:
-        return f"must be at least {PASSWORD_MIN} characters"
+        return Message(N_("must be at least %(min)s characters"), {"min": PASSWORD_MIN})
     if len(password) > PASSWORD_MAX:
-        return f"must be at most {PASSWORD_MAX} characters"
+        return Message(N_("must be at most %(max)s characters"), {"max": PASSWORD_MAX})
     return None
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
-from backoffice.errors import Conflict, InvalidInput, NotFound
+from backoffice.errors import N_, Conflict, InvalidInput, Message, NotFound
 from backoffice.features.accounts import security
 from backoffice.models import USER_ROLES, AccountLink, ApiToken, User, UserEvent, UserSession
 
@@ -44,18 +44,19 @@ def now() -> datetime:
 def normalize_email(email: str) -> str:
     value = (email or "").strip().lower()
     if len(value) > 254 or not _EMAIL.match(value):
-        raise InvalidInput({"email": "must be an email address such as name@example.com"})
+        raise InvalidInput({"email": N_("must be an email address such as name@example.com")})
     return value
 
 
 def _check_role(role: str) -> str:
     if role not in USER_ROLES:
-        raise InvalidInput({"role": f"must be one of {', '.join(USER_ROLES)}"})
+        raise InvalidInput.field("role", N_("must be one of %(known)s"),
+                                 known=", ".join(USER_ROLES))
     return role
 
 
 def _check_password(password: str) -> str:
-    problem = security.password_problem(password)
+    problem: Message | None = security.password_problem(password)
     if problem:
         raise InvalidInput({"password": problem})
     return password
@@ -73,7 +74,7 @@ def any_user(session: Session) -> bool:
 def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"no user {user_id}")
+        raise NotFound(N_("User %(user_id)s does not exist."), user_id=user_id)
     return user
 
 
@@ -83,11 +84,20 @@ def list_users(session: Session) -> list[User]:
 
 def create_user(session: Session, *, email: str, role: str, password: str | None,
                 actor: str) -> User:
-    email, role = normalize_email(email), _check_role(role)
-    if password is not None:
-        _check_password(password)
+    errors: dict[str, Message] = {}
+    # Every field is checked, so a form marks each faulty one at once.
+    for check, value in ((normalize_email, email), (_check_role, role),
+                         (_check_password, password)):
+        try:
+            if value is not None:
+                check(value)
+        except InvalidInput as exc:
+            errors.update(exc.messages)
+    if errors:
+        raise InvalidInput(errors)
+    email = normalize_email(email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise InvalidInput({"email": "an account with this email already exists"})
+        raise InvalidInput({"email": N_("an account with this email already exists")})
     user = User(email=email, role=role, is_active=True,
                 password_hash=security.hash_password(password) if password else None)
     session.add(user)
@@ -99,7 +109,7 @@ def create_user(session: Session, *, email: str, role: str, password: str | None
 def create_first_admin(session: Session, *, email: str, password: str) -> User:
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SETUP_LOCK_KEY})
     if any_user(session):
-        raise Conflict("an account already exists: the setup link is used up")
+        raise Conflict(N_("An account already exists: the setup link is used up."))
     return create_user(session, email=email, role="admin", password=password, actor="setup")
 
 
@@ -130,9 +140,9 @@ def set_active(session: Session, *, user_id: int, active: bool, actor: AuthUser)
     user = get_user(session, user_id)
     if not active:
         if user.id == actor.id:
-            raise Conflict("you cannot deactivate your own account")
+            raise Conflict(N_("You cannot deactivate your own account."))
         if user.role == "admin" and user.is_active and _active_admins(session) <= 1:
-            raise Conflict("the last active admin cannot be deactivated")
+            raise Conflict(N_("The last active administrator cannot be deactivated."))
         # Revoked, not just suspended: reactivating the account brings none of them back.
         revoke_credentials(session, user.id)
     user.is_active = active
@@ -147,7 +157,7 @@ def reset_password(session: Session, *, user_id: int, actor: AuthUser) -> tuple[
     returns the one-time link."""
     user = get_user(session, user_id)
     if user.id == actor.id:
-        raise Conflict("use your account page to change your own password")
+        raise Conflict(N_("Use your account page to change your own password."))
     user.password_hash = None
     revoke_credentials(session, user.id)
     record(session, actor=actor.email, action="password_reset", user_id=user.id)
@@ -166,7 +176,7 @@ def valid_link(session: Session, raw: str) -> AccountLink | None:
 def use_link(session: Session, *, raw: str, password: str) -> User:
     link = valid_link(session, raw)
     if link is None:
-        raise Conflict("this link has expired or was already used")
+        raise Conflict(N_("This link has expired or was already used."))
     _check_password(password)
     link.used_at = now()
     user = link.user
@@ -185,7 +195,7 @@ def change_password(session: Session, *, user_id: int, current: str, new: str,
     raw cookie) stays signed in."""
     user = get_user(session, user_id)
     if not security.verify_password(current, user.password_hash):
-        raise InvalidInput({"current_password": "is not your current password"})
+        raise InvalidInput({"current_password": N_("is not your current password")})
     _check_password(new)
     user.password_hash = security.hash_password(new)
     revoke_credentials(session, user.id, keep_session=keep_session)
@@ -218,7 +228,7 @@ def revoke_credentials(session: Session, user_id: int, *,
 def create_api_token(session: Session, *, user: AuthUser, name: str) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not 1 <= len(name) <= 100:
-        raise InvalidInput({"name": "must be 1 to 100 characters"})
+        raise InvalidInput({"name": N_("must be 1 to 100 characters")})
     raw = security.new_api_token()
     token = ApiToken(user_id=user.id, name=name, token_hash=security.digest(raw),
                      prefix=raw[:10])
@@ -237,7 +247,7 @@ def list_api_tokens(session: Session, user_id: int) -> list[ApiToken]:
 def revoke_api_token(session: Session, *, user: AuthUser, token_id: int) -> None:
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id or token.revoked_at is not None:
-        raise NotFound(f"no API token {token_id}")
+        raise NotFound(N_("API token %(token_id)s does not exist."), token_id=token_id)
     token.revoked_at = now()
     record(session, actor=user.email, action="api_token_revoked", user_id=user.id,
            detail=f"{token.name} ({token.prefix}…)")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from backoffice.config import Settings
 from backoffice.features.accounts import security, throttle
@@ -40,12 +40,15 @@ def create_session(session: Session, settings: Settings, *, user: AuthUser, ip: 
                       expires_at=moment + timedelta(hours=settings.session_max_hours),
                       ip=ip[:64], user_agent=user_agent[:300])
     session.add(row)
+    # Every way in counts as a sign-in: the password form, the setup and invitation links.
+    session.execute(update(User).where(User.id == user.id).values(last_login_at=moment))
     session.flush()
     return raw, row
 
 
 def load_session(session: Session, settings: Settings, raw: str) -> SessionInfo | None:
-    row = session.get(UserSession, security.digest(raw))
+    # The user in the same query: this runs before every signed-in request.
+    row = session.get(UserSession, security.digest(raw), options=[joinedload(UserSession.user)])
     if row is None or row.revoked_at is not None:
         return None
     moment = now()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from backoffice.kdp import specs
 
 MAX_SEED = 2**53 - 1  # exact in JSON numbers and JavaScript
 
@@ -23,6 +25,8 @@ class JobOut(BaseModel):
     # internal) and the page it stopped at; POST .../jobs/{id}/retry runs it again.
     fault: str | None = None
     failed_page_id: int | None = None
+    # With status "needs_review": the content pages still failing the line-art gate.
+    review_pages: list[int] = []
     created_at: datetime
     finished_at: datetime | None
 
@@ -59,8 +63,18 @@ class EbookOut(BaseModel):
     front_matter: bool = True
     page_numbers: bool = False
     blurb: str | None = None
+    cover_template: str | None = None
     created_at: datetime
     updated_at: datetime
+    # The row of legacy.ebooks a book adopted from the previous system came from.
+    legacy_ebook_id: int | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def pages_to_add(self) -> int:
+        """Coloring pages to add before export and publishing (0 but for some books
+        adopted from the previous system)."""
+        return specs.designs_missing(self.page_count)
 
 
 class EbookSummary(EbookOut):

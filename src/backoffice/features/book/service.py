@@ -6,7 +6,7 @@ checked in exactly one place.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from backoffice.errors import N_, NotFound
@@ -115,3 +115,26 @@ def history(session: Session, ebook_id: int) -> list[StatusChange]:
     return list(session.scalars(select(StatusChange).where(StatusChange.ebook_id == ebook_id)
                                 .order_by(StatusChange.created_at.desc(),
                                           StatusChange.id.desc())))
+
+
+def legacy_pdf_size(session: Session, ebook: Ebook) -> int | None:
+    """Bytes of the PDF the previous system made of this book, kept in legacy.ebooks by
+    the adoption (README: Coming from the previous backoffice); None when there is none."""
+    if ebook.legacy_ebook_id is None:
+        return None
+    kept = session.scalar(text(
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = 'legacy' "
+        "AND table_name = 'ebooks' AND column_name = 'ebook_bytes'"))
+    if kept is None:  # the team dropped the schema, or its revision had no PDFs yet
+        return None
+    size = session.scalar(text("SELECT length(ebook_bytes) FROM legacy.ebooks WHERE id = :id"),
+                          {"id": ebook.legacy_ebook_id})
+    return int(size) if size else None
+
+
+def legacy_pdf(session: Session, ebook: Ebook) -> bytes:
+    if not legacy_pdf_size(session, ebook):
+        raise NotFound(N_("The previous system kept no PDF of this book."))
+    data = session.scalar(text("SELECT ebook_bytes FROM legacy.ebooks WHERE id = :id"),
+                          {"id": ebook.legacy_ebook_id})
+    return bytes(data)

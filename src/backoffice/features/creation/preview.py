@@ -12,6 +12,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -24,9 +25,11 @@ from backoffice.providers import ImageRequest, create_provider
 from backoffice.providers.drawing import page_seed
 from backoffice.storage import get_storage
 
-SAMPLE_DPI = 40
+SAMPLE_DPI = 80
+# Shown 150 px wide: drawn at SAMPLE_DPI, then reduced to twice that for sharp screens.
+SAMPLE_WIDTH = 300
 PREVIEW_DPI = 60
-_VERSION = "1"
+_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -50,17 +53,29 @@ def _png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def theme_sample(settings: Settings, theme: Theme) -> str:
-    """Storage key of a small procedural coloring page typical of the theme."""
+def _subject_fields(theme: Theme, settings: Settings, book_seed: int,
+                    designs: int) -> dict[str, Any]:
+    """What the offline generator needs to draw a subject theme's page of a book."""
+    return {"subjects": theme.subjects.model_dump() if theme.subjects is not None else {},
+            "book_seed": book_seed, "designs": designs, "language": settings.language}
+
+
+def theme_sample(settings: Settings, theme: Theme, audience: str = "children") -> str:
+    """Storage key of a real page of the theme for that audience, drawn offline: the
+    first page of a 24-design book (a subject page for subject themes)."""
     storage = get_storage(settings.storage_dir)
-    key = _key("sample", theme.id, sorted(theme.procedural.families.items()))
+    key = _key("sample", theme.id, audience, sorted(theme.procedural.families.items()),
+               theme.subjects.model_dump() if theme.subjects is not None else None)
     if not storage.exists(key):
         width, height = pixels.art_size_px("8.5x11", pixels.interior_pages(24), SAMPLE_DPI)
         generated = create_provider("procedural").generate(ImageRequest(
-            kind="coloring_page", theme_id=theme.id, audience="children", seed=7,
+            kind="coloring_page", theme_id=theme.id, audience=audience, seed=7,
             width_px=width, height_px=height, dpi=SAMPLE_DPI,
-            families=dict(theme.procedural.families), palette=tuple(theme.palette)))
+            families=dict(theme.procedural.families), palette=tuple(theme.palette),
+            **_subject_fields(theme, settings, 7, 24)))
         image = Image.open(io.BytesIO(generated.data)).convert("L")
+        image = image.resize((SAMPLE_WIDTH, round(SAMPLE_WIDTH * height / width)),
+                             Image.Resampling.LANCZOS)
         storage.put_file(key, lambda tmp: tmp.write_bytes(_png(image)))
     return key
 
@@ -74,45 +89,67 @@ def _providers(settings: Settings) -> dict:
 def quick_preview(settings: Settings, data: EbookCreate, theme: Theme,
                   title: str) -> list[PreviewImage]:
     """The cover and the first two pages, as the full book would draw them (same seeds,
-    same providers), at low resolution."""
-    from backoffice.kdp.cover_text import draw_cover_text
+    same providers, same cover template and fonts), at low resolution. The cover is made
+    from the first pages, where the book's spreads its choice over all of them."""
+    from backoffice.art.cover import compose_front, pages_needed, pick_pages, with_text
+    from backoffice.kdp.cover_design import CoverDesign
 
     storage = get_storage(settings.storage_dir)
     seed = data.seed_or_random()
-    providers = None
-    images = []
-    for kind, position in (("cover", 0), ("content", 1), ("content", 2)):
-        key = _key("preview", kind, position, data.theme, data.audience, data.trim_size,
-                   pixels.book_interior_pages(data), data.page_count, seed, title,
-                   data.subtitle, data.author)
+    template = data.cover_template or theme.default_cover_template(data.audience)
+    interior = pixels.book_interior_pages(data)
+    providers: dict = {}
+
+    def provider(kind: str):
+        if not providers:
+            providers.update(_providers(settings))
+        return providers[kind]
+
+    def page(position: int) -> str:
+        key = _key("preview", "content", position, data.theme, data.audience, data.trim_size,
+                   interior, data.page_count, seed, settings.language,
+                   theme.subjects.model_dump() if theme.subjects is not None else None)
         if not storage.exists(key):
-            providers = providers or _providers(settings)
-            provider = providers["cover" if kind == "cover" else "coloring_page"]
-            if kind == "cover":
-                width, height = pixels.panel_size_px(data.trim_size, PREVIEW_DPI)
-                prompt = prompt_builder.cover_prompt(theme, data.audience, title)
-            else:
-                width, height = pixels.art_size_px(
-                    data.trim_size, pixels.book_interior_pages(data), PREVIEW_DPI)
-                prompts = prompt_builder.page_prompts(theme, data.audience, seed,
-                                                      data.page_count)
-                prompt = prompts[(position - 1) % len(prompts)]
-            generated = provider.generate(ImageRequest(
-                kind="cover" if kind == "cover" else "coloring_page", theme_id=theme.id,
-                audience=data.audience, seed=page_seed(seed, kind, position),
-                width_px=width, height_px=height, dpi=PREVIEW_DPI, prompt=prompt,
+            width, height = pixels.art_size_px(data.trim_size, interior, PREVIEW_DPI)
+            prompts = prompt_builder.page_prompts(theme, data.audience, seed, data.page_count)
+            generated = provider("coloring_page").generate(ImageRequest(
+                kind="coloring_page", theme_id=theme.id, audience=data.audience,
+                seed=page_seed(seed, "content", position), width_px=width, height_px=height,
+                dpi=PREVIEW_DPI, prompt=prompts[(position - 1) % len(prompts)],
                 negative_prompt=prompt_builder.negative_prompt(theme, data.audience),
-                page_index=max(position - 1, 0), title=title, subtitle=data.subtitle,
-                author=data.author, families=dict(theme.procedural.families),
-                palette=tuple(theme.palette)))
-            image: Image.Image = Image.open(io.BytesIO(generated.data))
-            if kind == "cover":
-                image = draw_cover_text(image.convert("RGB"), title=title,
-                                        subtitle=data.subtitle, author=data.author,
-                                        dpi=PREVIEW_DPI)
-            else:
-                image = image.convert("L").resize((width, height))
-            png = _png(image)
+                page_index=position - 1, families=dict(theme.procedural.families),
+                palette=tuple(theme.palette),
+                **_subject_fields(theme, settings, seed, data.page_count)))
+            png = _png(Image.open(io.BytesIO(generated.data)).convert("L").resize(
+                (width, height)))
             storage.put_file(key, functools.partial(_write, png))
-        images.append(PreviewImage(kind, position, key))
-    return images
+        return key
+
+    needed = pages_needed(template)
+    keys = [page(position) for position in range(1, max(2, needed) + 1)]
+    cover_key = _key("preview", "cover", template, settings.language, keys, title,
+                     data.subtitle, data.author, data.page_count, data.blurb)
+    if not storage.exists(cover_key):
+        design = CoverDesign(template=template, audience=data.audience,
+                             language=settings.language, palette=tuple(theme.palette),
+                             title=title, subtitle=data.subtitle, author=data.author,
+                             designs=data.page_count, blurb=data.blurb,
+                             seed=page_seed(seed, "cover", 0) % 2**31)
+        illustration = None
+        if provider("cover").name != "procedural":
+            width, height = pixels.panel_size_px(data.trim_size, PREVIEW_DPI)
+            generated = provider("cover").generate(ImageRequest(
+                kind="cover", theme_id=theme.id, audience=data.audience,
+                seed=page_seed(seed, "cover", 0), width_px=width, height_px=height,
+                dpi=PREVIEW_DPI, prompt=prompt_builder.cover_prompt(theme, data.audience, title),
+                negative_prompt=prompt_builder.negative_prompt(theme, data.audience),
+                title=title, subtitle=data.subtitle, author=data.author,
+                families=dict(theme.procedural.families), palette=tuple(theme.palette)))
+            illustration = Image.open(io.BytesIO(generated.data)).convert("RGB")
+        pages = [Image.open(storage.path(keys[i])) for i in pick_pages(len(keys), needed)]
+        front, layout = compose_front(design, data.trim_size, pages, dpi=PREVIEW_DPI,
+                                      illustration=illustration)
+        png = _png(with_text(front, layout, PREVIEW_DPI))
+        storage.put_file(cover_key, functools.partial(_write, png))
+    return [PreviewImage("cover", 0, cover_key), PreviewImage("content", 1, keys[0]),
+            PreviewImage("content", 2, keys[1])]

@@ -12,13 +12,15 @@ from pydantic import BaseModel, ValidationError
 from backoffice.art.themes import AUDIENCES, Theme, themes_in
 from backoffice.config import Settings
 from backoffice.deps import Actor, SessionDep, SettingsDep
-from backoffice.errors import N_, InvalidInput, NotFound
+from backoffice.errors import N_, InvalidInput, Message, NotFound
 from backoffice.features.book.schemas import CreatedEbook, EbookOut, JobOut
 from backoffice.features.creation import preview, service
 from backoffice.features.creation.schemas import EbookCreate
 from backoffice.kdp import pixels, specs
+from backoffice.providers.config import page_generator
 from backoffice.storage import get_storage
 from backoffice.web import form_errors
+from backoffice.web.feedback import field_label
 from backoffice.web.templating import gettext_for, redirect, render, request_language
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,7 @@ class CreationForm(BaseModel):
     seed: str = ""
     isbn: str = ""
     blurb: str = ""
+    cover_template: str = ""
     # Present when the print options are on the form; unticked boxes are not sent at all.
     print_options: str | None = None
     single_sided: str | None = None
@@ -58,32 +61,67 @@ class CreationForm(BaseModel):
         values = self.values()
         raw = {k: v for k, v in values.items()
                if v != "" or k in ("title", "subtitle", "author")}
+        errors: dict[str, Any] = {}
+        if values.get("page_count") == "":
+            # Left empty, it is missing: not silently the default of 24.
+            errors["page_count"] = {"type": "missing", "loc": ("page_count",)}
         try:
-            return EbookCreate.model_validate(raw), {}
+            data = EbookCreate.model_validate(raw)
         except ValidationError as exc:
-            errors: dict[str, Any] = {}
             for error in exc.errors():
                 errors.setdefault(str(error["loc"][0]) if error["loc"] else "form", error)
+            if "page_count" not in errors:
+                # The page-count rule too, so every faulty field is marked at once.
+                problem = _page_count_problem(raw)
+                if problem is not None:
+                    errors["page_count"] = problem
             return None, errors
+        return (None, errors) if errors else (data, {})
+
+
+def _page_count_problem(raw: dict[str, Any]) -> Message | None:
+    defaults = EbookCreate.model_fields
+    try:
+        pixels.check_designs(
+            int(raw.get("page_count", defaults["page_count"].default)),
+            str(raw.get("trim_size", defaults["trim_size"].default)),
+            str(raw.get("paper", defaults["paper"].default)),
+            single_sided=bool(raw.get("single_sided", True)),
+            front_matter=bool(raw.get("front_matter", True)))
+    except specs.KdpError as exc:
+        if str(raw.get("trim_size", "8.5x11")) in specs.TRIMS and str(
+                raw.get("paper", "white")) in specs.PAPERS:
+            return exc.message
+    except ValueError:
+        pass
+    return None
 
 
 def _localized(request: Request, errors: dict[str, Any]) -> dict[str, str]:
     gettext = gettext_for(request)
-    return {field: form_errors.localize(gettext, error) for field, error in errors.items()}
+    return {field: error.translate(gettext) if isinstance(error, Message)
+            else form_errors.localize(gettext, error) for field, error in errors.items()}
 
 
-def _service_errors(request: Request, exc: InvalidInput, data: EbookCreate) -> dict[str, str]:
-    """The service's English messages, said again in the reader's language."""
+def _service_errors(request: Request, exc: InvalidInput) -> dict[str, str]:
+    """The service's messages in the reader's language."""
     gettext = gettext_for(request)
-    errors = dict(exc.errors)
-    if "theme" in errors:
+    errors = form_errors.field_messages(gettext, exc)
+    if "theme" in errors:  # the form lists the themes; their ids would not help
         errors["theme"] = gettext(N_("Choose one of the listed themes."))
-    if "page_count" in errors:
-        low, high = specs.page_limits(data.trim_size, data.paper)
-        errors["page_count"] = form_errors.page_limit_message(
-            gettext, designs=data.page_count, total=pixels.book_interior_pages(data),
-            low=low, high=high)
     return errors
+
+
+COVER_TEMPLATE_LABELS = {
+    "hero": N_("One large coloured page"),
+    "fan": N_("A fan of coloured pages"),
+    "grid": N_("A grid of four coloured pages"),
+    "framed": N_("A coloured page in a patterned frame"),
+}
+
+
+def cover_template_choices(gettext) -> list[tuple[str, str]]:
+    return [(key, gettext(label)) for key, label in COVER_TEMPLATE_LABELS.items()]
 
 
 def _form_context(request: Request, settings: Settings, values: dict[str, Any],
@@ -91,15 +129,18 @@ def _form_context(request: Request, settings: Settings, values: dict[str, Any],
     themes = themes_in(str(settings.themes_dir))
     theme = themes.get(values.get("theme", "")) or next(iter(themes.values()))
     return {
-        **_hint_context(request, theme, str(values.get("audience", "children"))),
+        **_hint_context(request, theme, str(values.get("audience", "children")), settings),
         "themes": themes, "audiences": AUDIENCES, "trims": specs.TRIMS, "papers": specs.PAPERS,
+        "cover_templates": cover_template_choices(gettext_for(request)),
         "values": values, "errors": errors,
     }
 
 
-def _hint_context(request: Request, theme: Theme, audience: str) -> dict[str, Any]:
+def _hint_context(request: Request, theme: Theme, audience: str,
+                  settings: Settings) -> dict[str, Any]:
     audience = audience if audience in AUDIENCES else "children"
-    return {"sample_theme": theme,
+    return {"sample_theme": theme, "sample_audience": audience,
+            "generator": page_generator(settings),
             "suggested_title": service.suggest_title(theme, audience, request_language(request))}
 
 
@@ -134,7 +175,7 @@ def create_ebook_form(form: Annotated[CreationForm, Form()], request: Request,
         try:
             ebook, _job = service.create_ebook(session, settings, data, actor=actor)
         except InvalidInput as exc:
-            errors.update(_service_errors(request, exc, data))
+            errors.update(_service_errors(request, exc))
         else:
             return redirect(request, str(request.url_for("ebook_detail", ebook_id=ebook.id)))
     return render(request, "creation/new.html",
@@ -143,13 +184,28 @@ def create_ebook_form(form: Annotated[CreationForm, Form()], request: Request,
 
 @router.get("/themes/{theme_id}/sample.png", name="theme_sample", include_in_schema=False)
 def theme_sample(theme_id: Annotated[str, Path(max_length=64)],
-                 settings: SettingsDep) -> Response:
+                 settings: SettingsDep, audience: str = "children") -> Response:
     theme = themes_in(str(settings.themes_dir)).get(theme_id)
     if theme is None:
         raise NotFound(N_("There is no theme %(theme)s."), theme=theme_id)
-    key = preview.theme_sample(settings, theme)
+    key = preview.theme_sample(settings, theme,
+                               audience if audience in AUDIENCES else "children")
     return Response(get_storage(settings.storage_dir).get(key), media_type="image/png",
                     headers={"Cache-Control": "private, max-age=86400"})
+
+
+@router.get("/subjects", name="subject_library", include_in_schema=False)
+def subject_library(request: Request, settings: SettingsDep) -> Response:
+    """What the offline generator draws: the library's subjects, theme by theme, with the
+    words a prompt may use for them."""
+    from backoffice.art.subjects import catalogue
+
+    themes = themes_in(str(settings.themes_dir))
+    known = catalogue()
+    used = {name for t in themes.values() if t.subjects is not None for name in t.subjects.main}
+    return render(request, "creation/subjects.html", {
+        "themes": [t for t in themes.values() if t.subjects is not None],
+        "subjects": known, "others": sorted(set(known) - used)})
 
 
 @router.get("/ebooks/new/theme", name="theme_hint", include_in_schema=False)
@@ -159,7 +215,8 @@ def theme_hint(request: Request, settings: SettingsDep,
     """The sample image and the suggested title, refreshed when theme or audience change."""
     themes = themes_in(str(settings.themes_dir))
     chosen = themes.get(theme) or next(iter(themes.values()))
-    return render(request, "creation/_theme_hint.html", _hint_context(request, chosen, audience))
+    return render(request, "creation/_theme_hint.html",
+                  _hint_context(request, chosen, audience, settings))
 
 
 @router.post("/ebooks/preview", name="quick_preview", include_in_schema=False)
@@ -173,17 +230,23 @@ def quick_preview(form: Annotated[CreationForm, Form()], request: Request,
         try:
             theme = service.validate_for_settings(data, settings)
         except InvalidInput as exc:
-            errors.update(_service_errors(request, exc, data))
+            errors.update(_service_errors(request, exc))
     if errors or data is None or theme is None:
         # 200: the fragment itself is the message, shown inline under the buttons.
-        return render(request, "creation/_preview.html", {"errors": errors})
+        gettext = gettext_for(request)
+        return render(request, "creation/_preview.html", {"errors": {
+            field_label(gettext, field): message for field, message in errors.items()}})
     title = data.title or service.suggest_title(theme, data.audience, request_language(request))
+    # Drawn here when none is given, and put back into the form (out of band), so the
+    # book created next has these very pages.
+    data = data.model_copy(update={"seed": data.seed_or_random()})
     try:
         images = preview.quick_preview(settings, data, theme, title)
     except Exception:  # a provider's failure must read as words, not a blank box
         logger.exception("quick preview failed")
         return render(request, "creation/_preview.html", {"failed": True}, status_code=502)
-    return render(request, "creation/_preview.html", {"images": images, "title": title})
+    return render(request, "creation/_preview.html", {"images": images, "title": title,
+                                                      "seed": data.seed})
 
 
 @router.get("/ebooks/preview/{key}", name="preview_image", include_in_schema=False)

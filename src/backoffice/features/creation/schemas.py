@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from backoffice.art.themes import Audience
 from backoffice.features.book.schemas import MAX_SEED
-from backoffice.kdp import specs
+from backoffice.kdp import fonts, specs
+from backoffice.kdp.cover_design import TEMPLATES
 
 
 def _clean_text(value: str) -> str:
@@ -29,8 +30,11 @@ class EbookCreate(BaseModel):
     audience: Audience = "children"
     trim_size: str = Field(default="8.5x11", description="One of " + ", ".join(specs.TRIMS))
     paper: str = Field(default="white", description="One of " + ", ".join(specs.PAPERS))
-    page_count: int = Field(default=24, ge=specs.MIN_PAGES, le=828,
-                            description="Number of coloring pages (designs); even.")
+    # Bounded by kdp.specs.check_designs (in the service), which knows the trim, paper and
+    # print options, so the form, the API, the CLI and page edits give one message.
+    page_count: int = Field(default=24, json_schema_extra={"minimum": specs.MIN_PAGES},
+                            description="Number of coloring pages (designs): at least "
+                            f"{specs.MIN_PAGES}, and an interior within KDP's page limits.")
     seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
     isbn: str | None = Field(default=None, max_length=20,
                              description="ISBN-13; printed as an EAN-13 barcode on the back")
@@ -39,6 +43,8 @@ class EbookCreate(BaseModel):
     front_matter: bool = Field(default=True, description="Title page and copyright page")
     page_numbers: bool = False
     blurb: str = Field(default="", max_length=600, description="Back-cover text")
+    cover_template: str | None = Field(
+        default=None, description="One of " + ", ".join(TEMPLATES) + "; the theme's if empty")
 
     @field_validator("isbn", mode="before")
     @classmethod
@@ -55,6 +61,25 @@ class EbookCreate(BaseModel):
     @classmethod
     def _normalise(cls, value: object) -> object:
         return _clean_text(value) if isinstance(value, str) else value
+
+    @field_validator("title", "subtitle", "author", "blurb")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        # Refused here, with the characters named, rather than printed as tofu boxes or
+        # silently dropped from the cover and the title page.
+        missing = fonts.unsupported_characters(value)
+        if missing:
+            raise ValueError(fonts.UNPRINTABLE_PREFIX + fonts.describe_characters(missing))
+        return fonts.normalise(value)
+
+    @field_validator("cover_template", mode="before")
+    @classmethod
+    def _known_template(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if value not in TEMPLATES:
+            raise ValueError(f"must be one of {', '.join(TEMPLATES)}")
+        return value
 
     @field_validator("author")
     @classmethod
@@ -75,13 +100,6 @@ class EbookCreate(BaseModel):
     def _known_paper(cls, value: str) -> str:
         if value not in specs.PAPERS:
             raise ValueError(f"must be one of {', '.join(specs.PAPERS)}")
-        return value
-
-    @field_validator("page_count")
-    @classmethod
-    def _even(cls, value: int) -> int:
-        if value % 2:
-            raise ValueError("must be even (KDP counts pages as an even total)")
         return value
 
     def seed_or_random(self) -> int:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from backoffice.art.themes import Theme, themes_in
 from backoffice.config import Settings
-from backoffice.errors import InvalidInput
+from backoffice.errors import N_, InvalidInput, Message
 from backoffice.features.creation.schemas import EbookCreate
 from backoffice.features.generation import service as generation
 from backoffice.kdp import pixels, specs
@@ -24,19 +24,16 @@ def suggest_title(theme: Theme, audience: str, lang: str = "fr") -> str:
 def validate_for_settings(data: EbookCreate, settings: Settings) -> Theme:
     """Checks that need configuration: the theme exists and KDP's page limits hold."""
     themes = themes_in(str(settings.themes_dir))
-    errors: dict[str, str] = {}
+    errors: dict[str, str | Message] = {}
     theme = themes.get(data.theme)
     if theme is None:
-        errors["theme"] = f"unknown theme {data.theme!r}; choose one of {', '.join(themes)}"
-    total = pixels.book_interior_pages(data)
+        errors["theme"] = Message(N_("unknown theme %(theme)s; choose one of %(known)s"),
+                                  {"theme": repr(data.theme), "known": ", ".join(themes)})
     try:
-        specs.check_page_count(total, data.trim_size, data.paper)
+        pixels.check_designs(data.page_count, data.trim_size, data.paper,
+                             single_sided=data.single_sided, front_matter=data.front_matter)
     except specs.KdpError as exc:
-        low, high = specs.page_limits(data.trim_size, data.paper)
-        errors["page_count"] = (
-            f"{data.page_count} coloring pages make an interior of {total} pages: {exc} "
-            f"(allowed interior: {low}–{high})"
-        )
+        errors["page_count"] = exc.message
     if errors:
         raise InvalidInput(errors)
     assert theme is not None
@@ -62,6 +59,7 @@ def create_ebook(session: Session, settings: Settings, data: EbookCreate, *,
         front_matter=data.front_matter,
         page_numbers=data.page_numbers,
         blurb=data.blurb or None,
+        cover_template=data.cover_template,
     )
     ebook.pages = [Page(kind="cover", position=0)]
     ebook.pages += [Page(kind="content", position=i) for i in range(1, data.page_count + 1)]

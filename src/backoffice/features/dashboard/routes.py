@@ -70,8 +70,10 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep,
     sort = sort if sort in service.SORTS else "newest"
     result = service.list_ebooks(session, status=status_filter, query=q, sort=sort, page=page,
                                  size=PAGE_SIZE)
+    ids = [e.id for e in result.items]
     context = {
-        "result": result, "jobs": latest_jobs(session, [e.id for e in result.items]),
+        "result": result, "jobs": latest_jobs(session, ids),
+        "incomplete": service.incomplete(session, ids),
         "covers": _cover_urls(request, session, result.items), "stats": service.stats(session),
         "status": status_filter, "q": q or "", "sort": sort,
         "themes": themes_in(str(settings.themes_dir)),
@@ -95,6 +97,7 @@ def row_partial(ebook_id: int, request: Request, session: SessionDep,
         return Response(status_code=200)  # deleted meanwhile: the row disappears
     return render(request, "dashboard/_row.html", {
         "ebook": ebook, "job": latest_jobs(session, [ebook.id]).get(ebook.id),
+        "incomplete": service.incomplete(session, [ebook.id]),
         "covers": _cover_urls(request, session, [ebook]),
         "themes": themes_in(str(settings.themes_dir)),
     })

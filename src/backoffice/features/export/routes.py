@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
@@ -14,10 +15,11 @@ from backoffice.features.book.service import get_ebook, latest_export
 from backoffice.features.export import rule_labels, service
 from backoffice.models import Export
 from backoffice.web.downloads import content_disposition
-from backoffice.web.templating import redirect, register_global
+from backoffice.web.templating import redirect, register_global, request_language
 
 router = APIRouter(tags=["export"])
 register_global("rule_label", rule_labels.label)
+register_global("rule_sentence", rule_labels.sentence)
 
 _PDF_RESPONSES: dict[int | str, dict] = {
     200: {"content": {"application/pdf": {}}, "description": "The PDF"},
@@ -32,11 +34,20 @@ class RuleOut(BaseModel):
     message: str
 
 
+class PageGateOut(BaseModel):
+    """The line-art gate's verdict on one coloring page, as the preflight saw it."""
+
+    position: int
+    passed: bool
+    failures: list[str]
+
+
 class ExportOut(BaseModel):
     id: int
     passed: bool
     interior_pages: int
     rules: list[RuleOut]
+    gate: list[PageGateOut] = []
     actor: str
     override_by: str | None
     override_reason: str | None
@@ -47,6 +58,7 @@ class ExportOut(BaseModel):
     def of(cls, request: Request, export: Export) -> ExportOut:
         return cls(id=export.id, passed=export.passed, interior_pages=export.interior_pages,
                    rules=[RuleOut(**r) for r in export.report.get("rules", [])],
+                   gate=[PageGateOut(**g) for g in export.report.get("gate", [])],
                    actor=export.actor, override_by=export.override_by,
                    override_reason=export.override_reason, created_at=export.created_at,
                    bundle_url=str(request.url_for("export_bundle", ebook_id=export.ebook_id)))
@@ -120,13 +132,14 @@ def api_override_export(ebook_id: int, body: OverrideIn, request: Request, sessi
             responses={200: {"content": {"application/zip": {}}},
                        404: {"description": "No such ebook"},
                        409: {"description": "Preflight failed and was not overridden"}})
-def export_bundle(ebook_id: int, session: SessionDep, settings: SettingsDep,
+def export_bundle(ebook_id: int, request: Request, session: SessionDep, settings: SettingsDep,
                   actor: Actor) -> FileResponse:
-    """The KDP-ready zip: interior, cover, preflight.json and README.txt."""
+    """The KDP-ready zip: interior, cover, preflight.json and README.txt (in the reader's
+    language: the session's choice or Accept-Language)."""
     ebook = get_ebook(session, ebook_id)
     export = service.run_export(session, settings, ebook, actor=actor)
     service.require_downloadable(export)
-    path = service.bundle_path(settings, ebook, export)
+    path = service.bundle_path(settings, ebook, export, request_language(request))
     return FileResponse(path, media_type="application/zip", headers={
         "Content-Disposition": content_disposition(ebook.title, "-kdp.zip"),
         "Cache-Control": "no-store"})
@@ -136,6 +149,21 @@ def export_bundle(ebook_id: int, session: SessionDep, settings: SettingsDep,
 def run_export_form(ebook_id: int, request: Request, session: SessionDep,
                     settings: SettingsDep, actor: Actor) -> Response:
     service.run_export(session, settings, get_ebook(session, ebook_id), actor=actor)
+    return redirect(request, str(request.url_for("ebook_detail", ebook_id=ebook_id))
+                    + "#preflight")
+
+
+class OverrideForm(BaseModel):
+    reason: str = Field(default="", max_length=500)
+
+
+@router.post("/ebooks/{ebook_id}/export/override", name="override_export",
+             include_in_schema=False)
+def override_export_form(ebook_id: int, form: Annotated[OverrideForm, Form()],
+                         request: Request, session: SessionDep, settings: SettingsDep,
+                         admin: AdminUser) -> Response:
+    service.override(session, settings, get_ebook(session, ebook_id), actor=admin.email,
+                     reason=form.reason)
     return redirect(request, str(request.url_for("ebook_detail", ebook_id=ebook_id))
                     + "#preflight")
 

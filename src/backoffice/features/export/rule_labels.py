@@ -1,12 +1,11 @@
 """Short, translatable names of the preflight rules, by the rule's code suffix; the
-report's own sentence (with the measured figures) is shown beside it."""
+report's own sentence (with the measured figures) is shown beside it, translated."""
 
 from __future__ import annotations
 
+from typing import Any
 
-def N_(message: str) -> str:
-    return message
-
+from backoffice.errors import N_, Message
 
 PART = {"interior": N_("Interior"), "cover": N_("Cover")}
 
@@ -25,9 +24,11 @@ RULE = {
     "no_gray": N_("Pure black and white (1-bit)"),
     "ink_in_safe_area": N_("Art inside the safe area"),
     "blank_pages": N_("No more than 2 blank pages in a row"),
+    "line_art_gate": N_("Every page passes the line-art gate"),
     "spine_width": N_("Spine width for this page count and paper"),
     "spine_text": N_("Spine text rule"),
     "barcode_area": N_("Barcode area"),
+    "safe_zone": N_("Cover text and art inside the safe lines"),
 }
 
 
@@ -36,3 +37,11 @@ def label(code: str) -> tuple[str, str]:
     as themselves."""
     part, _, rule = code.partition(".")
     return PART.get(part, part), RULE.get(rule, rule)
+
+
+def sentence(rule: dict[str, Any]) -> Message:
+    """A stored rule's sentence as a translatable message. Reports stored before rules
+    carried their msgid show their English sentence (translated when it has no figures)."""
+    if rule.get("msgid"):
+        return Message(rule["msgid"], rule.get("params") or {})
+    return Message(rule.get("message", ""))

@@ -47,7 +47,7 @@ DISK_ERRNOS = DISK_FULL_ERRNOS | {errno.EIO, errno.EROFS, errno.EMFILE, errno.EN
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str  # provider, disk_full, disk, database, internal, stalled
+    kind: str  # provider, file, disk_full, disk, database, internal, stalled
     reason: str  # English, for the API, the CLI and the logs
     transient: bool
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from backoffice.config import Settings
-from backoffice.errors import InvalidInput
+from backoffice.errors import N_, InvalidInput
 from backoffice.features.book import status
 from backoffice.features.book.service import active_job, load_for_update
 from backoffice.features.export import service as export_service
@@ -39,9 +39,9 @@ def publish(session: Session, settings: Settings, ebook_id: int, *, actor: str) 
 def reject(session: Session, ebook_id: int, *, actor: str, reason: str) -> Ebook:
     reason = " ".join((reason or "").split())
     if not reason:
-        raise InvalidInput({"reason": "a rejection needs a reason"})
+        raise InvalidInput({"reason": N_("a rejection needs a reason")})
     if len(reason) > MAX_REASON:
-        raise InvalidInput({"reason": f"at most {MAX_REASON} characters"})
+        raise InvalidInput.field("reason", N_("at most %(max)s characters"), max=MAX_REASON)
     ebook = load_for_update(session, ebook_id)
     status.check_transition(ebook, "reject")
     running = active_job(session, ebook.id)

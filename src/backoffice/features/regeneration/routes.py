@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,7 +16,7 @@ from backoffice.deps import Actor, SessionDep, SettingsDep
 from backoffice.features.book.page import after_action
 from backoffice.features.book.schemas import MAX_SEED, EbookOut, JobOut
 from backoffice.features.book.service import get_ebook, page_in_book, versions
-from backoffice.features.regeneration import service
+from backoffice.features.regeneration import quality_labels, service, upload
 from backoffice.features.regeneration.schemas import (
     AddPagesIn,
     MovePageIn,
@@ -24,9 +24,10 @@ from backoffice.features.regeneration.schemas import (
     RegenerateIn,
     VersionOut,
 )
-from backoffice.web.templating import gettext_for
+from backoffice.web.templating import gettext_for, register_global
 
 router = APIRouter()
+register_global("quality_failure", quality_labels.failure_text)
 _RESPONSES: dict[int | str, dict] = {
     404: {"description": "No such ebook, page or version"},
     409: {"description": "The book's status or a running generation forbids it"},
@@ -54,7 +55,7 @@ class PositionForm(BaseModel):
 def regenerate_form(ebook_id: int, form: Annotated[RegenerateForm, Form()], request: Request,
                     session: SessionDep, settings: SettingsDep, actor: Actor) -> Response:
     service.regenerate(session, ebook_id, form.page_ids, actor=actor, prompt=form.prompt,
-                       seed=form.seed)
+                       seed=form.seed, settings=settings)
     _ = gettext_for(request)
     return after_action(request, session, settings, ebook_id,
                         _("Regeneration started: the pages are being redrawn."),
@@ -100,15 +101,58 @@ def move_form(ebook_id: int, page_id: int, form: Annotated[PositionForm, Form()]
                         open_page=page_id)
 
 
+def _read_upload(file: UploadFile) -> bytes:
+    # One byte past the limit is enough to refuse the file without reading all of it.
+    return file.file.read(upload.MAX_UPLOAD_BYTES + 1)
+
+
+@router.post("/ebooks/{ebook_id}/cover", name="upload_cover", include_in_schema=False)
+def upload_form(ebook_id: int, request: Request, session: SessionDep, settings: SettingsDep,
+                actor: Actor, file: Annotated[UploadFile, File()],
+                kind: Annotated[str, Form(pattern="^(front|wrap)$")] = "front") -> Response:
+    job = upload.upload_cover(session, settings, ebook_id, _read_upload(file), file.filename,
+                              kind, actor=actor)
+    _ = gettext_for(request)
+    message = (_("Cover uploaded: the back cover is being drawn from it.") if job else
+               _("Cover uploaded: it is now the book's cover PDF."))
+    return after_action(request, session, settings, ebook_id, message)
+
+
 # ---- JSON API -------------------------------------------------------------------------
+
+
+class CoverUploadOut(BaseModel):
+    kind: str
+    ebook: EbookOut
+    job: JobOut | None = None
+
+
+@router.post("/api/ebooks/{ebook_id}/cover", response_model=CoverUploadOut,
+             tags=["regeneration"], responses=_RESPONSES)
+def api_upload_cover(ebook_id: int, session: SessionDep, settings: SettingsDep, actor: Actor,
+                     file: Annotated[UploadFile, File(description=(
+                         "PDF or image of the full wrap, or an image of the front with its "
+                         "bleed, at 300 DPI or more"))],
+                     kind: Annotated[str, Form(pattern="^(front|wrap)$")] = "front"
+                     ) -> CoverUploadOut:
+    """Use a cover made elsewhere. A wrap (back, spine and front) must have the exact size
+    for this book's trim, paper and page count; a front (trim plus bleed) is wrapped with a
+    back and spine drawn from its colours (the returned job). A refused file changes
+    nothing and the 422 says what size it must be."""
+    job = upload.upload_cover(session, settings, ebook_id, _read_upload(file), file.filename,
+                              kind, actor=actor)
+    return CoverUploadOut(kind=kind, ebook=EbookOut.model_validate(get_ebook(session, ebook_id)),
+                          job=JobOut.model_validate(job) if job else None)
+
 
 @router.post("/api/ebooks/{ebook_id}/regenerate", status_code=202, response_model=JobOut,
              tags=["regeneration"], responses=_RESPONSES)
 def api_regenerate(ebook_id: int, data: RegenerateIn, session: SessionDep,
-                   actor: Actor) -> JobOut:
-    """Redraw pages as new versions (the previous ones stay restorable)."""
+                   settings: SettingsDep, actor: Actor) -> JobOut:
+    """Redraw pages as new versions (the previous ones stay restorable). Offline, a
+    prompt must name subjects of the library (GET /subjects), else 422 on `prompt`."""
     job = service.regenerate(session, ebook_id, data.page_ids, actor=actor, prompt=data.prompt,
-                             seed=data.seed)
+                             seed=data.seed, settings=settings)
     return JobOut.model_validate(job)
 
 
