@@ -184,7 +184,8 @@ def create_ebook_form(form: Annotated[CreationForm, Form()], request: Request,
 
 @router.get("/themes/{theme_id}/sample.png", name="theme_sample", include_in_schema=False)
 def theme_sample(theme_id: Annotated[str, Path(max_length=64)],
-                 settings: SettingsDep, audience: str = "children") -> Response:
+                 settings: SettingsDep,
+                 audience: Annotated[str, Query(max_length=16)] = "children") -> Response:
     theme = themes_in(str(settings.themes_dir)).get(theme_id)
     if theme is None:
         raise NotFound(N_("There is no theme %(theme)s."), theme=theme_id)
