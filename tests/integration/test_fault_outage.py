@@ -37,7 +37,7 @@ def test_the_web_app_answers_503_while_the_database_is_away_and_recovers(
         assert api.json() == {"detail": "the database is unavailable; try again in a moment"}
         page = client.get("/", headers={"Accept": "text/html"})
         assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
-        assert "La base de données est indisponible pour le moment" in html.unescape(page.text)
+        assert "La base de données est injoignable pour le moment" in html.unescape(page.text)
         scripted = client.get("/api/me", headers={"Authorization": f"Bearer {token}"},
                               cookies={})
         assert scripted.status_code == 503

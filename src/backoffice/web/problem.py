@@ -15,8 +15,9 @@ from backoffice.web.feedback import message_response
 from backoffice.web.form_errors import N_
 from backoffice.web.templating import gettext_for
 
-DATABASE_AWAY_MSGID = N_("The database is unavailable right now. Nothing was changed; "
-                         "try again in a moment.")
+# The same words as the designed 503 page (web/feedback.py), wherever the outage is met.
+DATABASE_AWAY_MSGID = N_("The database cannot be reached right now. Nothing was saved; try "
+                         "again in a moment.")
 # Seconds a client is asked to wait before trying again while the database is away.
 RETRY_AFTER = "5"
 
