@@ -198,3 +198,45 @@ def test_readyz_reports_a_stuck_queue(settings) -> None:
         session.execute(update(GenerationJob).values(
             updated_at=func.now() - timedelta(seconds=60)))
     assert "generation(s) with nothing queued" in probe.get("/readyz").json()["queue"]
+
+
+def test_a_file_that_breaks_in_the_job_fails_it_naming_the_file(settings) -> None:
+    """A stored upload that cannot be read when its page is made (it passed the upload's
+    check, then broke) fails the job at once, not retried, naming the file. Replayed by
+    holding the job back (the queue refuses it), damaging the stored file, then letting
+    the sweeper queue it."""
+    from backoffice.storage import get_storage
+    from tests import upload_files as uf
+
+    quick = settings.model_copy(update={"sweep_after_seconds": 1.0})
+    defer_jobs = "procrastinate_defer_jobs_v1(procrastinate_job_to_defer_v1[])"
+    client = _signed_in(quick)
+    try:
+        with session_scope(quick) as session:
+            session.execute(text(f"ALTER FUNCTION {defer_jobs} RENAME TO broken_defer"))
+        try:
+            created = client.post(
+                "/api/ebooks/import", data={"title": "Mes dessins", "author": "Léa"},
+                files=[("files", ("chat.png", uf.encode(uf.line_art(4)),
+                                  "application/octet-stream"))])
+            assert created.status_code == 202, created.text
+            ebook_id, job_id = created.json()["ebook"]["id"], created.json()["job"]["id"]
+            with session_scope(quick) as session:
+                job = session.get(GenerationJob, job_id)
+                keys = [source["key"] for source in job.params["sources"].values()]
+            storage = get_storage(quick.storage_dir)
+            for key in keys:
+                storage.path(key).write_bytes(b"\x89PNG\r\n\x1a\n damaged")
+        finally:
+            with session_scope(quick) as session:
+                session.execute(text("ALTER FUNCTION broken_defer("
+                                     "procrastinate_job_to_defer_v1[]) RENAME TO "
+                                     "procrastinate_defer_jobs_v1"))
+        book = wait_for_job(client, ebook_id, timeout=180)
+        job = book["job"]
+        assert job["status"] == "failed" and job["fault"] == "file", job
+        assert "chat.png" in job["error"] and job["failed_page_id"] is not None
+        page = html.unescape(client.get(f"/ebooks/{ebook_id}").text)
+        assert "Un de vos fichiers est inutilisable." in page
+    finally:
+        client.__exit__(None, None, None)
