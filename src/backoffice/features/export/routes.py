@@ -139,7 +139,7 @@ def export_bundle(ebook_id: int, request: Request, session: SessionDep, settings
     ebook = get_ebook(session, ebook_id)
     export = service.run_export(session, settings, ebook, actor=actor)
     service.require_downloadable(export)
-    path = service.bundle_path(settings, ebook, export, request_language(request))
+    path = service.bundle_path(session, settings, ebook, export, request_language(request))
     return FileResponse(path, media_type="application/zip", headers={
         "Content-Disposition": content_disposition(ebook.title, "-kdp.zip"),
         "Cache-Control": "no-store"})

@@ -3,7 +3,7 @@ kind of fault it was, how often the sweeper re-queued it; login throttling per a
 and per IP (one row per key, claimed atomically) instead of one row per failed login.
 
 Revision ID: 0010
-Revises: 0012
+Revises: 0011
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
