@@ -29,6 +29,16 @@ class Settings(BaseSettings):
     heartbeat_seconds: float = Field(default=10.0, gt=0, alias="BACKOFFICE_HEARTBEAT_SECONDS")
     stalled_after_seconds: float = Field(default=30.0, gt=0,
                                          alias="BACKOFFICE_STALLED_AFTER_SECONDS")
+    # A generation left queued or running with nothing in the queue for it (its process
+    # died) is queued again after this long, at most max_requeues times, then failed.
+    sweep_after_seconds: float = Field(default=60.0, gt=0, alias="BACKOFFICE_SWEEP_AFTER_SECONDS")
+    max_requeues: int = Field(default=3, ge=0, le=100, alias="BACKOFFICE_MAX_REQUEUES")
+    # Times the queue runs a generation step again after a transient fault (database
+    # away, disk full), with backoff from 4 s to 60 s, before the job fails visibly.
+    job_retries: int = Field(default=6, ge=0, le=40, alias="BACKOFFICE_JOB_RETRIES")
+    # /readyz reports the queue stuck when work has waited this long with nothing running.
+    stuck_after_seconds: float = Field(default=300.0, gt=0,
+                                       alias="BACKOFFICE_STUCK_AFTER_SECONDS")
     language: Literal["fr", "en"] = Field(default="fr", alias="BACKOFFICE_LANGUAGE")
     host: str = Field(default="127.0.0.1", alias="HOST")
     port: int = Field(default=8001, ge=1, le=65535, alias="PORT")
@@ -52,11 +62,22 @@ class Settings(BaseSettings):
                                    alias="BACKOFFICE_SESSION_MAX_HOURS")
     login_max_failures_account: int = Field(default=5, ge=1, le=1000,
                                             alias="BACKOFFICE_LOGIN_MAX_FAILURES_ACCOUNT")
-    login_max_failures_ip: int = Field(default=20, ge=1, le=10000,
+    login_max_failures_ip: int = Field(default=50, ge=1, le=10000,
                                        alias="BACKOFFICE_LOGIN_MAX_FAILURES_IP")
+    # After the free tries of an account from one address: wait this, then twice as long
+    # after each further failure (up to the window).
+    login_backoff_seconds: float = Field(default=5.0, gt=0, le=3600,
+                                         alias="BACKOFFICE_LOGIN_BACKOFF_SECONDS")
     login_window_minutes: int = Field(default=15, ge=1, le=24 * 60,
                                       alias="BACKOFFICE_LOGIN_WINDOW_MINUTES")
     max_body_mb: float = Field(default=10.0, gt=0, le=1024, alias="BACKOFFICE_MAX_BODY_MB")
+    # Forms and JSON are small; only multipart (files) may use the whole body limit.
+    max_form_kb: int = Field(default=1024, ge=1, le=1024 * 1024, alias="BACKOFFICE_MAX_FORM_KB")
+    max_form_fields: int = Field(default=2000, ge=10, le=100_000,
+                                 alias="BACKOFFICE_MAX_FORM_FIELDS")
+    # Addresses (IPs or CIDR networks, comma-separated) of reverse proxies whose
+    # X-Forwarded-For / X-Forwarded-Proto are believed. Empty: nobody's.
+    trusted_proxies: str = Field(default="", alias="BACKOFFICE_TRUSTED_PROXIES")
     # Bringing one's own art (features/uploads): the upload routes' own body limit, and
     # what one upload may expand to (files, pixels, zip contents).
     max_upload_mb: float = Field(default=200.0, gt=0, le=4096, alias="BACKOFFICE_MAX_UPLOAD_MB")
@@ -77,9 +98,30 @@ class Settings(BaseSettings):
             value = "postgresql://" + value[len("postgres://"):]
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        import ipaddress
+
+        for item in (part.strip() for part in value.split(",")):
+            if item:
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise ValueError(f"{item!r} is not an IP address or network") from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
+
     @property
     def max_body_bytes(self) -> int:
         return int(self.max_body_mb * 1024 * 1024)
+
+    @property
+    def max_form_bytes(self) -> int:
+        return min(self.max_form_kb * 1024, self.max_body_bytes)
 
     @property
     def max_upload_bytes(self) -> int:

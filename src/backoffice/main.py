@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -49,23 +50,64 @@ def check_configuration(settings: Settings) -> None:
     build_providers(settings)
 
 
+def readiness(app: FastAPI, settings: Settings) -> dict[str, str]:
+    """database, worker and queue: "ok", or what is wrong in a few words."""
+    from backoffice.features.generation.sweeper import stuck_generations
+    from backoffice.queue import stuck_jobs
+
+    checks: dict[str, str] = {}
+    workers = 0
+    try:
+        with session_scope(settings) as session:
+            session.execute(text("SELECT 1"))
+            recent = datetime.now(UTC) - timedelta(seconds=settings.stalled_after_seconds)
+            workers = session.execute(
+                text("SELECT count(*) FROM procrastinate_workers "
+                     "WHERE last_heartbeat >= :recent"), {"recent": recent}).scalar_one()
+            checks["database"] = "ok"
+            stuck = stuck_jobs(session, settings) or stuck_generations(session, settings)
+            checks["queue"] = f"stuck: {stuck}" if stuck else "ok"
+    except Exception as exc:  # report, don't crash: this endpoint exists to say "not ok"
+        checks.setdefault("database", f"error: {type(exc).__name__}")
+        checks.setdefault("queue", "unknown")
+    if settings.worker == "inprocess":
+        task = app.state.worker_task
+        status = getattr(app.state, "worker_status", None)
+        if task is None or task.done():
+            checks["worker"] = "stopped"
+        elif status is not None and status.state == "reconnecting":
+            checks["worker"] = f"reconnecting: {status.error}"[:200]
+        else:
+            checks["worker"] = "ok"
+    else:
+        checks["worker"] = f"external: {workers} alive" if workers else "external: none alive"
+    return checks
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from backoffice.queue import close_deferrers, worker_running
+        from backoffice.queue import close_deferrers
+        from backoffice.supervisor import WorkerStatus, supervise
 
         check_configuration(settings)
         accounts.announce_setup(app, settings)
+        task: asyncio.Task | None = None
+        if settings.worker == "inprocess":
+            # Supervised: through a database outage it reconnects, it never just stops.
+            app.state.worker_status = WorkerStatus()
+            task = asyncio.create_task(supervise(settings, name="web-inprocess",
+                                                 status=app.state.worker_status))
+            app.state.worker_task = task
         try:
-            if settings.worker == "inprocess":
-                async with worker_running(settings, name="web-inprocess") as task:
-                    app.state.worker_task = task
-                    yield
-            else:
-                yield
+            yield
         finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await asyncio.wait_for(task, timeout=30)
             app.state.worker_task = None
             close_deferrers()
             dispose_engines()
@@ -83,6 +125,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     error_handlers.install(app)
     # Sign-in for every route outside its public allow-list, CSRF, headers, body limits.
     accounts.install(app, settings, upload_paths=UPLOAD_PATHS)
+    if settings.trusted_proxy_list:
+        # Outermost: the client address and scheme are the proxy's word only when the
+        # connection comes from one of the configured proxies (the default: none).
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
@@ -100,25 +148,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/readyz", tags=["health"], responses={503: {"description": "Not ready"}})
     def readyz() -> JSONResponse:
-        checks: dict[str, str] = {}
-        try:
-            with session_scope(settings) as session:
-                session.execute(text("SELECT 1"))
-                recent = datetime.now(UTC) - timedelta(seconds=settings.stalled_after_seconds)
-                workers = session.execute(
-                    text("SELECT count(*) FROM procrastinate_workers "
-                         "WHERE last_heartbeat >= :recent"), {"recent": recent}).scalar_one()
-            checks["database"] = "ok"
-        except Exception as exc:  # report, don't crash: this endpoint exists to say "not ok"
-            checks["database"] = f"error: {type(exc).__name__}"
-            workers = 0
-        task = app.state.worker_task
-        if settings.worker == "inprocess":
-            checks["worker"] = "ok" if task is not None and not task.done() else "stopped"
-        else:
-            checks["worker"] = f"external: {workers} alive" if workers else "external: none alive"
-        ready = checks["database"] == "ok" and (
-            checks["worker"] == "ok" or (settings.worker == "external" and workers > 0))
+        """Ready when the database answers, a worker is alive and the queue is moving."""
+        checks = readiness(app, settings)
+        worker_alive = checks["worker"] == "ok" or (
+            checks["worker"].startswith("external: ") and "none" not in checks["worker"])
+        ready = checks["database"] == checks["queue"] == "ok" and worker_alive
         return JSONResponse({"status": "ready" if ready else "not ready", **checks},
                             status_code=200 if ready else 503)
 

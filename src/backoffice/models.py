@@ -167,6 +167,14 @@ class GenerationJob(TimestampMixin, Base):
                                                     server_default="[]")
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A failed job: the page it stopped at and the kind of fault (features/generation/
+    # faults.py), so the book page can say what failed and what to do.
+    failed_page_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pages.id", ondelete="SET NULL"))
+    fault: Mapped[str | None] = mapped_column(String(32))
+    failed_page: Mapped[Page | None] = relationship(foreign_keys=[failed_page_id])
+    # Times the sweeper handed the job back to the queue after its process died.
+    requeues: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
 class StatusChange(Base):
@@ -318,18 +326,18 @@ class AccountLink(Base):
     user: Mapped[User] = relationship()
 
 
-class LoginAttempt(Base):
-    """Failed logins, counted per account and per IP over a window to rate-limit them."""
+class LoginThrottle(Base):
+    """Login throttling: one row per "account:<ip>|<email>" and per "ip:<ip>", claimed
+    under a row lock before a password is checked (features/accounts/throttle.py)."""
 
-    __tablename__ = "login_attempts"
+    __tablename__ = "login_throttles"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # Whatever was typed (lower-cased), so unknown accounts are limited like real ones.
-    email: Mapped[str] = mapped_column(String(254), nullable=False, index=True)
-    ip: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), nullable=False, index=True
-    )
+    key: Mapped[str] = mapped_column(String(330), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    blocked_until: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False,
+                                                    server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False,
+                                                 server_default=func.now(), index=True)
 
 
 class UserEvent(Base):

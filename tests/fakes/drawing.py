@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import random
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -62,3 +63,23 @@ def speckled_line_drawing(seed: int, size: tuple[int, int] = (768, 1024), *,
     out = io.BytesIO()
     rgb.save(out, format="PNG")
     return out.getvalue()
+
+
+@lru_cache(maxsize=1)
+def decompression_bomb(side: int = 20_000) -> bytes:
+    """A valid 1-bit PNG of side x side white pixels (400 MP, 50 MB decoded as 1-bit) that
+    weighs under a megabyte: what a hostile or broken image service can send back."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + b"\xff" * ((side + 7) // 8)
+    packer = zlib.compressobj(1)
+    idat = b"".join(packer.compress(row * 1000) for _ in range(side // 1000))
+    idat += packer.flush()
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat)
+            + chunk(b"IEND", b""))

@@ -11,6 +11,7 @@ Each request takes the next scripted behaviour (then "ok"):
   no_image      200, text only
   bad_base64    200, a data: URL whose payload is not base64
   not_image     200, valid base64 of bytes that are no image
+  bomb          200, a decompression bomb: a 20000 x 20000 PNG in a few hundred kB
 A wrong Authorization header always gets 401.
 """
 
@@ -26,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.fakes.drawing import speckled_line_drawing
+from tests.fakes.drawing import decompression_bomb, speckled_line_drawing
 from tests.fakes.scripted import ScriptedFake
 
 
@@ -93,6 +94,9 @@ class FakeOpenRouter(ScriptedFake):
                 {"role": "assistant", "content": "I cannot draw that, here is a poem."}))
         if behaviour == "bad_base64":
             return JSONResponse(self._with_image("data:image/png;base64,iVBOR%%w0!!not-b64"))
+        if behaviour == "bomb":
+            encoded = base64.b64encode(decompression_bomb()).decode()
+            return JSONResponse(self._with_image(f"data:image/png;base64,{encoded}"))
         if behaviour == "not_image":
             junk = base64.b64encode(b"this is definitely not a PNG file" * 4).decode()
             return JSONResponse(self._with_image(f"data:image/png;base64,{junk}"))

@@ -258,10 +258,21 @@ def decode_data_url(url: str, provider: str) -> bytes:
     return decode_base64(payload, provider)
 
 
+# No provider draws pages anywhere near this (a 4K image is 16.8 MP); a reply declaring
+# more is a decompression bomb or a mistake, refused from its header before decoding.
+MAX_IMAGE_PIXELS = 40_000_000
+
+
 def as_png(data: bytes, provider: str) -> tuple[bytes, tuple[int, int]]:
     """Check the bytes are an image and return them as PNG with the size."""
     try:
         with Image.open(io.BytesIO(data)) as probe:
+            width, height = probe.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ProviderError(
+                    f"{provider}: the reply's image is {width}x{height} pixels, too large to "
+                    f"open safely (at most {MAX_IMAGE_PIXELS // 1_000_000} MP)",
+                    retryable=False, provider=provider)
             probe.verify()
         with Image.open(io.BytesIO(data)) as opened:
             opened.load()
@@ -274,6 +285,9 @@ def as_png(data: bytes, provider: str) -> tuple[bytes, tuple[int, int]]:
             out = io.BytesIO()
             image.save(out, format="PNG")
             return out.getvalue(), size
+    except Image.DecompressionBombError:
+        raise ProviderError(f"{provider}: the reply's image is too large to open safely "
+                            "(decompression bomb)", retryable=False, provider=provider) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ProviderError(f"{provider}: the reply's image data is not a readable image",
                             retryable=True, provider=provider) from None

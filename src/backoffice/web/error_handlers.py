@@ -8,25 +8,26 @@ a toast (HTMX) or a short page, in the reader's language.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import (
-    DataError,
-    DBAPIError,
-    IntegrityError,
-    InterfaceError,
-    OperationalError,
-)
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from backoffice.database import DATABASE_AWAY
 from backoffice.errors import Conflict, InvalidInput, NotFound, RejectedFiles
 from backoffice.queue import QueueUnavailable
 from backoffice.web import form_errors
 from backoffice.web.feedback import error_response, field_label, message_response
+from backoffice.web.problem import (
+    DATABASE_AWAY_MSGID,
+    database_unavailable_headers,
+    wants_json,
+)
 from backoffice.web.templating import gettext_for
 
 logger = logging.getLogger(__name__)
@@ -34,16 +35,13 @@ logger = logging.getLogger(__name__)
 INPUT_EXCERPT = 80
 
 
-def wants_json(request: Request) -> bool:
-    if request.url.path.startswith("/api/"):
-        return True
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
-
-
 def _excerpt(value: Any) -> Any:
-    if isinstance(value, str) and len(value) > INPUT_EXCERPT:
-        return value[:INPUT_EXCERPT] + "…"
+    if isinstance(value, str):
+        # Lone surrogates cannot be encoded in the JSON answer: shown replaced.
+        value = value.encode("utf-8", "replace").decode("utf-8")
+        return value[:INPUT_EXCERPT] + "…" if len(value) > INPUT_EXCERPT else value
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return None  # objects and lists: the field and message say enough
@@ -131,16 +129,33 @@ async def _database_error(request: Request, exc: Exception) -> Response:
                  " ".join(str(exc).split())[:500])
     if isinstance(exc, IntegrityError):
         status, english = 409, "a concurrent change conflicts with this one; nothing was saved"
-    elif isinstance(exc, (OperationalError, InterfaceError)):
-        status, english = 503, "the database is unavailable; nothing was saved, try again"
+    elif isinstance(exc, DATABASE_AWAY):
+        return _database_away(request)
     else:
         status, english = 500, "the database refused the change; nothing was saved"
     if wants_json(request):
         return JSONResponse(status_code=status, content={"detail": english})
     _ = gettext_for(request)
-    if status == 503:
-        return message_response(request, None, 503)  # the page says the database is down
     return message_response(request, _("The change could not be saved. Try again."), status)
+
+
+def _database_away(request: Request) -> Response:
+    """Down, restarting or out of connections: 503 with Retry-After; the next request
+    tries again, so the app comes back with the database by itself."""
+    headers = database_unavailable_headers()
+    if wants_json(request):
+        return JSONResponse(status_code=503, headers=headers, content={
+            "detail": "the database is unavailable; nothing was saved, try again"})
+    _ = gettext_for(request)
+    response = message_response(request, _(DATABASE_AWAY_MSGID), 503)
+    response.headers.update(headers)
+    return response
+
+
+async def _unreachable(request: Request, exc: Exception) -> Response:
+    logger.error("database unreachable on %s %s: %s", request.method, request.url.path,
+                 " ".join(str(exc).split())[:300])
+    return _database_away(request)
 
 
 async def _queue_unavailable(request: Request, exc: Exception) -> Response:
@@ -167,14 +182,13 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     """Anything not handled elsewhere (Starlette still logs the traceback): a designed
-    500 page, or 503 when the database is unreachable, even from a middleware."""
-    status = 503 if isinstance(exc, (OperationalError, InterfaceError)) else 500
-    if wants_json(request):
-        detail = ("the database is unavailable; nothing was saved, try again" if status == 503
-                  else "internal server error")
-        return JSONResponse(status_code=status, content={"detail": detail})
+    500 page, or the designed 503 when the database is unreachable, even from a middleware."""
     try:
-        return message_response(request, None, status)
+        if isinstance(exc, DATABASE_AWAY):
+            return _database_away(request)
+        if wants_json(request):
+            return JSONResponse(status_code=500, content={"detail": "internal server error"})
+        return message_response(request, None, 500)
     except Exception:  # the page itself failed: say it plainly rather than not at all
         logger.exception("the error page could not be rendered")
         return Response("Internal Server Error", status_code=500, media_type="text/plain")
@@ -191,3 +205,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DataError, _out_of_range)
     app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(QueueUnavailable, _queue_unavailable)
+    # Raised outside SQLAlchemy's DBAPIError family (pool timeouts, raw psycopg).
+    for kind in DATABASE_AWAY:
+        if not issubclass(kind, DBAPIError):
+            app.add_exception_handler(kind, _unreachable)

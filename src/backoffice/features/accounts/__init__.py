@@ -19,19 +19,21 @@ def routers() -> tuple[APIRouter, ...]:
 def install(app: FastAPI, settings: Settings, *,
             upload_paths: re.Pattern[str] | None = None) -> None:
     """`upload_paths`: routes that take files, with the larger BACKOFFICE_MAX_UPLOAD_MB."""
-    from backoffice.features.accounts.middleware import (
-        AuthMiddleware,
-        BodySizeLimitMiddleware,
-        SecurityHeadersMiddleware,
-    )
+    from backoffice.features.accounts.middleware import AuthMiddleware, SecurityHeadersMiddleware
+    from backoffice.web.body_guard import BodyLimitMiddleware, BodyLimits, InputGuardMiddleware
 
     app.state.setup_token_digest = None
     for router in routers():
         app.include_router(router)
-    # Added innermost first: the headers wrap every answer, 401/403/413 included.
-    app.add_middleware(AuthMiddleware, settings=settings)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
-                       large_paths=upload_paths, large_bytes=settings.max_upload_bytes)
+    limits = BodyLimits(form_bytes=settings.max_form_bytes,
+                        multipart_bytes=settings.max_body_bytes,
+                        fields=settings.max_form_fields,
+                        upload_paths=upload_paths, upload_bytes=settings.max_upload_bytes)
+    # Added innermost first: the headers wrap every answer, 401/403/413/422 included;
+    # sizes are checked before sign-in reads a byte, input only for signed-in (or public) requests.
+    app.add_middleware(InputGuardMiddleware)
+    app.add_middleware(AuthMiddleware, settings=settings, limits=limits)
+    app.add_middleware(BodyLimitMiddleware, limits=limits)
     app.add_middleware(SecurityHeadersMiddleware)
 
 

@@ -1,4 +1,4 @@
-"""ASGI middleware: security headers, body size limit, and authentication + CSRF for every
+"""ASGI middleware: security headers, and authentication + CSRF for every
 route except an explicit public allow-list (default deny, so new routes are protected)."""
 
 from __future__ import annotations
@@ -8,29 +8,23 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import quote, urlsplit
 
-from fastapi import HTTPException
-from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import Request
+from starlette.types import Receive, Scope, Send
 
 from backoffice.config import Settings
-from backoffice.database import session_scope
+from backoffice.database import DATABASE_AWAY, session_scope
 from backoffice.errors import N_
 from backoffice.features.accounts import security, service, sessions
-from backoffice.web.feedback import message_response
-from backoffice.web.templating import gettext_for
+from backoffice.web import body_guard, problem
 
 logger = logging.getLogger(__name__)
-DATABASE_DOWN = (OperationalError, InterfaceError)
-Scope = dict
-Receive = Callable[[], Awaitable[dict]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
 
 # Everything else needs a session or an API token. The table-driven test in
 # tests/integration/test_security_routes.py holds the same list: widening it is deliberate.
@@ -94,28 +88,6 @@ def _cookies(scope: Scope) -> dict[str, str]:
     return {key: morsel.value for key, morsel in jar.items()}
 
 
-async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, english: str,
-                  msgid: str | None = None) -> None:
-    """A refusal from a middleware: JSON for the API and scripts, the designed error page
-    (or an HTMX toast) in the reader's language for people."""
-    accept = Headers(scope=scope).get("accept", "")
-    if is_api(scope["path"]) or ("application/json" in accept and "text/html" not in accept):
-        return await _respond(send, status, json.dumps({"detail": english}).encode(),
-                              "application/json")
-    request = Request(scope, receive)
-    message = gettext_for(request)(msgid) if msgid else None
-    response = message_response(request, message, status)
-    await response(scope, receive, send)
-
-
-async def _database_down(scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:
-    # A designed 503 in the reader's language rather than a bare server error.
-    logger.error("database unavailable on %s %s: %s", scope["method"], scope["path"],
-                 " ".join(str(exc).split())[:300])
-    await _refuse(scope, receive, send, 503,
-                  "the database is unavailable; nothing was saved, try again")
-
-
 async def _respond(send: Send, status: int, body: bytes, content_type: str,
                    headers: dict[str, str] | None = None) -> None:
     raw = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())]
@@ -172,61 +144,12 @@ class SecurityHeadersMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
-class BodyTooLarge(HTTPException):
-    def __init__(self) -> None:
-        super().__init__(413, "request body too large")
-
-
-class BodySizeLimitMiddleware:
-    """413 on a declared Content-Length over the limit, and on a streamed (chunked) body
-    as soon as it crosses the limit. Paths matching `large_paths` (file uploads) have
-    their own, larger limit."""
-
-    def __init__(self, app, max_bytes: int, large_paths: re.Pattern[str] | None = None,
-                 large_bytes: int = 0) -> None:
-        self.app, self.max_bytes = app, max_bytes
-        self.large_paths, self.large_bytes = large_paths, large_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        limit = self.max_bytes
-        if self.large_paths is not None and self.large_paths.fullmatch(scope["path"]):
-            limit = max(limit, self.large_bytes)
-        declared = Headers(scope=scope).get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            return await _refuse(scope, receive, send, 413, "request body too large")
-        received = 0
-        started = False
-
-        async def counting_receive() -> dict:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge()
-            return message
-
-        async def tracking_send(message: dict) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            if started:
-                raise
-            await _refuse(scope, receive, send, 413, "request body too large")
-
-
 class AuthMiddleware:
     """Sets request.state.user (service.AuthUser or None), .auth and .csrf_token, refuses
     anonymous requests outside the allow-list, and checks CSRF on state-changing ones."""
 
-    def __init__(self, app, settings: Settings) -> None:
-        self.app, self.settings = app, settings
+    def __init__(self, app, settings: Settings, limits: body_guard.BodyLimits) -> None:
+        self.app, self.settings, self.limits = app, settings, limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -240,8 +163,8 @@ class AuthMiddleware:
         if authorization[:7].lower() == "bearer ":
             try:
                 user = await run_in_threadpool(self._token_user, authorization[7:].strip())
-            except DATABASE_DOWN as exc:
-                return await _database_down(scope, receive, send, exc)
+            except DATABASE_AWAY:
+                return await self._database_away(scope, receive, send)
             if user is None:
                 return await self._unauthorized(send, "invalid or revoked API token")
             # No cookie is involved, so there is nothing for a forged request to ride on.
@@ -251,14 +174,19 @@ class AuthMiddleware:
         cookies = _cookies(scope)
         set_cookies: list[str] = []
         raw_session = cookies.get(session_cookie_name(scope))
+        unknown = False
         try:
             info = await run_in_threadpool(self._session, raw_session) if raw_session else None
-        except DATABASE_DOWN as exc:
-            return await _database_down(scope, receive, send, exc)
+        except DATABASE_AWAY:
+            if not is_public(path):
+                return await self._database_away(scope, receive, send)
+            # /healthz and the like must not depend on the database: go on as anonymous,
+            # keeping the cookie (the session may well be valid).
+            info, unknown = None, True
         if info is not None:
             state.update(user=info.user, auth="session", csrf_token=info.csrf_token)
         else:
-            if raw_session:  # expired or revoked: drop the stale cookie
+            if raw_session and not unknown:  # expired or revoked: drop the stale cookie
                 set_cookies.append(cookie_header(scope, session_cookie_name(scope), "", 0))
             anon = cookies.get(ANON_CSRF_COOKIE, "")
             if not re.fullmatch(r"[A-Za-z0-9_-]{32,64}", anon):
@@ -270,13 +198,16 @@ class AuthMiddleware:
             return await self._deny(scope, send, set_cookies)
 
         if method not in SAFE_METHODS:
-            problem = self._origin_problem(headers)
-            if problem is None:
-                submitted, receive = await self._submitted_token(scope, headers, receive)
+            refused = self._origin_problem(headers)
+            if refused is None:
+                try:
+                    submitted, receive = await self._submitted_token(scope, headers, receive)
+                except body_guard.BodyRefused as refusal:
+                    return await body_guard.refuse(scope, receive, send, refusal)
                 if not submitted or not security.same(submitted, state["csrf_token"]):
-                    problem = "missing or invalid CSRF token"
-            if problem is not None:
-                return await _refuse(scope, receive, send, 403, problem, N_(
+                    refused = "missing or invalid CSRF token"
+            if refused is not None:
+                return await problem.answer(scope, receive, send, 403, detail=refused, message=N_(
                     "This form has expired or came from another site. Reload the page and "
                     "try again."))
 
@@ -296,6 +227,16 @@ class AuthMiddleware:
     def _session(self, raw: str) -> sessions.SessionInfo | None:
         with session_scope(self.settings) as session:
             return sessions.load_session(session, self.settings, raw)
+
+    @staticmethod
+    async def _database_away(scope: Scope, receive: Receive, send: Send) -> None:
+        """Who is asking cannot be checked: a 503 that says so (never a bare 500), and
+        the next request tries again, so the app recovers with the database."""
+        logger.warning("sign-in lookup failed: the database is unavailable")
+        await problem.answer(scope, receive, send, 503,
+                             detail="the database is unavailable; try again in a moment",
+                             message=problem.DATABASE_AWAY_MSGID,
+                             headers=problem.database_unavailable_headers())
 
     @staticmethod
     async def _unauthorized(send: Send, detail: str) -> None:
@@ -332,42 +273,11 @@ class AuthMiddleware:
             return "cross-site request refused"
         return None
 
-    @staticmethod
-    async def _submitted_token(scope: Scope, headers: Headers,
+    async def _submitted_token(self, scope: Scope, headers: Headers,
                                receive: Receive) -> tuple[str, Receive]:
-        """The X-CSRF-Token header, else the form's csrf_token field. Reading the form
-        consumes the body, so it is buffered and replayed to the route."""
+        """The X-CSRF-Token header, else the form's csrf_token field, found without
+        parsing the form (see web/body_guard.py); the body is replayed to the route."""
         header = headers.get("x-csrf-token")
         if header:
             return header, receive
-        content_type = headers.get("content-type", "").lower()
-        if not content_type.startswith(("application/x-www-form-urlencoded",
-                                        "multipart/form-data")):
-            return "", receive
-        messages: list[dict] = []
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request" or not message.get("more_body"):
-                break
-        pending = list(messages)
-
-        async def replay() -> dict:
-            return pending.pop(0) if pending else await receive()
-
-        if content_type.startswith("application/x-www-form-urlencoded"):
-            body = b"".join(m.get("body", b"") for m in messages)
-            values = parse_qs(body.decode("latin-1"), keep_blank_values=True)
-            return (values.get("csrf_token") or [""])[0], replay
-        parse_queue = list(messages)
-
-        async def parse_receive() -> dict:
-            return parse_queue.pop(0) if parse_queue else {"type": "http.disconnect"}
-
-        try:
-            form = await Request(scope, parse_receive).form()
-            token = form.get("csrf_token")
-            await form.close()
-        except Exception:  # malformed multipart: no token, hence 403
-            token = None
-        return (token if isinstance(token, str) else ""), replay
+        return await body_guard.form_token(scope, receive, self.limits)

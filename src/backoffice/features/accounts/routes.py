@@ -3,11 +3,12 @@ admins' "Utilisateurs" page."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -36,6 +37,13 @@ def safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc:
         return "/"
     return target
+
+
+def wait_text(request: Request, seconds: float) -> str:
+    _ = gettext_for(request)
+    if seconds < 90:
+        return _("%(count)s seconds", count=max(1, math.ceil(seconds)))
+    return _("%(count)s minutes", count=math.ceil(seconds / 60))
 
 
 def _client_ip(request: Request) -> str:
@@ -107,7 +115,8 @@ def _signed_in(request: Request, session: Session, settings: Settings, user: ser
 
 
 @router.get("/login", name="login")
-def login_page(request: Request, next: str | None = None) -> Response:
+def login_page(request: Request,
+               next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
     if request.state.user is not None:
         return redirect(request, safe_next(next))
     return render(request, "accounts/login.html", {"next": safe_next(next), "email": "",
@@ -122,10 +131,14 @@ def login_submit(form: Annotated[LoginForm, Form()], request: Request, session: 
         user = sessions.login(session, settings, email=form.email, password=form.password,
                               ip=_client_ip(request))
     except sessions.LoginRefused as exc:
-        # Answered, not raised: the failed attempt is committed with the refusal.
-        status = 429 if exc.reason == "rate_limited" else 401
+        # Answered, not raised (the try was already counted, in its own transaction).
+        status, headers = 401, {}
+        if exc.reason == "rate_limited":
+            status, headers = 429, {"Retry-After": str(max(1, math.ceil(exc.retry_after)))}
         return render(request, "accounts/login.html", {
-            "next": target, "email": form.email[:254], "error": exc.reason}, status_code=status)
+            "next": target, "email": form.email[:254], "error": exc.reason,
+            "retry_after": wait_text(request, exc.retry_after)},
+            status_code=status, headers=headers)
     return _signed_in(request, session, settings, user, target)
 
 
@@ -146,7 +159,8 @@ def _setup_valid(request: Request, token: str) -> bool:
 
 
 @router.get("/setup", name="setup")
-def setup_page(request: Request, session: SessionDep, token: str = "") -> Response:
+def setup_page(request: Request, session: SessionDep,
+               token: Annotated[str, Query(max_length=200)] = "") -> Response:
     if not _setup_valid(request, token) or service.any_user(session):
         return render(request, "accounts/link_invalid.html", {}, status_code=404)
     return render(request, "accounts/setup.html", {"token": token, "email": "", "errors": {}})
@@ -254,8 +268,9 @@ def change_password(form: Annotated[ChangePasswordForm, Form()], request: Reques
     errors = form.errors()
     if not errors:
         try:
-            service.change_password(session, user_id=user.id, current=form.current_password,
-                                    new=form.password)
+            service.change_password(
+                session, user_id=user.id, current=form.current_password, new=form.password,
+                keep_session=request.cookies.get(session_cookie_name(request.scope)))
         except InvalidInput as exc:
             errors = exc.messages
     if errors:

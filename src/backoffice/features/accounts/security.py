@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 from functools import lru_cache
 
 from pwdlib import PasswordHash
@@ -12,6 +13,10 @@ from pwdlib import PasswordHash
 from backoffice.errors import N_, Message
 
 PASSWORD_MIN = 12
+# Argon2id takes 64 MiB per hash: however many logins arrive at once, only this many
+# hash at a time, so memory stays bounded (40 parallel tries once took 390 MB).
+HASHING_AT_ONCE = 2
+_hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
 # Bounded so a megabyte "password" cannot make every login attempt expensive.
 PASSWORD_MAX = 256
 API_TOKEN_PREFIX = "bo_"
@@ -28,19 +33,21 @@ def _dummy_hash() -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    with _hashing:
+        return _hasher().hash(password)
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
     """Always spends one Argon2 verification, so the response time does not tell whether
     the account exists or has a password."""
-    if password_hash is None or len(password) > PASSWORD_MAX:
-        _hasher().verify(password[:PASSWORD_MAX], _dummy_hash())
-        return False
-    try:
-        return _hasher().verify(password, password_hash)
-    except Exception:  # a malformed stored hash must read as "wrong password", not 500
-        return False
+    with _hashing:  # the dummy hash too: 40 first calls at once must not make 40 of them
+        if password_hash is None or len(password) > PASSWORD_MAX:
+            _hasher().verify(password[:PASSWORD_MAX], _dummy_hash())
+            return False
+        try:
+            return _hasher().verify(password, password_hash)
+        except Exception:  # a malformed stored hash must read as "wrong password", not 500
+            return False
 
 
 def password_problem(password: str) -> Message | None:

@@ -143,7 +143,8 @@ def set_active(session: Session, *, user_id: int, active: bool, actor: AuthUser)
             raise Conflict(N_("You cannot deactivate your own account."))
         if user.role == "admin" and user.is_active and _active_admins(session) <= 1:
             raise Conflict(N_("The last active administrator cannot be deactivated."))
-        revoke_user_sessions(session, user.id)
+        # Revoked, not just suspended: reactivating the account brings none of them back.
+        revoke_credentials(session, user.id)
     user.is_active = active
     record(session, actor=actor.email, action="activated" if active else "deactivated",
            user_id=user.id)
@@ -152,12 +153,13 @@ def set_active(session: Session, *, user_id: int, active: bool, actor: AuthUser)
 
 
 def reset_password(session: Session, *, user_id: int, actor: AuthUser) -> tuple[User, str]:
-    """Clears the password and signs the user out everywhere; returns the one-time link."""
+    """Clears the password, signs the user out everywhere and revokes their API tokens;
+    returns the one-time link."""
     user = get_user(session, user_id)
     if user.id == actor.id:
         raise Conflict(N_("Use your account page to change your own password."))
     user.password_hash = None
-    revoke_user_sessions(session, user.id)
+    revoke_credentials(session, user.id)
     record(session, actor=actor.email, action="password_reset", user_id=user.id)
     return user, _new_link(session, user, "reset")
 
@@ -179,27 +181,48 @@ def use_link(session: Session, *, raw: str, password: str) -> User:
     link.used_at = now()
     user = link.user
     user.password_hash = security.hash_password(password)
-    revoke_user_sessions(session, user.id)
+    revoke_credentials(session, user.id)
     record(session, actor=user.email, action="password_set", user_id=user.id,
            detail=f"via {link.purpose} link")
     session.flush()
     return user
 
 
-def change_password(session: Session, *, user_id: int, current: str, new: str) -> None:
+def change_password(session: Session, *, user_id: int, current: str, new: str,
+                    keep_session: str | None = None) -> None:
+    """A new password signs out every other session and revokes every API token: who
+    had the old one keeps nothing. The session making the change (`keep_session`, the
+    raw cookie) stays signed in."""
     user = get_user(session, user_id)
     if not security.verify_password(current, user.password_hash):
         raise InvalidInput({"current_password": N_("is not your current password")})
     _check_password(new)
     user.password_hash = security.hash_password(new)
+    revoke_credentials(session, user.id, keep_session=keep_session)
     record(session, actor=user.email, action="password_changed", user_id=user.id)
     session.flush()
 
 
-def revoke_user_sessions(session: Session, user_id: int) -> None:
-    session.execute(update(UserSession).where(UserSession.user_id == user_id,
-                                              UserSession.revoked_at.is_(None))
-                    .values(revoked_at=now()))
+def revoke_user_sessions(session: Session, user_id: int, *,
+                         keep_session: str | None = None) -> None:
+    query = update(UserSession).where(UserSession.user_id == user_id,
+                                      UserSession.revoked_at.is_(None))
+    if keep_session:
+        query = query.where(UserSession.id != security.digest(keep_session))
+    session.execute(query.values(revoked_at=now()))
+
+
+def revoke_credentials(session: Session, user_id: int, *,
+                       keep_session: str | None = None) -> None:
+    """Sessions (but `keep_session`), API tokens and unused account links of a user."""
+    revoke_user_sessions(session, user_id, keep_session=keep_session)
+    moment = now()
+    session.execute(update(ApiToken).where(ApiToken.user_id == user_id,
+                                           ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=moment))
+    session.execute(update(AccountLink).where(AccountLink.user_id == user_id,
+                                              AccountLink.used_at.is_(None))
+                    .values(used_at=moment))
 
 
 def create_api_token(session: Session, *, user: AuthUser, name: str) -> tuple[ApiToken, str]:

@@ -1,4 +1,4 @@
-"""Server-side sessions with idle and absolute expiry, and rate-limited logins.
+"""Server-side sessions with idle and absolute expiry, and throttled logins.
 Functions take the caller's session and flush; they never commit."""
 
 from __future__ import annotations
@@ -6,22 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from backoffice.config import Settings
-from backoffice.features.accounts import security
+from backoffice.features.accounts import security, throttle
 from backoffice.features.accounts.service import AuthUser, now, record
-from backoffice.models import LoginAttempt, User, UserSession
+from backoffice.models import User, UserSession
 
 # Sessions are touched at most this often, so browsing is not one UPDATE per request.
 TOUCH_EVERY = timedelta(seconds=60)
 
 
 class LoginRefused(Exception):
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, retry_after: float = 0.0) -> None:
         super().__init__(reason)
         self.reason = reason  # "invalid" or "rate_limited", never which part was wrong
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -66,34 +67,20 @@ def revoke_session(session: Session, raw: str) -> None:
                     .values(revoked_at=now()))
 
 
-def _failures(session: Session, since, **where: str) -> int:
-    query = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.created_at >= since)
-    for column, value in where.items():
-        query = query.where(getattr(LoginAttempt, column) == value)
-    return session.scalar(query) or 0
-
-
 def login(session: Session, settings: Settings, *, email: str, password: str,
           ip: str) -> AuthUser:
-    """The user, or LoginRefused. Failures are kept per typed email and per IP; the same
+    """The user, or LoginRefused. Each try is claimed first (throttle.py); the same
     refusal is given whether or not the account exists."""
     typed = (email or "").strip().lower()[:254]
     ip = ip[:64]
-    moment = now()
-    since = moment - timedelta(minutes=settings.login_window_minutes)
-    session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < moment
-                                               - timedelta(days=1)))
-    if (_failures(session, since, email=typed) >= settings.login_max_failures_account
-            or _failures(session, since, ip=ip) >= settings.login_max_failures_ip):
-        raise LoginRefused("rate_limited")
+    claimed = throttle.claim(settings, email=typed, ip=ip)
+    if not claimed.allowed:
+        raise LoginRefused("rate_limited", retry_after=claimed.retry_after)
     user = session.scalar(select(User).where(User.email == typed)) if typed else None
     ok = security.verify_password(password, user.password_hash if user else None)
     if not ok or user is None or not user.is_active:
-        session.add(LoginAttempt(email=typed, ip=ip))
-        session.flush()
         raise LoginRefused("invalid")
-    # A success clears the account's count, not the IP's: a shared office IP stays bounded.
-    session.execute(delete(LoginAttempt).where(LoginAttempt.email == typed))
-    user.last_login_at = moment
+    throttle.succeeded(session, email=typed, ip=ip)
+    user.last_login_at = now()
     record(session, actor=user.email, action="login", user_id=user.id, detail=f"ip={ip}")
     return AuthUser.of(user)

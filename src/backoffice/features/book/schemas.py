@@ -21,6 +21,10 @@ class JobOut(BaseModel):
     total: int
     step: str
     error: str | None
+    # A failed job: the kind of fault (provider, disk_full, disk, database, stalled,
+    # internal) and the page it stopped at; POST .../jobs/{id}/retry runs it again.
+    fault: str | None = None
+    failed_page_id: int | None = None
     # With status "needs_review": the content pages still failing the line-art gate.
     review_pages: list[int] = []
     created_at: datetime

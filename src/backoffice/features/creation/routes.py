@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
@@ -196,7 +196,8 @@ def create_ebook_form(form: Annotated[CreationForm, Form()], request: Request,
 
 @router.get("/themes/{theme_id}/sample.png", name="theme_sample", include_in_schema=False)
 def theme_sample(theme_id: Annotated[str, Path(max_length=64)],
-                 settings: SettingsDep, audience: str = "children") -> Response:
+                 settings: SettingsDep,
+                 audience: Annotated[str, Query(max_length=16)] = "children") -> Response:
     theme = themes_in(str(settings.themes_dir)).get(theme_id)
     if theme is None:
         raise NotFound(N_("There is no theme %(theme)s."), theme=theme_id)
@@ -221,8 +222,9 @@ def subject_library(request: Request, settings: SettingsDep) -> Response:
 
 
 @router.get("/ebooks/new/theme", name="theme_hint", include_in_schema=False)
-def theme_hint(request: Request, settings: SettingsDep, theme: str = "",
-               audience: str = "children") -> Response:
+def theme_hint(request: Request, settings: SettingsDep,
+               theme: Annotated[str, Query(max_length=64)] = "",
+               audience: Annotated[str, Query(max_length=16)] = "children") -> Response:
     """The sample image and the suggested title, refreshed when theme or audience change."""
     themes = themes_in(str(settings.themes_dir))
     chosen = themes.get(theme) or next(iter(themes.values()))

@@ -19,12 +19,13 @@ from backoffice.art.imports.errors import BadFile
 from backoffice.config import Settings
 from backoffice.database import session_scope
 from backoffice.features.export import service as export_service
+from backoffice.features.generation import faults
 from backoffice.features.generation.progress import step_text
 from backoffice.features.generation.service import FINISHED
 from backoffice.features.generation.uploaded import uploaded_page_image
 from backoffice.kdp import pixels, specs
 from backoffice.models import Ebook, GenerationJob, Page, PageVersion
-from backoffice.providers import GenerationCancelled, ProviderError
+from backoffice.providers import GenerationCancelled
 from backoffice.providers.drawing import PageProgress, PageSpec, make_page_image, page_seed
 from backoffice.queue import enqueue, queue_app, transaction
 from backoffice.storage import get_storage
@@ -33,7 +34,8 @@ logger = logging.getLogger(__name__)
 
 # Provider faults are retried in one place, where they happen (the HTTP adapters, with
 # backoff); a page whose provider still fails fails the job with the provider's words.
-# The queue only redelivers the jobs of workers that died (the stalled-job sweeper).
+# The queue retries transient faults (database, disk) with backoff, redelivers the jobs
+# of workers that died, and every other failure ends the job visibly (faults.py).
 
 
 def _settings(context: procrastinate.JobContext) -> Settings:
@@ -44,13 +46,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _fail(settings: Settings, job_id: int, message: str) -> None:
-    with session_scope(settings) as session:
-        job = session.get(GenerationJob, job_id, with_for_update=True)
-        if job is not None and job.status not in FINISHED:
-            job.status, job.error, job.finished_at = "failed", message, _now()
-
-
 def _done_pages(session: Session, job: GenerationJob) -> set[int]:
     rows = session.scalars(
         select(PageVersion.page_id).where(PageVersion.generation_job_id == job.id)
@@ -58,9 +53,14 @@ def _done_pages(session: Session, job: GenerationJob) -> set[int]:
     return set(rows)
 
 
-@queue_app.task(name="ebook.generate", pass_context=True)
+@queue_app.task(name="ebook.generate", pass_context=True, retry=faults.RETRY)
 def generate(context: procrastinate.JobContext, generation_job_id: int) -> None:
     """Start a generation job: queue every page that this job has not produced yet."""
+    with faults.failing_visibly(context, generation_job_id):
+        _generate(context, generation_job_id)
+
+
+def _generate(context: procrastinate.JobContext, generation_job_id: int) -> None:
     settings = _settings(context)
     with transaction(settings) as session:
         job = session.get(GenerationJob, generation_job_id, with_for_update=True)
@@ -166,9 +166,15 @@ def _status(settings: Settings, job_id: int) -> str | None:
         return session.scalar(select(GenerationJob.status).where(GenerationJob.id == job_id))
 
 
-@queue_app.task(name="ebook.generate_page", pass_context=True)
+@queue_app.task(name="ebook.generate_page", pass_context=True, retry=faults.RETRY)
 def generate_page(context: procrastinate.JobContext, generation_job_id: int,
                   page_id: int) -> None:
+    with faults.failing_visibly(context, generation_job_id, page_id=page_id):
+        _generate_page(context, generation_job_id, page_id)
+
+
+def _generate_page(context: procrastinate.JobContext, generation_job_id: int,
+                   page_id: int) -> None:
     settings = _settings(context)
     with session_scope(settings) as session:
         job = session.get(GenerationJob, generation_job_id)
@@ -184,7 +190,11 @@ def generate_page(context: procrastinate.JobContext, generation_job_id: int,
         try:
             image = uploaded_page_image(settings, spec, source)
         except BadFile as exc:  # damaged past what the upload's check could see
-            _fail(settings, generation_job_id, f"{source.get('name')}: {exc}")
+            # Final, not retried: the same file would fail the same way. The job says
+            # which file, so the user can replace it.
+            faults.mark_failed(settings, generation_job_id,
+                               faults.Fault("file", f"{source.get('name')}: {exc}", False),
+                               page_id=page_id)
             return
         key = get_storage(settings.storage_dir).put(image.png, ".png")
         _record_version(settings, generation_job_id, page_id, key, image)
@@ -205,9 +215,6 @@ def generate_page(context: procrastinate.JobContext, generation_job_id: int,
                                     on_progress=_progress_writer(settings, generation_job_id,
                                                                  spec))
         except GenerationCancelled:
-            return
-        except ProviderError as exc:
-            _fail(settings, generation_job_id, f"{spec.kind} {spec.position}: {exc}")
             return
         key = get_storage(settings.storage_dir).put(image.png, ".png")
         _record_version(settings, generation_job_id, page_id, key, image)
@@ -261,29 +268,29 @@ def _after_page(settings: Settings, job_id: int, page_id: int) -> None:
             job.step = "pages"
 
 
-@queue_app.task(name="ebook.finalize", pass_context=True)
+@queue_app.task(name="ebook.finalize", pass_context=True, retry=faults.RETRY)
 def finalize(context: procrastinate.JobContext, generation_job_id: int) -> None:
     """Build both PDFs once, so the first download is instant, and close the job."""
+    with faults.failing_visibly(context, generation_job_id, step="the PDF assembly"):
+        _finalize(context, generation_job_id)
+
+
+def _finalize(context: procrastinate.JobContext, generation_job_id: int) -> None:
     settings = _settings(context)
     with session_scope(settings) as session:
         job = session.get(GenerationJob, generation_job_id)
         if job is None or job.status in FINISHED:
             return
         ebook_id = job.ebook_id
-    try:
-        with session_scope(settings) as session:
-            ebook = session.get(Ebook, ebook_id)
-            assert ebook is not None
-            # Builds both PDFs (cached) and records the preflight the book page shows,
-            # with the line-art gate's verdict on every page; a book still short of pages
-            # (adopted from the previous system, or imported) has no PDFs yet.
-            if not specs.designs_missing(ebook.page_count):
-                export_service.run_export(session, settings, ebook, actor="system")
-            review = export_service.pages_failing_gate(session, ebook)
-    except Exception as exc:  # the job row must say what went wrong, in words
-        logger.exception("assembly of book %s failed", ebook_id)
-        _fail(settings, generation_job_id, f"PDF assembly failed: {exc}")
-        return
+    with session_scope(settings) as session:
+        ebook = session.get(Ebook, ebook_id)
+        assert ebook is not None
+        # Builds both PDFs (cached) and records the preflight the book page shows,
+        # with the line-art gate's verdict on every page; a book still short of pages
+        # (adopted from the previous system, or imported) has no PDFs yet.
+        if not specs.designs_missing(ebook.page_count):
+            export_service.run_export(session, settings, ebook, actor="system")
+        review = export_service.pages_failing_gate(session, ebook)
     with session_scope(settings) as session:
         job = session.get(GenerationJob, generation_job_id, with_for_update=True)
         if job is not None and job.status not in FINISHED:

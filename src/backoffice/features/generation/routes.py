@@ -1,4 +1,4 @@
-"""A generation's live progress on the book page, and stopping it."""
+"""A generation's live progress on the book page, stopping it, retrying a failed one."""
 
 from __future__ import annotations
 
@@ -33,6 +33,24 @@ def cancel_job_form(ebook_id: int, job_id: int, request: Request, session: Sessi
     _ = gettext_for(request)
     return after_action(request, session, settings, ebook_id,
                         _("Generation cancelled. Pages already drawn are kept."))
+
+
+@router.post("/api/ebooks/{ebook_id}/jobs/{job_id}/retry", response_model=JobOut,
+             status_code=202, tags=["ebooks"],
+             responses={404: {"description": "No such job for this ebook"},
+                        409: {"description": "The job has not failed, or a newer one exists"}})
+def api_retry_job(ebook_id: int, job_id: int, session: SessionDep) -> JobOut:
+    """Run a failed generation again where it stopped: pages already drawn are kept."""
+    return JobOut.model_validate(service.retry(session, ebook_id, job_id))
+
+
+@router.post("/ebooks/{ebook_id}/jobs/{job_id}/retry", name="retry_job", include_in_schema=False)
+def retry_job_form(ebook_id: int, job_id: int, request: Request, session: SessionDep,
+                   settings: SettingsDep) -> Response:
+    service.retry(session, ebook_id, job_id)
+    _ = gettext_for(request)
+    return after_action(request, session, settings, ebook_id,
+                        _("Generation started again where it stopped."))
 
 
 @router.get("/ebooks/{ebook_id}/progress", name="ebook_progress", include_in_schema=False)

@@ -1,4 +1,4 @@
-"""Generation jobs: start one (queued after the caller's commit), cancel one.
+"""Generation jobs: start one (queued after the caller's commit), cancel one, retry one.
 
 A `GenerationJob` row is the user-visible truth (status, progress, step, error); the
 Procrastinate jobs in jobs.py only deliver the work.
@@ -6,17 +6,14 @@ Procrastinate jobs in jobs.py only deliver the work.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from backoffice.config import Settings
-from backoffice.database import session_scope
 from backoffice.errors import N_, Conflict
-from backoffice.features.book.service import job_of_book
+from backoffice.features.book.service import job_of_book, latest_jobs
 from backoffice.models import JOB_ACTIVE, JOB_FINISHED, Ebook, GenerationJob
 from backoffice.queue import enqueue
 
@@ -43,19 +40,27 @@ def start(session: Session, ebook: Ebook, *, kind: str, page_ids: list[int],
                         total=len(page_ids) + 1, step="queued", params=params)
     session.add(job)
     session.flush()
-    enqueue(session, "ebook.generate", on_failure=_queue_failed(job.id),
-            generation_job_id=job.id)
+    # If the queue cannot take it after the commit (or the process dies in between),
+    # the job stays "queued" and the sweeper (sweeper.py) queues it again.
+    enqueue(session, "ebook.generate", sweeper_recovers=True, generation_job_id=job.id)
     return job
 
 
-def _queue_failed(job_id: int) -> Callable[[Settings, Exception], None]:
-    def mark(settings: Settings, exc: Exception) -> None:
-        with session_scope(settings) as session:
-            job = session.get(GenerationJob, job_id)
-            if job is not None and job.status == "queued":
-                job.status, job.error = "failed", f"could not queue the generation: {exc}"
-
-    return mark
+def retry(session: Session, ebook_id: int, job_id: int) -> GenerationJob:
+    """Run a failed generation again where it stopped: the pages it already drew are
+    kept, the others are drawn, then the PDFs."""
+    job = job_of_book(session, ebook_id, job_id, for_update=True)
+    if job.status != "failed":
+        raise Conflict(N_("Only a failed generation can be retried."))
+    newest = latest_jobs(session, [ebook_id]).get(ebook_id)
+    if newest is not None and newest.id != job.id:
+        raise Conflict(N_("A newer generation of this book exists: retry that one."))
+    job.status, job.step, job.finished_at = "queued", "queued", None
+    job.error = job.fault = job.failed_page_id = None
+    job.requeues = 0
+    session.flush()
+    enqueue(session, "ebook.generate", sweeper_recovers=True, generation_job_id=job.id)
+    return job
 
 
 def cancel(session: Session, ebook_id: int, job_id: int) -> GenerationJob:

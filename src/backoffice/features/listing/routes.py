@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -159,7 +159,8 @@ def _form_errors(request: Request, exc: InvalidInput) -> dict[str, str]:
 
 @router.post("/ebooks/{ebook_id}/listing/{lang}", name="save_listing",
              include_in_schema=False)
-def save_listing(ebook_id: int, lang: str, form: Annotated[ListingForm, Form()],
+def save_listing(ebook_id: int, lang: Annotated[str, Path(max_length=2)],
+                 form: Annotated[ListingForm, Form()],
                  request: Request, session: SessionDep, settings: SettingsDep,
                  actor: Actor) -> Response:
     ebook = get_ebook(session, ebook_id)
@@ -181,7 +182,8 @@ def save_listing(ebook_id: int, lang: str, form: Annotated[ListingForm, Form()],
 
 @router.post("/ebooks/{ebook_id}/listing/{lang}/from-book", name="reset_listing",
              include_in_schema=False)
-def reset_listing(ebook_id: int, lang: str, request: Request, session: SessionDep,
+def reset_listing(ebook_id: int, lang: Annotated[str, Path(max_length=2)], request: Request,
+                  session: SessionDep,
                   settings: SettingsDep) -> Response:
     ebook = get_ebook(session, ebook_id)
     service.reset(session, ebook, service.check_language(lang))
