@@ -52,7 +52,7 @@ def _png(image: Image.Image) -> bytes:
 
 def theme_sample(settings: Settings, theme: Theme) -> str:
     """Storage key of a small procedural coloring page typical of the theme."""
-    storage = get_storage(settings.storage_dir)
+    storage = get_storage(settings)
     key = _key("sample", theme.id, sorted(theme.procedural.families.items()))
     if not storage.exists(key):
         width, height = pixels.art_size_px("8.5x11", pixels.interior_pages(24), SAMPLE_DPI)
@@ -79,7 +79,7 @@ def quick_preview(settings: Settings, data: EbookCreate, theme: Theme,
     from backoffice.art.cover import compose_front, pages_needed, pick_pages, with_text
     from backoffice.kdp.cover_design import CoverDesign
 
-    storage = get_storage(settings.storage_dir)
+    storage = get_storage(settings)
     seed = data.seed_or_random()
     template = data.cover_template or theme.default_cover_template(data.audience)
     interior = pixels.book_interior_pages(data)

@@ -24,7 +24,7 @@ from backoffice.models import Ebook, GenerationJob, Page, PageVersion
 from backoffice.providers import GenerationCancelled, ProviderError
 from backoffice.providers.drawing import PageSpec, make_page_image, page_seed
 from backoffice.queue import enqueue, queue_app, transaction
-from backoffice.storage import get_storage
+from backoffice.storage import StorageError, get_storage
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def _cover_inputs(session: Session, ebook: Ebook, page: Page, settings: Settings
     from backoffice.art.cover import pages_needed, pick_pages
     from backoffice.art.themes import themes_in
 
-    storage = get_storage(settings.storage_dir)
+    storage = get_storage(settings)
     content = session.scalars(select(PageVersion).join(
         Page, Page.current_version_id == PageVersion.id).where(
         Page.ebook_id == ebook.id, Page.kind == "content").order_by(Page.position)).all()
@@ -146,6 +146,17 @@ def _status(settings: Settings, job_id: int) -> str | None:
 def generate_page(context: procrastinate.JobContext, generation_job_id: int,
                   page_id: int) -> None:
     settings = _settings(context)
+    try:
+        _generate_page(context, settings, generation_job_id, page_id)
+    except StorageError as exc:
+        # The store failed after its own retries (an S3 outage): the job says so, and
+        # "try again" resumes from the pages already stored.
+        logger.error("page %s of job %s: %s", page_id, generation_job_id, exc)
+        _fail(settings, generation_job_id, f"page {page_id}: {exc}")
+
+
+def _generate_page(context: procrastinate.JobContext, settings: Settings,
+                   generation_job_id: int, page_id: int) -> None:
     with session_scope(settings) as session:
         job = session.get(GenerationJob, generation_job_id)
         page = session.get(Page, page_id)
@@ -174,7 +185,7 @@ def generate_page(context: procrastinate.JobContext, generation_job_id: int,
         except ProviderError as exc:
             _fail(settings, generation_job_id, f"{spec.kind} {spec.position}: {exc}")
             return
-        key = get_storage(settings.storage_dir).put(image.png, ".png")
+        key = get_storage(settings).put(image.png, ".png")
         _record_version(settings, generation_job_id, page_id, key, image)
     _after_page(settings, generation_job_id, page_id)
 
