@@ -1,4 +1,4 @@
-"""The `backoffice` command: serve, worker, db, book, users."""
+"""The `backoffice` command: serve, worker, db, book, users, storage."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 import typer
 
 from backoffice.cli.books import book_app
+from backoffice.cli.storage import storage_app
 from backoffice.cli.system import db_app, register_system_commands
 from backoffice.cli.users import users_app
 from backoffice.config import SettingsError
@@ -17,6 +18,7 @@ register_system_commands(app)
 app.add_typer(db_app, name="db")
 app.add_typer(book_app, name="book")
 app.add_typer(users_app, name="users")
+app.add_typer(storage_app, name="storage")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from backoffice.storage.protocol import (
     ObjectMissing,
     ObjectStream,
     StorageConfigError,
+    StorageError,
     is_key,
     parse_key,
 )
@@ -55,6 +57,13 @@ class FileSystemStorage:
         if replace or not target.is_file():
             atomic_write(target, writer)
         return key
+
+    def write_verified(self, key: str, source: Path, sha256: str) -> None:
+        target = self._file(key)
+        atomic_write(target, lambda tmp: shutil.copyfile(source, tmp))
+        if file_sha256(target) != sha256:
+            raise StorageError(f"{key}: the copy written under {self.root} does not match "
+                               "the original's sha256", retryable=True)
 
     def get(self, key: str) -> bytes:
         return self.path(key).read_bytes()

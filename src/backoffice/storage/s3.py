@@ -113,19 +113,35 @@ class S3Storage:
             self.cache.store(key, writer, self._uploader(key))
         return key
 
-    def _uploader(self, key: str) -> Callable[[Path], None]:
-        def upload(tmp: Path) -> None:
-            md5, sha256 = hashlib.md5(), hashlib.sha256()  # noqa: S324 (Content-MD5)
-            for chunk in read_chunks(tmp):
-                md5.update(chunk)
-                sha256.update(chunk)
-            with self._errors(key), tmp.open("rb") as body:
-                self.client.put_object(
-                    Bucket=self.bucket, Key=self._name(key), Body=body,
-                    ContentType=MEDIA_TYPES[parse_key(key)[1]],
-                    ContentMD5=base64.b64encode(md5.digest()).decode(),
-                    Metadata={"sha256": sha256.hexdigest()})
-        return upload
+    def _uploader(self, key: str) -> Callable[[Path], object]:
+        return lambda tmp: self._upload(key, tmp)
+
+    def _upload(self, key: str, source: Path) -> str:
+        """PUT a local file (Content-MD5: the service refuses bytes damaged on the way);
+        returns the sha256 recorded with it."""
+        md5, sha256 = hashlib.md5(), hashlib.sha256()  # noqa: S324 (Content-MD5)
+        for chunk in read_chunks(source):
+            md5.update(chunk)
+            sha256.update(chunk)
+        with self._errors(key), source.open("rb") as body:
+            self.client.put_object(
+                Bucket=self.bucket, Key=self._name(key), Body=body,
+                ContentType=MEDIA_TYPES[parse_key(key)[1]],
+                ContentMD5=base64.b64encode(md5.digest()).decode(),
+                Metadata={"sha256": sha256.hexdigest()})
+        return sha256.hexdigest()
+
+    def write_verified(self, key: str, source: Path, sha256: str) -> None:
+        # Not through the cache: a whole installation copied must not fill this disk.
+        if self._upload(key, source) != sha256:
+            raise StorageError(f"{key}: the local file changed while it was copied",
+                               retryable=True)
+        digest = hashlib.sha256()
+        for chunk in self._stream(key).chunks:
+            digest.update(chunk)
+        if digest.hexdigest() != sha256:
+            raise StorageError(f"{key}: the bytes read back from bucket {self.bucket!r} do "
+                               "not match the original's sha256", retryable=True)
 
     # Reading -----------------------------------------------------------------------
 
@@ -169,6 +185,9 @@ class S3Storage:
         cached = self.cache.lookup(key)
         if cached is not None:
             return ObjectStream(cached.stat().st_size, read_chunks(cached))
+        return self._stream(key)
+
+    def _stream(self, key: str) -> ObjectStream:
         with self._errors(key):
             reply = self.client.get_object(Bucket=self.bucket, Key=self._name(key))
         return ObjectStream(int(reply["ContentLength"]), self._chunks(key, reply["Body"]))
@@ -200,7 +219,7 @@ class S3Storage:
         if recorded:
             return str(recorded)
         digest = hashlib.sha256()  # an object put there by another tool
-        for chunk in self.open(key).chunks:
+        for chunk in self._stream(key).chunks:
             digest.update(chunk)
         return digest.hexdigest()
 
