@@ -186,6 +186,8 @@ def _generate_page(context: procrastinate.JobContext, settings: Settings,
             _fail(settings, generation_job_id, f"{spec.kind} {spec.position}: {exc}")
             return
         key = get_storage(settings).put(image.png, ".png")
+        # Which machine drew which page, in its own log (several workers share a book).
+        logger.info("job %s: page %s drawn, stored as %s", generation_job_id, page_id, key)
         _record_version(settings, generation_job_id, page_id, key, image)
     _after_page(settings, generation_job_id, page_id)
 
