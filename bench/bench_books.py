@@ -1,9 +1,11 @@
-"""A 24-page book of every shipped theme, for children and for adults, through the real
-page pipeline (provider, gate, retries): prints the gate's figures per book."""
+"""A 24-page book of every shipped theme, for toddlers, children and adults, through the
+real page pipeline (provider, gate, retries): prints the gate's figures per book and, for
+subject themes, how many distinct main subjects it shows ("mains")."""
 
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 
 from backoffice.art.themes import themes_in
@@ -33,6 +35,8 @@ def book_figures(settings: Settings, theme_id: str, audience: str) -> dict:
         "passed": sum(q["passed"] for q in results),
         "first_try": sum(q["passed"] and q["attempt"] == 1 for q in results),
         "families": len({q.get("family") for q in results}),
+        # Subject pages record their main subject; pattern pages have none.
+        "mains": len({q["main"] for q in results if q.get("main")}),
         "regions": (min(regions), statistics.median(regions), max(regions)),
         "stroke_p5": (min(strokes), max(strokes)),
         "ink": (min(m["ink_coverage"] for m in metrics), max(m["ink_coverage"] for m in metrics)),
@@ -43,18 +47,28 @@ def book_figures(settings: Settings, theme_id: str, audience: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="bench books", description=__doc__)
+    parser.add_argument("--themes", help="comma-separated theme ids (default: all)")
+    parser.add_argument("--audiences", default="toddlers,children,adults")
+    args = parser.parse_args(argv)
     settings = Settings(_env_file=None)
     themes = themes_in(str(settings.themes_dir))
+    if args.themes:
+        themes = {t: themes[t] for t in args.themes.split(",")}
     print(f"24-page books at {TRIM}, 300 DPI, seed 2026, through the page pipeline "
           "(gate failures are redrawn with the next seed).")
-    print(f"{'theme':<14}{'audience':<10}{'pass':>6}{'1st try':>9}{'families':>10}"
+    print("families: pattern families used ('subjects' for subject pages); mains: distinct "
+          "main subjects.")
+    print(f"{'theme':<14}{'audience':<10}{'pass':>6}{'1st try':>9}{'families':>10}{'mains':>7}"
           f"{'regions min/med/max':>22}{'p5 stroke pt':>15}{'ink %':>12}{'gray':>6}{'s/page':>8}")
     for theme_id in themes:
-        for audience in ("children", "adults"):
+        for audience in args.audiences.split(","):
             f = book_figures(settings, theme_id, audience)
             regions = "/".join(f"{v:g}" for v in f["regions"])
             print(f"{theme_id:<14}{audience:<10}{f['passed']:>4}/{PAGES}{f['first_try']:>9}"
-                  f"{f['families']:>10}{regions:>22}"
+                  f"{f['families']:>10}{f['mains'] or '-':>7}{regions:>22}"
                   f"{f['stroke_p5'][0]:>8.2f}-{f['stroke_p5'][1]:<6.2f}"
                   f"{100 * f['ink'][0]:>6.1f}-{100 * f['ink'][1]:<5.1f}{f['binarity']:>6g}"
                   f"{f['s_per_page']:>8.2f}"
@@ -63,4 +77,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

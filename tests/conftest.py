@@ -24,19 +24,28 @@ os.environ.update({"AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": os.de
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url() -> Iterator[str]:
-    from backoffice.database import start_embedded_server
-
+def pg_root() -> Iterator[Path]:
+    """The test server's folder: its data lives in `pgdata`, where the embedded mode of a
+    Settings with BACKOFFICE_DATA_DIR=<this folder> looks for it."""
     # Outside pytest's basetemp, which other pytest runs prune while we still use it;
     # and short, because the server's Unix socket lives in this folder.
     root = Path(tempfile.mkdtemp(prefix="bo-pg-"))
     try:
-        yield start_embedded_server(root / "data")
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(pg_root: Path) -> Iterator[str]:
+    from backoffice.database import start_embedded_server
+
+    try:
+        yield start_embedded_server(pg_root / "pgdata")
     finally:
         from backoffice.database import stop_embedded_servers
 
         stop_embedded_servers()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _db_url(admin_url: str, name: str) -> str:
@@ -171,6 +180,30 @@ def session(settings):
 
     with session_factory(settings)() as db_session:
         yield db_session
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory) -> Path:
+    """A models folder holding tiny diffusers pipelines with random weights, built once
+    per run (tests/fakes/tiny_diffusers.py): tiny-sd (SD 1.5), tiny-sdxl, tiny-flux, a
+    LoRA for tiny-sd, a ControlNet and its reference drawing."""
+    from tests.fakes.tiny_diffusers import require_local_ai
+
+    require_local_ai()
+    from PIL import Image, ImageDraw
+
+    from tests.fakes import tiny_diffusers as tiny
+
+    root = tmp_path_factory.mktemp("models")
+    tiny.build_sd15(root / "tiny-sd")
+    tiny.build_sdxl(root / "tiny-sdxl")
+    tiny.build_flux(root / "tiny-flux")
+    tiny.build_lora(root / "tiny-sd", root / "loras")
+    tiny.build_controlnet(root / "tiny-sd", root / "tiny-controlnet")
+    reference = Image.new("L", (64, 64), 255)
+    ImageDraw.Draw(reference).ellipse((10, 10, 54, 54), outline=0, width=3)
+    reference.save(root / "reference.png")
+    return root
 
 
 @pytest.fixture(scope="session")

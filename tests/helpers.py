@@ -22,7 +22,7 @@ def wait_for_job(client, ebook_id: int, timeout: float = 240.0) -> dict:
     while True:
         body = client.get(f"/api/ebooks/{ebook_id}").json()
         job = body.get("job") or {}
-        if job.get("status") in ("succeeded", "failed", "cancelled"):
+        if job.get("status") in ("succeeded", "failed", "cancelled", "needs_review"):
             return body
         if time.monotonic() > deadline:
             raise AssertionError(f"generation did not finish in {timeout}s: {job}")

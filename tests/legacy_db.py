@@ -193,13 +193,13 @@ def line_art_png(seed: int, size: int = LEGACY_SIZE) -> bytes:
     rnd = random.Random(seed)
     image = Image.new("L", (size, size), 255)
     draw = ImageDraw.Draw(image)
-    for _ in range(12):
-        x, y, r = rnd.randint(300, size - 300), rnd.randint(300, size - 300), rnd.randint(
-            150, 450)
+    cell = (size - 300) / 4
+    for index in range(16):  # shapes that do not cross, so no sliver is too small to colour
+        x = 150 + cell * (index % 4 + 0.5) + rnd.randint(-40, 40)
+        y = 150 + cell * (index // 4 + 0.5) + rnd.randint(-40, 40)
+        r = rnd.randint(180, 250)
         draw.ellipse((x - r, y - r, x + r, y + r), outline=0, width=14)
-    for _ in range(6):
-        draw.line([(rnd.randint(150, size - 150), rnd.randint(150, size - 150))
-                   for _ in range(2)], fill=0, width=14)
+        draw.ellipse((x - r / 2, y - r / 2, x + r / 2, y + r / 2), outline=0, width=14)
     return _png(image.filter(ImageFilter.GaussianBlur(1.5)).convert("RGB"))
 
 

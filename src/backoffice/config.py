@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     gemini_base_url: str = Field(default="https://generativelanguage.googleapis.com/v1beta",
                                  alias="GEMINI_BASE_URL")
     comfyui_url: str | None = Field(default=None, alias="COMFYUI_URL")
+    # Local AI (providers/diffusers.py): where model folders named in models.yml are
+    # looked for; default <data dir>/models.
+    models_dir_setting: Path | None = Field(default=None, alias="BACKOFFICE_MODELS_DIR")
 
     # Accounts and security (features/accounts).
     session_idle_minutes: int = Field(default=120, ge=1, le=7 * 24 * 60,
@@ -56,6 +59,14 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(default=15, ge=1, le=24 * 60,
                                       alias="BACKOFFICE_LOGIN_WINDOW_MINUTES")
     max_body_mb: float = Field(default=10.0, gt=0, le=1024, alias="BACKOFFICE_MAX_BODY_MB")
+    # Bringing one's own art (features/uploads): the upload routes' own body limit, and
+    # what one upload may expand to (files, pixels, zip contents).
+    max_upload_mb: float = Field(default=200.0, gt=0, le=4096, alias="BACKOFFICE_MAX_UPLOAD_MB")
+    upload_max_files: int = Field(default=500, ge=1, le=5000, alias="BACKOFFICE_UPLOAD_MAX_FILES")
+    upload_max_unzipped_mb: float = Field(default=1024.0, gt=0, le=16384,
+                                          alias="BACKOFFICE_UPLOAD_MAX_UNZIPPED_MB")
+    upload_max_megapixels: int = Field(default=90, ge=1, le=1000,
+                                       alias="BACKOFFICE_UPLOAD_MAX_MEGAPIXELS")
 
     # Where pages and files are kept (storage/): this machine's files/ folder, or an
     # S3-compatible bucket shared by every machine. Credentials: the usual AWS variables
@@ -129,12 +140,20 @@ class Settings(BaseSettings):
         return int(self.max_body_mb * 1024 * 1024)
 
     @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
     def storage_dir(self) -> Path:
         return self.data_dir / "files"
 
     @property
     def pgdata_dir(self) -> Path:
         return self.data_dir / "pgdata"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.models_dir_setting or self.data_dir / "models"
 
     @property
     def themes_dir(self) -> Path:

@@ -37,7 +37,11 @@ class Base(DeclarativeBase):
 
 _lock = threading.Lock()
 _embedded_servers: dict[Path, object] = {}
-_engines: dict[str, Engine] = {}
+# (pgdata, database) -> URL: the server is started and the database checked once per
+# process, not once per session (that was two new connections for every request).
+_embedded_urls: dict[tuple[Path, str], str] = {}
+_url_lock = threading.Lock()
+_engines: dict[str, tuple[Engine, sessionmaker[Session]]] = {}
 
 
 def start_embedded_server(pgdata: Path) -> str:
@@ -58,18 +62,29 @@ def start_embedded_server(pgdata: Path) -> str:
 
 
 def stop_embedded_servers() -> None:
-    with _lock:
+    with _url_lock, _lock:
         for server in _embedded_servers.values():
             server.cleanup()  # type: ignore[attr-defined]
         _embedded_servers.clear()
+        _embedded_urls.clear()
 
 
 def embedded_url(pgdata: Path, database: str = EMBEDDED_DB_NAME) -> str:
-    """URL of `database` on the embedded server, created on first use."""
-    admin_url = start_embedded_server(pgdata)
-    socket_dir = parse_qs(urlsplit(admin_url).query)["host"][0]
-    _ensure_database(admin_url, database)
-    return f"postgresql+psycopg://postgres@/{database}?host={socket_dir}"
+    """URL of `database` on the embedded server, created on first use; resolved once per
+    process, so asking again costs a dictionary lookup, not a connection."""
+    key = (pgdata.resolve(), database)
+    url = _embedded_urls.get(key)
+    if url is not None:
+        return url
+    with _url_lock:
+        url = _embedded_urls.get(key)
+        if url is None:
+            admin_url = start_embedded_server(pgdata)
+            socket_dir = parse_qs(urlsplit(admin_url).query)["host"][0]
+            _ensure_database(admin_url, database)
+            url = f"postgresql+psycopg://postgres@/{database}?host={socket_dir}"
+            _embedded_urls[key] = url
+    return url
 
 
 def _ensure_database(admin_url: str, database: str) -> None:
@@ -95,18 +110,30 @@ def libpq_url(sqlalchemy_url_: str) -> str:
     return sqlalchemy_url_.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def get_engine(settings: Settings) -> Engine:
+def _pooled(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
+    """One pooled engine (and its session factory) per database per process. LIFO hands
+    the connection a request just returned (the sign-in check's) straight back to its next
+    session, so a request keeps using one warm connection and idle extras can time out."""
     url = sqlalchemy_url(settings)
+    pooled = _engines.get(url)
+    if pooled is not None:
+        return pooled
     with _lock:
-        engine = _engines.get(url)
-        if engine is None:
-            engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
-            _engines[url] = engine
-    return engine
+        pooled = _engines.get(url)
+        if pooled is None:
+            engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                                   pool_use_lifo=True)
+            pooled = engine, sessionmaker(bind=engine, expire_on_commit=False)
+            _engines[url] = pooled
+    return pooled
+
+
+def get_engine(settings: Settings) -> Engine:
+    return _pooled(settings)[0]
 
 
 def session_factory(settings: Settings) -> sessionmaker[Session]:
-    return sessionmaker(bind=get_engine(settings), expire_on_commit=False)
+    return _pooled(settings)[1]
 
 
 @contextmanager
@@ -118,6 +145,6 @@ def session_scope(settings: Settings) -> Iterator[Session]:
 
 def dispose_engines() -> None:
     with _lock:
-        for engine in _engines.values():
+        for engine, _factory in _engines.values():
             engine.dispose()
         _engines.clear()

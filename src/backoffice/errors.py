@@ -63,6 +63,16 @@ class Conflict(DomainError, ValueError):
     running generation, a failing preflight): 409."""
 
 
+class RejectedFiles(ValueError):
+    """Uploaded files that cannot be used, each named with what is wrong with it (a
+    catalog msgid and its values): 422 listing them, and nothing was changed."""
+
+    def __init__(self, rejected: list[tuple[str, str, dict[str, object]]]) -> None:
+        super().__init__("; ".join(f"{name}: {msgid % params if params else msgid}"
+                                   for name, msgid, params in rejected))
+        self.rejected = rejected
+
+
 class InvalidInput(ValueError):
     """Field → message: 422 naming the field, or the form shows it beside it.
 

@@ -23,15 +23,18 @@ from backoffice.features.export.routes import router as export_router
 from backoffice.features.generation.routes import router as generation_router
 from backoffice.features.lifecycle.routes import router as lifecycle_router
 from backoffice.features.regeneration.routes import router as regeneration_router
+from backoffice.features.uploads import UPLOAD_PATHS
+from backoffice.features.uploads.routes import router as uploads_router
 from backoffice.web import error_handlers
 from backoffice.web.language import router as language_router
 
 logger = logging.getLogger(__name__)
-# Every feature's routes, in matching order: /ebooks/new, /ebooks/preview and /ebooks/stats
-# before the book's /ebooks/{ebook_id}. The accounts' routers come with accounts.install.
+# Every feature's routes, in matching order: /ebooks/new, /ebooks/preview, /ebooks/stats
+# and /ebooks/import before the book's /ebooks/{ebook_id}. The accounts' routers come with
+# accounts.install.
 ROUTERS: tuple[APIRouter, ...] = (
-    creation_router, dashboard_router, book_router, generation_router, export_router,
-    lifecycle_router, regeneration_router, language_router)
+    uploads_router, creation_router, dashboard_router, book_router, generation_router,
+    export_router, lifecycle_router, regeneration_router, language_router)
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 SWAGGER_UI = "swagger-ui-5.35.0"
 
@@ -81,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     error_handlers.install(app)
     # Sign-in for every route outside its public allow-list, CSRF, headers, body limits.
-    accounts.install(app, settings)
+    accounts.install(app, settings, upload_paths=UPLOAD_PATHS)
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:

@@ -22,23 +22,32 @@ def speckled_line_drawing(seed: int, size: tuple[int, int] = (768, 1024), *,
     ink = 55
     stroke = 5 * scale
     w, h = canvas.size
-    # A framed subject: a big body, a head, limbs and some inner detail.
+    # A subject as a children's page draws it: a big body and a head, legs, round
+    # patches and background bubbles, apart from one another and all in the same bold
+    # stroke (a real model's good page passes the line-art gate; so does this one).
+    import math
+
     cx, cy = w // 2, h // 2
-    draw.ellipse((cx - w // 4, cy - h // 8, cx + w // 4, cy + h // 6), outline=ink, width=stroke)
-    draw.ellipse((cx - w // 10, cy - h // 3, cx + w // 10, cy - h // 7), outline=ink,
+    rx, ry = w // 4, h // 7
+    draw.ellipse((cx - rx, cy - ry, cx + rx, cy + ry), outline=ink, width=stroke)
+    draw.ellipse((cx - w // 10, cy - h // 3, cx + w // 10, cy - ry - h // 40), outline=ink,
                  width=stroke)
-    for _ in range(4):
-        x = rng.randint(cx - w // 5, cx + w // 5)
-        draw.line((x, cy + h // 7, x + rng.randint(-40, 40), cy + h // 3), fill=ink,
+    for n in range(4):
+        x = cx - rx // 2 + n * rx // 3
+        draw.line((x, cy + ry - stroke, x + rng.randint(-20, 20), cy + h // 3), fill=ink,
                   width=stroke)
-    for _ in range(6):
-        r = rng.randint(15, 40) * scale
-        x, y = rng.randint(cx - w // 6, cx + w // 6), rng.randint(cy - h // 12, cy + h // 12)
-        draw.ellipse((x - r, y - r, x + r, y + r), outline=ink, width=stroke // 2)
-    for _ in range(3):
-        points = [(rng.randint(w // 10, w - w // 10), rng.randint(h // 10, h - h // 10))
-                  for _ in range(3)]
-        draw.polygon(points, outline=ink, width=stroke // 2)
+    spots = rng.randint(5, 6)
+    for n in range(spots):
+        angle = 2 * math.pi * n / spots + rng.uniform(-0.1, 0.1)
+        r = min(rx, ry) // 5
+        x, y = cx + int(rx * 0.55 * math.cos(angle)), cy + int(ry * 0.5 * math.sin(angle))
+        draw.ellipse((x - r, y - r, x + r, y + r), outline=ink, width=stroke)
+    bubbles = rng.randint(5, 6)
+    for n in range(bubbles):
+        r = min(w // 16, h // (2 * bubbles + 4))
+        y = h // 8 + n * (h * 3 // 4) // max(1, bubbles - 1)
+        for x in (w // 10, w - w // 10):
+            draw.ellipse((x - r, y - r, x + r, y + r), outline=ink, width=stroke)
     image = canvas.resize(size, Image.Resampling.LANCZOS).filter(ImageFilter.GaussianBlur(0.6))
     pixels = np.asarray(image, dtype=np.float32)
     if not noisy:

@@ -106,3 +106,19 @@ def test_a_theme_without_prompts_gets_generic_ones():
     assert len(set(pages)) == 4
     assert "Mandalas" in cover_prompt(loaded, "adults", "")
     assert negative_prompt(loaded, "adults")
+
+
+@pytest.mark.parametrize("name", OWN_THEMES)
+def test_clip_models_get_the_subject_first(name):
+    """CLIP text encoders (SD 1.5, SDXL) read 77 tokens: the subject must not be cut."""
+    from backoffice.art.prompts import CLIP_LINE_ART, for_clip
+
+    for prompt in page_prompts(theme(name), "children", 7, 6):
+        subject = prompt.split(" Subject: ", 1)[1].split(". Style: ", 1)[0]
+        compact = for_clip(prompt)
+        assert compact.startswith(subject + ", " + CLIP_LINE_ART)
+        # Roughly the words CLIP keeps: subject and line-art wording fit in the first 77.
+        assert len((subject + CLIP_LINE_ART).replace(",", " ").split()) < 60
+    assert for_clip("my own words") == "my own words"
+    cover = cover_prompt(theme(name), "children", "Dinos")
+    assert for_clip(cover) == cover

@@ -48,10 +48,11 @@ def page_request(**changes) -> ImageRequest:
 
 
 def test_queues_the_named_nodes_reports_progress_and_fetches_the_image(server, fake):
-    progress: list[float] = []
+    progress: list[tuple[int, int]] = []
     result = provider(server, checkpoint="lineart_xl.safetensors").generate(
-        page_request(), on_progress=progress.append)
-    assert progress == [0.2, 0.4, 0.6, 0.8, 1.0, 1.0]
+        page_request(), on_progress=lambda done, total: progress.append((done, total)))
+    # The sampler's steps of our prompt (not the other prompt's 9/10), then done.
+    assert progress == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5), (1, 1)]
     workflow = fake.prompts[0]["workflow"]
     assert workflow["6"]["inputs"]["text"] == "A unicorn in a meadow, line art"
     assert workflow["7"]["inputs"]["text"] == "colour, shading"
@@ -61,14 +62,41 @@ def test_queues_the_named_nodes_reports_progress_and_fetches_the_image(server, f
     image = Image.open(io.BytesIO(result.data))
     assert image.format == "PNG" and image.size == (768, 1024)
     assert result.meta["prompt_id"] == fake.prompts[0]["id"]
+    # Saved under output/backoffice/, and the history entry dropped once fetched.
+    assert workflow["9"]["inputs"]["filename_prefix"] == "backoffice/coloring_page"
+    assert fake.history_deleted == [fake.prompts[0]["id"]]
 
 
-def test_a_refused_workflow_is_permanent_with_the_node_reason(server, fake):
-    fake.then("reject")
+def test_waits_for_the_history_the_server_writes_after_success(server, fake):
+    """The real server says execution_success, writes /history a moment later, then
+    `executing` null; a client reading /history at execution_success finds {}."""
+    fake.history_delay = 2.5  # longer than the 2 s the adapter used to allow
+    try:
+        assert provider(server).generate(page_request()).data
+        fake.then("no_null")  # only /history tells the end: polled within its deadline
+        assert provider(server).generate(page_request()).data
+    finally:
+        fake.history_delay = 0.4
+
+
+@pytest.mark.parametrize(("behaviour", "words"), [
+    ("reject", "node 4 (CheckpointLoaderSimple): Value not in list: ckpt_name: "
+               "'missing.safetensors' not in []"),
+    ("reject_missing_input", "node 3 (KSampler): Required input is missing: model"),
+    ("reject_too_big", "node 3 (KSampler): Value 200 bigger than max of 150: steps"),
+    ("reject_type", "node 3 (KSampler): Failed to convert an input value to a INT value"),
+    ("reject_no_outputs", "workflow refused: Prompt has no outputs"),
+    ("reject_unknown_node", "Cannot execute because node LineArtMagic does not exist. "
+                            "(Node ID '#12')"),
+])
+def test_a_refused_workflow_is_permanent_with_the_servers_reason(server, fake, behaviour,
+                                                                  words):
+    fake.then(behaviour)
     with pytest.raises(ProviderError) as caught:
         provider(server).generate(page_request())
     assert not caught.value.retryable
-    assert "ckpt_name: 'missing.safetensors' not in []" in str(caught.value)
+    assert words in str(caught.value) and "\n" not in str(caught.value)
+    assert fake.prompts == []
 
 
 def test_a_500_on_prompt_is_retried(server, fake):
@@ -78,7 +106,7 @@ def test_a_500_on_prompt_is_retried(server, fake):
 
 
 @pytest.mark.parametrize(("behaviour", "words"), [
-    ("error", "CUDA out of memory"),
+    ("error", r"node 3 \(KSampler\) failed: OutOfMemoryError: Allocation on device 0"),
     ("no_output", "no output image"),
     ("bad_image", "not a readable image"),
 ])
@@ -88,18 +116,49 @@ def test_failures_are_clear_errors(server, fake, behaviour, words):
         provider(server).generate(page_request())
 
 
+def test_a_node_error_is_one_line_without_server_paths(server, fake, caplog):
+    fake.then("error")
+    with pytest.raises(ProviderError) as caught:
+        provider(server).generate(page_request())
+    message = str(caught.value)
+    assert not caught.value.retryable
+    assert "\n" not in message and "/home/comfy" not in message
+    # The whole text, paths and traceback included, is in the log for whoever runs it.
+    assert "/home/comfy/ComfyUI/comfy/ldm/modules/attention.py" in caplog.text
+
+
 def test_a_dropped_socket_falls_back_to_polling_history(server, fake):
     fake.then("ws_drop")
     assert provider(server).generate(page_request()).data
 
 
+@pytest.mark.parametrize("behaviour", ["interrupt", "ws_drop_interrupt"])
+def test_a_server_side_interrupt_is_run_again_on_both_paths(server, fake, behaviour):
+    """Interrupted on the server (someone's Cancel in ComfyUI): the socket path and the
+    /history path (status_str "error" with execution_interrupted) agree: retryable, and
+    the adapter runs the workflow again itself, counted in max_attempts."""
+    fake.then(behaviour)
+    result = provider(server).generate(page_request())
+    assert result.data and result.meta["attempts"] == 2
+    assert [p["behaviour"] for p in fake.prompts] == [behaviour, "ok"]
+    fake.reset()
+    fake.then(behaviour, behaviour)
+    with pytest.raises(ProviderError) as caught:
+        provider(server, max_attempts=2).generate(page_request())
+    assert caught.value.retryable and "interrupted on the server" in str(caught.value)
+    assert "gave up after 2 attempts" in str(caught.value) and len(fake.prompts) == 2
+
+
 def test_cancel_interrupts_and_dequeues_the_prompt(server, fake):
     fake.then("slow")
-    started = time.monotonic()
+    steps: list[float] = []
     with pytest.raises(GenerationCancelled):
+        # Cancelled once the sampler is at work (its first step seen).
         provider(server).generate(page_request(),
-                                  should_cancel=lambda: time.monotonic() - started > 0.3)
-    assert time.monotonic() - started < 1.5
+                                  on_progress=lambda d, t: steps.append(time.monotonic()),
+                                  should_cancel=lambda: bool(steps))
+    # Stopped at once, not after the remaining steps (0.5 s apart).
+    assert len(steps) == 1 and time.monotonic() - steps[0] < 0.4
     prompt_id = fake.prompts[0]["id"]
     assert {"prompt_id": prompt_id} in fake.interrupts and prompt_id in fake.deleted
 
@@ -115,7 +174,11 @@ def test_back_cover_uploads_the_cover_into_the_source_image_node(server, fake, t
     Image.new("RGB", (50, 80), "green").save(cover, format="PNG")
     provider(server, config_dir=tmp_path, workflow="edit.json").generate(
         page_request(kind="back_cover", source_image=cover.getvalue()))
-    assert fake.prompts[0]["workflow"]["10"]["inputs"]["image"] == fake.uploads[0]
+    upload = fake.uploads[0]
+    # Into input/backoffice/, which LoadImage names by its path inside input/.
+    assert upload["subfolder"] == "backoffice"
+    assert fake.prompts[0]["workflow"]["10"]["inputs"]["image"] == \
+        f"backoffice/{upload['name']}"
 
 
 @pytest.mark.parametrize(("content", "words"), [

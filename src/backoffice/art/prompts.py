@@ -129,6 +129,23 @@ def page_prompts(theme: Theme, audience: str, book_seed: int, count: int) -> lis
     return [f"{LINE_ART} Subject: {subject}. Style: {wording}." for subject in subjects]
 
 
+# What the line-art preamble says, short enough to follow the subject within CLIP's 77.
+CLIP_LINE_ART = ("coloring book page, black and white line art, clean closed outlines, "
+                 "white background, no shading, no text")
+_PAGE_PROMPT = re.compile(re.escape(LINE_ART) + r" Subject: (?P<subject>.+)\. "
+                          r"Style: (?P<style>.+)\.", re.S)
+
+
+def for_clip(prompt: str) -> str:
+    """A page prompt reordered for CLIP text encoders (SD 1.5, SDXL), which read only 77
+    tokens: the subject first, then a short line-art wording and the audience's style.
+    Other prompts (covers, an editor's own words) are returned as they are."""
+    found = _PAGE_PROMPT.fullmatch(prompt.strip())
+    if found is None:
+        return prompt
+    return f"{found['subject']}, {CLIP_LINE_ART}, {found['style']}"
+
+
 def page_prompt(theme: Theme, audience: str, book_seed: int, index: int) -> str:
     """The prompt of page `index` (0-based) of the book, as page_prompts gives it."""
     return page_prompts(theme, audience, book_seed, index + 1)[index]

@@ -14,6 +14,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from backoffice.art.subjects.catalogue import SubjectSpec, check_theme
+
 AUDIENCES = ("toddlers", "children", "adults")
 Audience = Literal["toddlers", "children", "adults"]
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -92,6 +94,9 @@ class Theme(BaseModel):
     palette: list[str] = Field(min_length=3)
     procedural: Procedural
     prompts: Prompts | None = None
+    # Subject themes name the library subjects their pages draw (art/subjects); themes
+    # without them are pattern themes.
+    subjects: SubjectSpec | None = None
     # The cover template a book of this theme gets unless the form picks another.
     cover_template: str | None = None
 
@@ -154,6 +159,9 @@ def load_themes(directory: Path) -> dict[str, Theme]:
                 f"{path}: field procedural.families: unknown family "
                 f"{', '.join(sorted(unknown))}; known: {', '.join(sorted(FAMILIES))}"
             )
+        if theme.subjects is not None and (problem := check_theme(path, theme.id,
+                                                                  theme.subjects)):
+            raise ThemeConfigError(problem)
         themes[theme.id] = theme
     if not themes:
         raise ThemeConfigError(f"{directory}: no theme file (*.yml) found")

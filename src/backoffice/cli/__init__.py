@@ -1,4 +1,4 @@
-"""The `backoffice` command: serve, worker, db, book, users, storage."""
+"""The `backoffice` command: serve, worker, db, book, users, providers, storage."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import sys
 
 import typer
 
+from backoffice.cli import imports
 from backoffice.cli.books import book_app
+from backoffice.cli.providers import providers_app
 from backoffice.cli.storage import storage_app
 from backoffice.cli.system import db_app, register_system_commands
 from backoffice.cli.users import users_app
@@ -16,8 +18,10 @@ app = typer.Typer(help="Backoffice: create, review and export KDP coloring books
                   no_args_is_help=True, add_completion=False)
 register_system_commands(app)
 app.add_typer(db_app, name="db")
+imports.register(book_app)
 app.add_typer(book_app, name="book")
 app.add_typer(users_app, name="users")
+app.add_typer(providers_app, name="providers")
 app.add_typer(storage_app, name="storage")
 
 

@@ -18,7 +18,7 @@ from backoffice.cli.support import (
     worker_in_thread,
 )
 
-book_app = typer.Typer(help="Create, list and export books.", no_args_is_help=True)
+book_app = typer.Typer(help="Create, import, list and export books.", no_args_is_help=True)
 
 CLI_OPTION_NAMES = {"page_count": "--pages", "trim_size": "--trim", "theme": "--theme",
                     "audience": "--audience", "paper": "--paper", "title": "--title",
@@ -43,7 +43,10 @@ def book_create(
         help="hero, fan, grid or framed; the theme's when empty")] = "",
     wait: Annotated[bool, typer.Option("--wait", help="Return when generated")] = False,
 ) -> None:
-    """Create a book and queue its generation; prints the book's id on the last line."""
+    """Create a book and queue its generation; prints the book's id on the last line.
+
+    With --wait, the exit status says how it ended: 0 drawn and every page passed the
+    line-art gate, 1 failed or cancelled, 3 drawn but pages need review (named)."""
     from backoffice.errors import InvalidInput
     from backoffice.features.creation import service
     from backoffice.features.creation.schemas import EbookCreate
@@ -67,19 +70,28 @@ def book_create(
     except InvalidInput as exc:
         field, message = next(iter(exc.errors.items()))
         fail(f"{CLI_OPTION_NAMES.get(field, field)}: {message}")
-    status = "queued"
+    status, review = "queued", list[int]()
     if wait:
         # Our own worker guarantees progress even when no server is running.
         thread, loop = worker_in_thread(settings)
         try:
-            status = wait_for_job(settings, ebook_id, job_id)
+            status, review = wait_for_job(settings, ebook_id, job_id)
         finally:
             stop_worker(thread, loop)
     close_deferrers()
-    typer.echo(f"book {ebook_id}: generation {status}", err=True)
+    if status == "needs_review":
+        typer.echo(f"book {ebook_id}: generation needs review: page(s) "
+                   f"{', '.join(map(str, review))} still fail the line-art gate; regenerate "
+                   "them or restore earlier versions, or an admin overrides the export with "
+                   "a reason",
+                   err=True)
+    else:
+        typer.echo(f"book {ebook_id}: generation {status}", err=True)
     typer.echo(str(ebook_id))
     if status in ("failed", "cancelled"):
         raise typer.Exit(1)
+    if status == "needs_review":
+        raise typer.Exit(3)
 
 
 @book_app.command("list")
@@ -102,14 +114,14 @@ def book_list(status: Annotated[str | None, typer.Option(help="DRAFT, APPROVED, 
         result = service.list_ebooks(session, status=status.upper() if status else None,
                                      size=limit)
         jobs = latest_jobs(session, [e.id for e in result.items])
-        typer.echo(f"{'ID':>5}  {'STATUS':<9} {'GENERATION':<12} {'PAGES':>5}  TITLE — AUTHOR")
+        typer.echo(f"{'ID':>5}  {'STATUS':<9} {'GENERATION':<18} {'PAGES':>5}  TITLE — AUTHOR")
         for ebook in result.items:
             job = jobs.get(ebook.id)
             generation = f"{job.status} {job.done}/{job.total}" if job else "-"
             # Books adopted from the previous system may be short of pages: say how many.
             missing = specs.designs_missing(ebook.page_count)
             note = f"  [{gettext('add %(count)s pages') % {'count': missing}}]" if missing else ""
-            typer.echo(f"{ebook.id:>5}  {ebook.status:<9} {generation:<12} "
+            typer.echo(f"{ebook.id:>5}  {ebook.status:<9} {generation:<18} "
                        f"{ebook.page_count:>5}  {ebook.title} — {ebook.author}{note}")
         typer.echo(f"{result.total} book(s)")
 

@@ -116,12 +116,14 @@ def stop_worker(thread: threading.Thread, loop: asyncio.AbstractEventLoop) -> No
     thread.join(timeout=20)
 
 
-def wait_for_job(settings: Settings, ebook_id: int, job_id: int) -> str:
-    """A progress bar until the generation job ends; returns its final status."""
+def wait_for_job(settings: Settings, ebook_id: int, job_id: int) -> tuple[str, list[int]]:
+    """A progress bar until the generation job ends (the step shows the sampler's steps
+    of the page being drawn, "page 12: 6/25"); returns its final status and the pages
+    that still fail the line-art gate."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from backoffice.database import session_scope
-    from backoffice.models import GenerationJob
+    from backoffice.models import JOB_FINISHED, GenerationJob
 
     with Progress(TextColumn("[bold]book {task.fields[book]}"), BarColumn(),
                   MofNCompleteColumn(), TextColumn("{task.fields[step]}"),
@@ -133,9 +135,10 @@ def wait_for_job(settings: Settings, ebook_id: int, job_id: int) -> str:
                 assert job is not None
                 status, done, total, step, error = (job.status, job.done, job.total, job.step,
                                                     job.error)
+                review = list(job.review_pages or [])
             progress.update(task, completed=done, total=total or None, step=step)
-            if status in ("succeeded", "failed", "cancelled"):
+            if status in JOB_FINISHED:
                 if error:
                     typer.echo(f"error: {error}", err=True)
-                return status
+                return status, review
             time.sleep(0.5)

@@ -9,7 +9,7 @@ import shutil
 import time
 import unicodedata
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from backoffice.errors import N_
@@ -38,7 +38,7 @@ def _identity(message: str) -> str:
 
 def readme_text(*, title: str, trim: str, paper: str, interior_pages: int,
                 report: PreflightReport, gettext: Callable[[str], str] = _identity,
-                lang: str = "en") -> str:
+                lang: str = "en", credits: Sequence[str] = ()) -> str:
     _ = gettext
     t = specs.trim(trim)
     layout = specs.cover_layout(trim, interior_pages, paper)
@@ -72,6 +72,9 @@ def readme_text(*, title: str, trim: str, paper: str, interior_pages: int,
                   for rule in report.rules if not rule.passed]
     lines += ["", _(N_("Files: %(interior)s (interior), %(cover)s (cover).")) % {
         "interior": f"{stem}-interior.pdf", "cover": f"{stem}-cover.pdf"}, ""]
+    if credits:
+        lines += [_(N_("Credits (printed on the copyright page too):")),
+                  *(f"  {line}" for line in credits), ""]
     return "\n".join(lines)
 
 
@@ -85,12 +88,12 @@ def _member(name: str, compress: int) -> zipfile.ZipInfo:
 def write_bundle(zip_path: Path, *, interior_pdf: Path, cover_pdf: Path,
                  report: PreflightReport, trim: str, paper: str, interior_pages: int,
                  title: str, gettext: Callable[[str], str] = _identity,
-                 lang: str = "en") -> None:
+                 lang: str = "en", credits: Sequence[str] = ()) -> None:
     stem = safe_filename(title)
     zip_path = Path(zip_path)
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     readme = readme_text(title=title, trim=trim, paper=paper, interior_pages=interior_pages,
-                         report=report, gettext=gettext, lang=lang)
+                         report=report, gettext=gettext, lang=lang, credits=credits)
     with zipfile.ZipFile(zip_path, "w") as bundle:
         # PDFs are already compressed; storing them saves time without costing size.
         for source, name in ((interior_pdf, f"{stem}-interior.pdf"),

@@ -63,6 +63,8 @@ class InteriorOptions:
     single_sided: bool = True
     page_numbers: bool = False
     language: str = "fr"
+    # Credits the art's licences ask for (e.g. the subject library's), on the copyright page.
+    credits: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -158,6 +160,7 @@ def _front_matter(pdf: FPDF, options: InteriorOptions, total: int, page_h: float
         paragraphs.append(texts["isbn"].format(isbn=options.isbn))
     if options.ai_disclosure:
         paragraphs.append(texts["ai"])
+    paragraphs.extend(options.credits)
     pdf.add_page()
     _text_block(pdf, [(p, False, 9) for p in paragraphs], left, page_h, "bottom")
 
@@ -191,19 +194,16 @@ def build_interior_pdf(
         _front_matter(pdf, options, total, page_h)
     design_pages: list[int] = []
     blank_pages: list[int] = []
-    # Compressed only, and fpdf2 keeps these bytes anyway: a repeated design encodes once.
-    encoded: dict[Path, tuple[io.BytesIO, tuple[int, int]]] = {}
     for art in art_paths:
         number = pdf.page_no() + 1
         box = art_box(options.trim, total, specs.page_side(number), options.page_numbers)
-        if Path(art) not in encoded:
-            encoded[Path(art)] = g4_tiff(Path(art))
-        data, size = encoded[Path(art)]
-        data.seek(0)
+        # fpdf2 keeps the G4 bytes (and stores a design used twice once); ours go at once.
+        data, size = g4_tiff(Path(art))
         place = fit_art(size, box)
         pdf.add_page()
         pdf.image(data, x=place.x * PT, y=_top(page_h, place.top), w=place.width * PT,
                   h=place.height * PT)
+        del data
         if options.page_numbers:
             _page_number(pdf, number, box, page_h)
         design_pages.append(number)

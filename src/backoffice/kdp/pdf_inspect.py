@@ -143,22 +143,20 @@ def page_fingerprint(page: pikepdf.Page) -> str:
     return digest.hexdigest()
 
 
-def ink_masks(path: str, dpi: float, pages: list[int] | None = None,
-              keys: list[str] | None = None) -> Iterator[tuple[int, np.ndarray]]:
-    """(page number, bool array True where darker than light gray) at `dpi`."""
+def ink_masks(path: str, dpi: float, pages: list[int] | None = None
+              ) -> Iterator[tuple[int, np.ndarray]]:
+    """(page number, bool array True where darker than light gray) at `dpi`, one page at a
+    time: callers keep what they measure, not the masks (a 590-page book's would be 70 MB)."""
     doc = pdfium.PdfDocument(path)
-    cache: dict[str, np.ndarray] = {}
     try:
-        numbers = pages or list(range(1, len(doc) + 1))
-        for number in numbers:
-            key = keys[number - 1] if keys else None
-            if key is not None and key in cache:
-                yield number, cache[key]
-                continue
-            bitmap = doc[number - 1].render(scale=dpi / PT, grayscale=True)
-            mask = bitmap.to_numpy().reshape(bitmap.height, bitmap.width, -1)[..., 0] < 192
-            if key is not None:
-                cache[key] = mask
+        for number in pages or range(1, len(doc) + 1):
+            page = doc[number - 1]
+            try:
+                bitmap = page.render(scale=dpi / PT, grayscale=True)
+                mask = bitmap.to_numpy().reshape(bitmap.height, bitmap.width, -1)[..., 0] < 192
+                bitmap.close()
+            finally:
+                page.close()
             yield number, mask
     finally:
         doc.close()

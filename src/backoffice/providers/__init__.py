@@ -47,6 +47,8 @@ PROVIDERS: dict[str, Callable[..., ImageProvider]] = {
     "openrouter": _lazy("backoffice.providers.openrouter", "OpenRouterProvider"),
     "gemini": _lazy("backoffice.providers.gemini", "GeminiProvider"),
     "comfyui": _lazy("backoffice.providers.comfyui", "ComfyUIProvider"),
+    # Local AI in the worker; needs the local-ai extra (checked at start-up).
+    "diffusers": _lazy("backoffice.providers.diffusers", "DiffusersProvider"),
 }
 
 

@@ -1,7 +1,7 @@
 """The image-provider seam: one request type, one result type, one typed error.
 
 Two or more real implementations live behind it (procedural, openrouter, gemini,
-comfyui), so this is the one place in the code base with an interface.
+comfyui, diffusers), so this is the one place in the code base with an interface.
 """
 
 from __future__ import annotations
@@ -39,6 +39,14 @@ class ImageRequest:
     families: dict[str, float] = field(default_factory=dict)
     palette: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
+    # Subject themes (art/subjects): the theme's `subjects:` as a plain dict, and what
+    # the offline generator needs to plan the whole book and write names on pages.
+    subjects: dict[str, Any] = field(default_factory=dict)
+    book_seed: int = 0
+    designs: int = 0
+    language: str = "fr"
+    # The editor's own prompt for this page, if any (`prompt` may be built from the theme).
+    user_prompt: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,9 @@ class GeneratedImage:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-ProgressCallback = Callable[[float], None]
+# Called as the provider works: step `done` of `total` (sampler steps for local models
+# and ComfyUI; 1 of 1 when a one-shot API answers).
+ProgressCallback = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
 
 
@@ -67,6 +77,14 @@ class ProviderError(Exception):
 
 class GenerationCancelled(Exception):
     """The job was cancelled while a provider was working."""
+
+
+def sampler_size(width: int, height: int, max_side: int, multiple: int = 64) -> tuple[int, int]:
+    """The target's proportions with its longest side at `max_side`, in multiples of
+    `multiple` (latent sizes must divide by 8; SD and SDXL work best on 64)."""
+    scale = max_side / max(width, height)
+    return (max(multiple, round(width * scale / multiple) * multiple),
+            max(multiple, round(height * scale / multiple) * multiple))
 
 
 class ImageProvider(Protocol):

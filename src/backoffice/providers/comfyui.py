@@ -12,6 +12,12 @@ fill in NAMED nodes, found by their `_meta.title` (set the title in the UI):
   backoffice:output        which output node's image to take (else the first image)
 
 Titles rather than node ids, because ids change whenever a workflow is re-exported.
+
+What we leave on the server: our uploads go to input/backoffice/, SaveImage outputs to
+output/backoffice/ (their filename_prefix is set so), and the prompt's /history entry
+is deleted once its image is fetched. ComfyUI has no route to delete files: clean those
+two folders from time to time, or use a PreviewImage node as the output (temp/, which
+ComfyUI empties when it starts). docs/providers.md says more.
 """
 
 from __future__ import annotations
@@ -38,12 +44,21 @@ from backoffice.providers.base import (
     ImageRequest,
     ProgressCallback,
     ProviderError,
+    sampler_size,
+)
+from backoffice.providers.comfyui_messages import (
+    RunInterrupted,
+    RunState,
+    handle,
+    history_outcome,
+    refusal,
 )
 from backoffice.providers.http_retry import (
     HttpOptions,
     as_png,
+    backoff_delay,
+    cancellable_sleep,
     check_status,
-    error_text,
     with_retries,
 )
 
@@ -70,6 +85,11 @@ class ComfyOptions(HttpOptions):
     job_timeout: float = Field(default=900.0, gt=0)
     poll_seconds: float = Field(default=0.25, gt=0)
     read_timeout: float = Field(default=60.0, gt=0)
+    # After execution_success the server writes /history, then says `executing` null;
+    # how long we wait for that before giving up (seen: up to 0.4 s on a busy server).
+    history_timeout: float = Field(default=30.0, gt=0)
+    # Where our files go on the server (input/<it>/, output/<it>/), to clean them.
+    server_folder: str = Field(default="backoffice", pattern=r"^[A-Za-z0-9_-]{1,40}$")
 
 
 def _config_error(message: str) -> Exception:
@@ -111,12 +131,6 @@ def load_workflow(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     return workflow, slots
 
 
-def sampler_size(width: int, height: int, max_side: int) -> tuple[int, int]:
-    scale = max_side / max(width, height)
-    # Latent sizes must be multiples of 8; 64 suits SD/SDXL best.
-    return (max(64, round(width * scale / 64) * 64), max(64, round(height * scale / 64) * 64))
-
-
 class ComfyUIProvider:
     name = NAME
 
@@ -142,7 +156,7 @@ class ComfyUIProvider:
             with self._client() as client:
                 response = client.request(method, path, **kwargs)
             if path == "/prompt" and response.status_code == 400:
-                raise ProviderError(f"{NAME}: workflow refused: {_node_errors(response)}",
+                raise ProviderError(f"{NAME}: workflow refused: {refusal(response)}",
                                     retryable=False, provider=NAME)
             check_status(response, NAME, ())
             return response
@@ -151,14 +165,22 @@ class ComfyUIProvider:
                             should_cancel=should_cancel,
                             rng=random.Random())
 
-    def _abandon(self, prompt_id: str) -> None:
-        """Best effort: stop the GPU working for nobody."""
+    def _best_effort(self, *posts: tuple[str, dict[str, Any]]) -> None:
         try:
             with httpx.Client(base_url=self._base, timeout=2.0) as client:
-                client.post("/interrupt", json={"prompt_id": prompt_id})
-                client.post("/queue", json={"delete": [prompt_id]})
+                for path, body in posts:
+                    client.post(path, json=body)
         except httpx.HTTPError:
             pass
+
+    def _abandon(self, prompt_id: str) -> None:
+        """Stop the GPU working for nobody."""
+        self._best_effort(("/interrupt", {"prompt_id": prompt_id}),
+                          ("/queue", {"delete": [prompt_id]}))
+
+    def _forget(self, prompt_id: str) -> None:
+        """The image is ours now: drop the prompt's /history entry on the server."""
+        self._best_effort(("/history", {"delete": [prompt_id]}))
 
     # -- the job ------------------------------------------------------------------------
 
@@ -185,18 +207,32 @@ class ComfyUIProvider:
             required("checkpoint")["ckpt_name"] = self.options.checkpoint
         if source_name is not None:
             required("source_image")["image"] = source_name
+        for node in workflow.values():
+            # Saved images land in output/<server_folder>/, where they can be cleaned.
+            if node.get("class_type") == "SaveImage" and "filename_prefix" in node["inputs"]:
+                node["inputs"]["filename_prefix"] = \
+                    f"{self.options.server_folder}/{request.kind}"
         return workflow
 
     def _upload(self, data: bytes, should_cancel: CancelCheck | None) -> str:
-        name = f"backoffice-{uuid.uuid4().hex}.png"
+        name = f"{uuid.uuid4().hex}.png"
         response = self._call("POST", "/upload/image", should_cancel,
                               files={"image": (name, data, "image/png")},
-                              data={"type": "input", "overwrite": "true"})
-        return str(response.json().get("name") or name)
+                              data={"type": "input", "overwrite": "true",
+                                    "subfolder": self.options.server_folder})
+        reply = response.json()
+        subfolder = str(reply.get("subfolder") or "")
+        stored = str(reply.get("name") or name)
+        # LoadImage names a file of input/ by its path inside it.
+        return f"{subfolder}/{stored}" if subfolder else stored
 
     def _wait(self, ws: ClientConnection | None, prompt_id: str,
-              on_progress: ProgressCallback | None, should_cancel: CancelCheck | None) -> None:
+              on_progress: ProgressCallback | None, should_cancel: CancelCheck | None
+              ) -> dict[str, Any] | None:
+        """Until the prompt has finished; its /history entry when polling found it."""
         deadline = time.monotonic() + self.options.job_timeout
+        state = RunState()
+        succeeded_at = 0.0
         next_poll = 0.0
         while True:
             if should_cancel is not None and should_cancel():
@@ -206,11 +242,24 @@ class ComfyUIProvider:
                 self._abandon(prompt_id)
                 raise ProviderError(f"{NAME}: no result after {self.options.job_timeout:.0f} s",
                                     retryable=True, provider=NAME)
+            if state.succeeded and not succeeded_at:
+                succeeded_at = next_poll = time.monotonic()
+            if succeeded_at and time.monotonic() >= next_poll:
+                # Success said, `executing` null not yet: /history may be there already.
+                entry = self._history(prompt_id, should_cancel)
+                if entry is not None:
+                    return entry
+                if time.monotonic() - succeeded_at > self.options.history_timeout:
+                    raise ProviderError(f"{NAME}: the prompt succeeded but /history had no "
+                                        f"entry after {self.options.history_timeout:.0f} s",
+                                        retryable=True, provider=NAME)
+                next_poll = time.monotonic() + max(0.25, self.options.poll_seconds)
             if ws is None:
                 # No websocket (refused or dropped): poll the history instead.
                 if time.monotonic() >= next_poll:
-                    if self._history(prompt_id, should_cancel):
-                        return
+                    entry = self._history(prompt_id, should_cancel)
+                    if entry is not None:
+                        return entry
                     next_poll = time.monotonic() + max(1.0, self.options.poll_seconds)
                 time.sleep(self.options.poll_seconds)
                 continue
@@ -223,28 +272,30 @@ class ComfyUIProvider:
                 continue
             if isinstance(frame, bytes):
                 continue  # binary preview images
-            if _handle(json.loads(frame), prompt_id, on_progress):
-                return
+            handle(json.loads(frame), prompt_id, state, on_progress)
+            if state.finished:
+                return None
 
     def _history(self, prompt_id: str, should_cancel: CancelCheck | None) -> dict[str, Any] | None:
-        entry = self._call("GET", f"/history/{prompt_id}", should_cancel).json().get(prompt_id)
-        if not entry:
+        """The finished entry, None while there is none; raises on failure or interrupt."""
+        reply = self._call("GET", f"/history/{prompt_id}", should_cancel).json()
+        entry = reply.get(prompt_id) if isinstance(reply, dict) else None
+        if not isinstance(entry, dict) or not entry:
             return None
-        status = entry.get("status") or {}
-        if status.get("status_str") == "error":
-            raise ProviderError(f"{NAME}: the workflow failed: {_history_error(status)}",
-                                retryable=False, provider=NAME)
-        return entry if status.get("completed", True) else None
+        return entry if history_outcome(entry) else None
 
     def _result(self, prompt_id: str, should_cancel: CancelCheck | None) -> dict[str, Any]:
-        # History is written just before the final `executing` message; allow a moment.
-        for _ in range(20):
+        """The prompt's /history entry, polled until the server has written it."""
+        deadline = time.monotonic() + self.options.history_timeout
+        while True:
             entry = self._history(prompt_id, should_cancel)
             if entry:
                 return entry
-            time.sleep(0.1)
-        raise ProviderError(f"{NAME}: the prompt finished but has no history entry",
-                            retryable=True, provider=NAME)
+            if time.monotonic() > deadline:
+                raise ProviderError(f"{NAME}: the prompt finished but /history had no entry "
+                                    f"after {self.options.history_timeout:.0f} s",
+                                    retryable=True, provider=NAME)
+            cancellable_sleep(self.options.poll_seconds, should_cancel)
 
     def _image_ref(self, entry: dict[str, Any]) -> dict[str, Any]:
         outputs = entry.get("outputs") or {}
@@ -253,16 +304,15 @@ class ComfyUIProvider:
             order.insert(0, self.slots["output"])
         for node_id in order:
             for image in (outputs.get(node_id) or {}).get("images") or []:
+                # "temp" is a PreviewImage's output: ComfyUI empties temp/ when it starts.
                 if isinstance(image, dict) and image.get("filename") and \
-                        image.get("type", "output") == "output":
+                        image.get("type", "output") in ("output", "temp"):
                     return image
         raise ProviderError(f"{NAME}: the workflow produced no output image (is there a "
                             "SaveImage node?)", retryable=False, provider=NAME)
 
-    def generate(self, request: ImageRequest, *, on_progress: ProgressCallback | None = None,
-                 should_cancel: CancelCheck | None = None) -> GeneratedImage:
-        if not request.prompt.strip():
-            raise ProviderError(f"{NAME}: empty prompt", retryable=False, provider=NAME)
+    def _run_once(self, request: ImageRequest, on_progress: ProgressCallback | None,
+                  should_cancel: CancelCheck | None) -> tuple[bytes, str]:
         client_id = uuid.uuid4().hex
         with ExitStack() as stack:
             ws = self._connect(client_id, stack)
@@ -276,18 +326,44 @@ class ComfyUIProvider:
             if not prompt_id:
                 raise ProviderError(f"{NAME}: /prompt gave no prompt_id", retryable=True,
                                     provider=NAME)
-            self._wait(ws, prompt_id, on_progress, should_cancel)
-        image = self._image_ref(self._result(prompt_id, should_cancel))
+            try:
+                entry = self._wait(ws, prompt_id, on_progress, should_cancel)
+            except RunInterrupted:
+                self._forget(prompt_id)
+                raise
+        entry = entry or self._result(prompt_id, should_cancel)
+        image = self._image_ref(entry)
         params = {"filename": image["filename"], "subfolder": image.get("subfolder", ""),
                   "type": image.get("type", "output")}
         raw = self._call("GET", "/view", should_cancel, params=params).content
+        self._forget(prompt_id)
+        return raw, prompt_id
+
+    def generate(self, request: ImageRequest, *, on_progress: ProgressCallback | None = None,
+                 should_cancel: CancelCheck | None = None) -> GeneratedImage:
+        if not request.prompt.strip():
+            raise ProviderError(f"{NAME}: empty prompt", retryable=False, provider=NAME)
+        rng = random.Random(request.seed)
+        attempts = self.options.max_attempts
+        for attempt in range(1, attempts + 1):
+            # A run the server interrupted is run again here, within max_attempts: the
+            # queue does not retry provider errors (one retry layer).
+            try:
+                raw, prompt_id = self._run_once(request, on_progress, should_cancel)
+                break
+            except RunInterrupted as exc:
+                if attempt == attempts:
+                    raise ProviderError(f"{exc} (gave up after {attempts} attempt"
+                                        f"{'s' if attempts > 1 else ''})", retryable=True,
+                                        provider=NAME) from exc
+                cancellable_sleep(backoff_delay(attempt - 1, self.options, rng), should_cancel)
         png, (width, height) = as_png(raw, NAME)
         if on_progress is not None:
-            on_progress(1.0)
+            on_progress(1, 1)
         return GeneratedImage(
             data=png, provider=NAME, model=self.model, prompt=request.prompt, seed=request.seed,
             meta={"width": width, "height": height, "prompt_id": prompt_id,
-                  "workflow": self.options.workflow},
+                  "workflow": self.options.workflow, "attempts": attempt},
         )
 
     def _connect(self, client_id: str, stack: ExitStack) -> ClientConnection | None:
@@ -298,47 +374,3 @@ class ComfyUIProvider:
                                                max_size=None))
         except (OSError, InvalidHandshake, InvalidURI, TimeoutError):
             return None  # history polling still works without it
-
-
-def _handle(message: dict[str, Any], prompt_id: str, on_progress: ProgressCallback | None) -> bool:
-    """True once our prompt has finished; raises on its failure."""
-    kind, data = message.get("type"), message.get("data") or {}
-    if not isinstance(data, dict) or data.get("prompt_id") not in (None, prompt_id):
-        return False
-    if kind == "progress" and on_progress is not None and data.get("max"):
-        on_progress(min(1.0, max(0.0, float(data["value"]) / float(data["max"]))))
-        return False
-    if data.get("prompt_id") != prompt_id:
-        return False  # e.g. an `executing: null` for the queue, not for us
-    if kind == "executing" and data.get("node") is None or kind == "execution_success":
-        return True
-    if kind == "execution_error":
-        raise ProviderError(
-            f"{NAME}: node {data.get('node_id')} ({data.get('node_type')}) failed: "
-            f"{data.get('exception_type', '')}: {data.get('exception_message', '')}".strip(),
-            retryable=False, provider=NAME)
-    if kind == "execution_interrupted":
-        raise ProviderError(f"{NAME}: the prompt was interrupted on the server",
-                            retryable=True, provider=NAME)
-    return False
-
-
-def _node_errors(response: httpx.Response) -> str:
-    message = error_text(response)
-    try:
-        nodes = response.json().get("node_errors") or {}
-    except (ValueError, AttributeError):
-        return message
-    for node_id, problem in nodes.items() if isinstance(nodes, dict) else ():
-        errors = problem.get("errors") or [{}]
-        first = errors[0]
-        detail = f"{first.get('message', '')} {first.get('details', '')}".strip()
-        return f"{message}; node {node_id} ({problem.get('class_type')}): {detail}"
-    return message
-
-
-def _history_error(status: dict[str, Any]) -> str:
-    for name, data in status.get("messages") or []:
-        if name == "execution_error" and isinstance(data, dict):
-            return f"{data.get('node_type')}: {data.get('exception_message')}"
-    return "status error"

@@ -95,6 +95,11 @@ def load_models_config(settings: Settings) -> ModelsConfig:
     return config
 
 
+def page_generator(settings: Settings) -> KindConfig:
+    """What draws the coloring pages (the UI says so; an offline prompt is checked)."""
+    return load_models_config(settings).for_kind("coloring_page")
+
+
 def check_secrets(config: ModelsConfig, settings: Settings) -> None:
     for kind in IMAGE_KINDS:
         provider = config.for_kind(kind).provider

@@ -79,7 +79,7 @@ def make_front_cover(theme: Theme, spec: PageSpec, provider: ImageProvider,
         raise ProviderError(f"the cover could not be composed: {exc}", retryable=False,
                             provider=name) from exc
     if on_progress is not None:
-        on_progress(1.0)
+        on_progress(1, 1)
     return PageImage(_png(front), name, model, prompt, spec.seed,
                      _record(design, pages, illustrated=illustration is not None))
 

@@ -1,4 +1,5 @@
-"""Make one page image: ask the configured provider, clean AI line art, run the gate.
+"""Make one page image: ask the configured provider, clean AI line art, run the gate,
+and draw again with the next seed while the gate fails (every provider alike).
 
 Runs outside any database transaction; callers pass plain values in and store the
 result themselves.
@@ -7,6 +8,7 @@ result themselves.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,13 +98,32 @@ def _prompt(theme: Theme, spec: PageSpec) -> str:
     return prompts[(spec.position - 1) % len(prompts)]
 
 
+# Sampler step `done` of `total` in gate attempt `attempt` (1 for the first drawing).
+PageProgress = Callable[[int, int, int], None]
+
+
+def _attempt_progress(report: PageProgress, attempt: int) -> ProgressCallback:
+    def step(done: int, total: int) -> None:
+        report(done, total, attempt)
+
+    return step
+
+
+def _failures(page: PageImage) -> int:
+    return len(page.quality.get("failures") or ())
+
+
 def make_page_image(
     settings: Settings,
     spec: PageSpec,
     *,
-    on_progress: ProgressCallback | None = None,
+    on_progress: PageProgress | None = None,
     should_cancel: CancelCheck | None = None,
 ) -> PageImage:
+    """The page's image. Line art from any provider (AI art cleaned first) goes through
+    the quality gate; a failing page is drawn again with the next seed, up to
+    BACKOFFICE_QUALITY_RETRIES times, and if none passes the closest one is kept with
+    its verdict (quality.passed false), for the book to be flagged for review."""
     from backoffice.art.quality import evaluate_page
 
     theme = _theme(settings, spec.theme_id)
@@ -119,8 +140,8 @@ def make_page_image(
     prompt = _prompt(theme, spec)
     negative = prompt_builder.negative_prompt(theme, spec.audience)
 
-    attempts = 1 + (settings.quality_retries if provider.name == "procedural" else 0)
-    result: PageImage | None = None
+    attempts = 1 + settings.quality_retries
+    best: PageImage | None = None
     for attempt in range(attempts):
         seed = spec.seed + attempt
         request = ImageRequest(
@@ -130,14 +151,17 @@ def make_page_image(
             title=spec.title, subtitle=spec.subtitle, author=spec.author,
             source_image=spec.cover_png, families=dict(theme.procedural.families),
             palette=tuple(theme.palette),
+            subjects=theme.subjects.model_dump() if theme.subjects is not None else {},
+            book_seed=spec.book_seed, designs=spec.designs, language=settings.language,
+            user_prompt=spec.prompt_override or "",
         )
+        step = _attempt_progress(on_progress, attempt + 1) if on_progress else None
         if spec.kind == "cover":
             from backoffice.providers.covers import make_front_cover
 
-            return make_front_cover(theme, spec, provider, request, on_progress=on_progress,
+            return make_front_cover(theme, spec, provider, request, on_progress=step,
                                     should_cancel=should_cancel)
-        generated = provider.generate(request, on_progress=on_progress,
-                                      should_cancel=should_cancel)
+        generated = provider.generate(request, on_progress=step, should_cancel=should_cancel)
         art: Image.Image = Image.open(io.BytesIO(generated.data))
         cleaned = False
         if provider.name != "procedural":
@@ -147,14 +171,21 @@ def make_page_image(
             cleaned = True
         art = art.convert("1") if art.mode != "1" else art
         report = evaluate_page(art, dpi=pixels.DPI, audience=spec.audience)
-        quality = report.to_dict() | {"attempt": attempt + 1, "cleaned": cleaned}
+        quality = report.to_dict() | {"attempt": attempt + 1, "attempts": attempts,
+                                      "cleaned": cleaned}
         if generated.meta.get("family"):
             quality["family"] = generated.meta["family"]
+        # Which library drawings a page uses, for the credits and for the record.
+        for key in ("subjects", "glyphs", "main", "layout"):
+            if key in generated.meta:
+                quality[key] = generated.meta[key]
         buffer = io.BytesIO()
         art.save(buffer, format="PNG")
-        result = PageImage(buffer.getvalue(), generated.provider, generated.model,
-                           generated.prompt or prompt, seed, quality)
+        page = PageImage(buffer.getvalue(), generated.provider, generated.model,
+                         generated.prompt or prompt, seed, quality)
         if report.passed:
-            break
-    assert result is not None
-    return result
+            return page
+        if best is None or _failures(page) < _failures(best):
+            best = page
+    assert best is not None
+    return best

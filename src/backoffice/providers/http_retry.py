@@ -308,7 +308,7 @@ def generate_once(
                                         options=options, should_cancel=should_cancel,
                                         rng=random.Random(request.seed))
     if on_progress is not None:
-        on_progress(1.0)
+        on_progress(1, 1)
     return GeneratedImage(data=png, provider=provider, model=model, prompt=request.prompt,
                           seed=request.seed, meta={"width": width, "height": height,
                                                    "aspect_ratio": aspect_ratio})

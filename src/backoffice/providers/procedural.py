@@ -36,6 +36,9 @@ class ProceduralProvider:
                                 retryable=False, provider=self.name)
         family = procedural.pick_family(request.families, request.seed, request.page_index)
         try:
+            if request.kind == "coloring_page" and (request.subjects or
+                                                    request.user_prompt.strip()):
+                return self._subject_page(request, on_progress)
             if request.kind == "coloring_page":
                 seed = procedural.page_seed(request.seed, request.page_index)
                 image, description = procedural.describe_page(
@@ -57,10 +60,41 @@ class ProceduralProvider:
         except ValueError as exc:
             raise ProviderError(str(exc), retryable=False, provider=self.name) from exc
         if on_progress is not None:
-            on_progress(1.0)
+            on_progress(1, 1)
         return GeneratedImage(data=_png(image), provider=self.name, model=self.model,
                               prompt=description, seed=request.seed,
                               meta={"family": family, "kind": request.kind, "dpi": request.dpi})
+
+
+    def _subject_page(self, request: ImageRequest,
+                      on_progress: ProgressCallback | None) -> GeneratedImage:
+        """A page of library subjects: the theme's, or those the editor's prompt names
+        (on any theme; a prompt naming none is refused, never ignored)."""
+        from backoffice.art.subjects import NothingDrawable, SubjectSpec, draw_page, read_prompt
+
+        if request.subjects:
+            spec = SubjectSpec.model_validate(request.subjects)
+        else:
+            named = read_prompt(request.user_prompt)
+            spec = SubjectSpec(main=list(named) or ["star"], setting=["ground", "hills",
+                                                                     "clouds", "sun"])
+        try:
+            page = draw_page(spec, request.audience, book_seed=request.book_seed,
+                             page_index=request.page_index,
+                             designs=max(request.designs, request.page_index + 1),
+                             seed=request.seed, width_px=request.width_px,
+                             height_px=request.height_px, dpi=request.dpi,
+                             lang=request.language, prompt=request.user_prompt)
+        except NothingDrawable as exc:
+            raise ProviderError(str(exc), retryable=False, provider=self.name) from exc
+        if on_progress is not None:
+            on_progress(1, 1)
+        return GeneratedImage(
+            data=_png(page.image), provider=self.name, model=self.model,
+            prompt=page.description, seed=request.seed,
+            meta={"family": "subjects", "kind": request.kind, "dpi": request.dpi,
+                  "main": page.plan.main, "layout": page.plan.layout,
+                  "subjects": page.subjects, "glyphs": page.glyphs})
 
 
 def _png(image: Image.Image) -> bytes:

@@ -19,10 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-# .jpg and .tif: covers uploaded as they were made (CMYK JPEG, TIFF), kept untouched.
-ALLOWED_SUFFIXES = frozenset({".png", ".pdf", ".zip", ".json", ".jpg", ".tif"})
+# Uploaded originals keep their kind (features/uploads: .jpg .webp .tif .svg); covers
+# uploaded as they were made (CMYK JPEG, TIFF) are kept untouched too.
+ALLOWED_SUFFIXES = frozenset({".png", ".pdf", ".zip", ".json", ".jpg", ".webp", ".tif",
+                              ".svg"})
 MEDIA_TYPES = {".png": "image/png", ".pdf": "application/pdf", ".zip": "application/zip",
-               ".json": "application/json", ".jpg": "image/jpeg", ".tif": "image/tiff"}
+               ".json": "application/json", ".jpg": "image/jpeg", ".webp": "image/webp",
+               ".tif": "image/tiff", ".svg": "image/svg+xml"}
 CHUNK_BYTES = 1024 * 1024
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.exc import (
 )
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from backoffice.errors import Conflict, InvalidInput, NotFound
+from backoffice.errors import Conflict, InvalidInput, NotFound, RejectedFiles
 from backoffice.queue import QueueUnavailable
 from backoffice.storage import StorageError
 from backoffice.web import form_errors
@@ -71,6 +71,21 @@ async def _invalid_input(request: Request, exc: Exception) -> Response:
             {"loc": ["body", field], "msg": message, "type": "value_error"}
             for field, message in exc.errors.items()]})
     return error_response(request, exc)
+
+
+async def _rejected_files(request: Request, exc: Exception) -> Response:
+    """Each bad file named with its problem; the API in English, pages in the reader's
+    language."""
+    assert isinstance(exc, RejectedFiles)
+    if wants_json(request):
+        return JSONResponse(status_code=422, content={"detail": [
+            {"loc": ["body", "files"], "file": name,
+             "msg": msgid % params if params else msgid, "type": "bad_file"}
+            for name, msgid, params in exc.rejected]})
+    _ = gettext_for(request)
+    lines = [_("%(file)s: %(problem)s", file=name, problem=_(msgid, **params))
+             for name, msgid, params in exc.rejected]
+    return message_response(request, _("Nothing was imported.") + " " + " · ".join(lines), 422)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -187,6 +202,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(InvalidInput, _invalid_input)
+    app.add_exception_handler(RejectedFiles, _rejected_files)
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(RequestValidationError, _request_validation)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 from fastapi import APIRouter, FastAPI
@@ -15,7 +16,9 @@ def routers() -> tuple[APIRouter, ...]:
     return router, api_router
 
 
-def install(app: FastAPI, settings: Settings) -> None:
+def install(app: FastAPI, settings: Settings, *,
+            upload_paths: re.Pattern[str] | None = None) -> None:
+    """`upload_paths`: routes that take files, with the larger BACKOFFICE_MAX_UPLOAD_MB."""
     from backoffice.features.accounts.middleware import (
         AuthMiddleware,
         BodySizeLimitMiddleware,
@@ -27,7 +30,8 @@ def install(app: FastAPI, settings: Settings) -> None:
         app.include_router(router)
     # Added innermost first: the headers wrap every answer, 401/403/413 included.
     app.add_middleware(AuthMiddleware, settings=settings)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
+                       large_paths=upload_paths, large_bytes=settings.max_upload_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
 
 

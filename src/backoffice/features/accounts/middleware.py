@@ -179,16 +179,22 @@ class BodyTooLarge(HTTPException):
 
 class BodySizeLimitMiddleware:
     """413 on a declared Content-Length over the limit, and on a streamed (chunked) body
-    as soon as it crosses the limit."""
+    as soon as it crosses the limit. Paths matching `large_paths` (file uploads) have
+    their own, larger limit."""
 
-    def __init__(self, app, max_bytes: int) -> None:
+    def __init__(self, app, max_bytes: int, large_paths: re.Pattern[str] | None = None,
+                 large_bytes: int = 0) -> None:
         self.app, self.max_bytes = app, max_bytes
+        self.large_paths, self.large_bytes = large_paths, large_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.max_bytes
+        if self.large_paths is not None and self.large_paths.fullmatch(scope["path"]):
+            limit = max(limit, self.large_bytes)
         declared = Headers(scope=scope).get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             return await _refuse(scope, receive, send, 413, "request body too large")
         received = 0
         started = False
@@ -198,7 +204,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise BodyTooLarge()
             return message
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from backoffice.config import Settings
 from backoffice.features.accounts import security
@@ -46,7 +46,8 @@ def create_session(session: Session, settings: Settings, *, user: AuthUser, ip: 
 
 
 def load_session(session: Session, settings: Settings, raw: str) -> SessionInfo | None:
-    row = session.get(UserSession, security.digest(raw))
+    # The user in the same query: this runs before every signed-in request.
+    row = session.get(UserSession, security.digest(raw), options=[joinedload(UserSession.user)])
     if row is None or row.revoked_at is not None:
         return None
     moment = now()

@@ -13,6 +13,7 @@ from backoffice.config import Settings
 from backoffice.features.book import service, status
 from backoffice.kdp import pixels, specs
 from backoffice.models import JOB_ACTIVE
+from backoffice.providers.config import page_generator
 from backoffice.web.feedback import is_htmx, with_toast
 from backoffice.web.templating import redirect, render
 
@@ -69,6 +70,10 @@ def detail_context(request: Request, session: Session, settings: Settings, ebook
         "since": max([0, *(p.current_version_id or 0 for p in pages)]),
         "min_pages": specs.MIN_PAGES,
         "cover_sizes": _cover_sizes(ebook.trim_size, ebook.paper, interior),
+        # Which generator drew the pages, and which draws the next ones.
+        "drawn_by": sorted({p.current_version.provider for p in pages
+                            if p.kind == "content" and p.current_version is not None}),
+        "generator": page_generator(settings),
     }
 
 

@@ -8,11 +8,12 @@ from backoffice.features.book.schemas import EbookDetail, JobOut, PageOut
 from backoffice.features.book.service import ordered_pages
 from backoffice.kdp import pixels
 from backoffice.models import Ebook, GenerationJob
+from backoffice.web.urls import url_for
 
 
 def page_image_url(request: Request, ebook_id: int, page_id: int, width: int | None = None,
                    version_id: int | None = None) -> str:
-    url = str(request.url_for("page_image", ebook_id=ebook_id, page_id=page_id))
+    url = str(url_for(request, "page_image", ebook_id=ebook_id, page_id=page_id))
     params = []
     if width:
         params.append(f"w={width}")
@@ -43,6 +44,6 @@ def ebook_detail(request: Request, ebook: Ebook, job: GenerationJob | None) -> E
         "job": JobOut.model_validate(job) if job else None,
         "interior_pages": pixels.book_interior_pages(ebook),
         "pages": pages,
-        "interior_pdf_url": str(request.url_for("interior_pdf", ebook_id=ebook.id)),
-        "cover_pdf_url": str(request.url_for("cover_pdf", ebook_id=ebook.id)),
+        "interior_pdf_url": str(url_for(request, "interior_pdf", ebook_id=ebook.id)),
+        "cover_pdf_url": str(url_for(request, "cover_pdf", ebook_id=ebook.id)),
     })

@@ -21,6 +21,8 @@ class JobOut(BaseModel):
     total: int
     step: str
     error: str | None
+    # With status "needs_review": the content pages still failing the line-art gate.
+    review_pages: list[int] = []
     created_at: datetime
     finished_at: datetime | None
 

@@ -12,6 +12,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -24,7 +25,9 @@ from backoffice.providers import ImageRequest, create_provider
 from backoffice.providers.drawing import page_seed
 from backoffice.storage import get_storage
 
-SAMPLE_DPI = 40
+SAMPLE_DPI = 80
+# Shown 150 px wide: drawn at SAMPLE_DPI, then reduced to twice that for sharp screens.
+SAMPLE_WIDTH = 300
 PREVIEW_DPI = 60
 _VERSION = "2"
 
@@ -50,17 +53,29 @@ def _png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def theme_sample(settings: Settings, theme: Theme) -> str:
-    """Storage key of a small procedural coloring page typical of the theme."""
+def _subject_fields(theme: Theme, settings: Settings, book_seed: int,
+                    designs: int) -> dict[str, Any]:
+    """What the offline generator needs to draw a subject theme's page of a book."""
+    return {"subjects": theme.subjects.model_dump() if theme.subjects is not None else {},
+            "book_seed": book_seed, "designs": designs, "language": settings.language}
+
+
+def theme_sample(settings: Settings, theme: Theme, audience: str = "children") -> str:
+    """Storage key of a real page of the theme for that audience, drawn offline: the
+    first page of a 24-design book (a subject page for subject themes)."""
     storage = get_storage(settings)
-    key = _key("sample", theme.id, sorted(theme.procedural.families.items()))
+    key = _key("sample", theme.id, audience, sorted(theme.procedural.families.items()),
+               theme.subjects.model_dump() if theme.subjects is not None else None)
     if not storage.exists(key):
         width, height = pixels.art_size_px("8.5x11", pixels.interior_pages(24), SAMPLE_DPI)
         generated = create_provider("procedural").generate(ImageRequest(
-            kind="coloring_page", theme_id=theme.id, audience="children", seed=7,
+            kind="coloring_page", theme_id=theme.id, audience=audience, seed=7,
             width_px=width, height_px=height, dpi=SAMPLE_DPI,
-            families=dict(theme.procedural.families), palette=tuple(theme.palette)))
+            families=dict(theme.procedural.families), palette=tuple(theme.palette),
+            **_subject_fields(theme, settings, 7, 24)))
         image = Image.open(io.BytesIO(generated.data)).convert("L")
+        image = image.resize((SAMPLE_WIDTH, round(SAMPLE_WIDTH * height / width)),
+                             Image.Resampling.LANCZOS)
         storage.put_file(key, lambda tmp: tmp.write_bytes(_png(image)))
     return key
 
@@ -92,7 +107,8 @@ def quick_preview(settings: Settings, data: EbookCreate, theme: Theme,
 
     def page(position: int) -> str:
         key = _key("preview", "content", position, data.theme, data.audience, data.trim_size,
-                   interior, data.page_count, seed)
+                   interior, data.page_count, seed, settings.language,
+                   theme.subjects.model_dump() if theme.subjects is not None else None)
         if not storage.exists(key):
             width, height = pixels.art_size_px(data.trim_size, interior, PREVIEW_DPI)
             prompts = prompt_builder.page_prompts(theme, data.audience, seed, data.page_count)
@@ -102,7 +118,8 @@ def quick_preview(settings: Settings, data: EbookCreate, theme: Theme,
                 dpi=PREVIEW_DPI, prompt=prompts[(position - 1) % len(prompts)],
                 negative_prompt=prompt_builder.negative_prompt(theme, data.audience),
                 page_index=position - 1, families=dict(theme.procedural.families),
-                palette=tuple(theme.palette)))
+                palette=tuple(theme.palette),
+                **_subject_fields(theme, settings, seed, data.page_count)))
             png = _png(Image.open(io.BytesIO(generated.data)).convert("L").resize(
                 (width, height)))
             storage.put_file(key, functools.partial(_write, png))

@@ -17,6 +17,7 @@ from backoffice.features.book.schemas import CreatedEbook, EbookOut, JobOut
 from backoffice.features.creation import preview, service
 from backoffice.features.creation.schemas import EbookCreate
 from backoffice.kdp import pixels, specs
+from backoffice.providers.config import page_generator
 from backoffice.storage import get_storage
 from backoffice.web import form_errors
 from backoffice.web.feedback import field_label
@@ -128,16 +129,18 @@ def _form_context(request: Request, settings: Settings, values: dict[str, Any],
     themes = themes_in(str(settings.themes_dir))
     theme = themes.get(values.get("theme", "")) or next(iter(themes.values()))
     return {
-        **_hint_context(request, theme, str(values.get("audience", "children"))),
+        **_hint_context(request, theme, str(values.get("audience", "children")), settings),
         "themes": themes, "audiences": AUDIENCES, "trims": specs.TRIMS, "papers": specs.PAPERS,
         "cover_templates": cover_template_choices(gettext_for(request)),
         "values": values, "errors": errors,
     }
 
 
-def _hint_context(request: Request, theme: Theme, audience: str) -> dict[str, Any]:
+def _hint_context(request: Request, theme: Theme, audience: str,
+                  settings: Settings) -> dict[str, Any]:
     audience = audience if audience in AUDIENCES else "children"
-    return {"sample_theme": theme,
+    return {"sample_theme": theme, "sample_audience": audience,
+            "generator": page_generator(settings),
             "suggested_title": service.suggest_title(theme, audience, request_language(request))}
 
 
@@ -181,13 +184,28 @@ def create_ebook_form(form: Annotated[CreationForm, Form()], request: Request,
 
 @router.get("/themes/{theme_id}/sample.png", name="theme_sample", include_in_schema=False)
 def theme_sample(theme_id: Annotated[str, Path(max_length=64)],
-                 settings: SettingsDep) -> Response:
+                 settings: SettingsDep, audience: str = "children") -> Response:
     theme = themes_in(str(settings.themes_dir)).get(theme_id)
     if theme is None:
         raise NotFound(N_("There is no theme %(theme)s."), theme=theme_id)
-    key = preview.theme_sample(settings, theme)
+    key = preview.theme_sample(settings, theme,
+                               audience if audience in AUDIENCES else "children")
     return Response(get_storage(settings).get(key), media_type="image/png",
                     headers={"Cache-Control": "private, max-age=86400"})
+
+
+@router.get("/subjects", name="subject_library", include_in_schema=False)
+def subject_library(request: Request, settings: SettingsDep) -> Response:
+    """What the offline generator draws: the library's subjects, theme by theme, with the
+    words a prompt may use for them."""
+    from backoffice.art.subjects import catalogue
+
+    themes = themes_in(str(settings.themes_dir))
+    known = catalogue()
+    used = {name for t in themes.values() if t.subjects is not None for name in t.subjects.main}
+    return render(request, "creation/subjects.html", {
+        "themes": [t for t in themes.values() if t.subjects is not None],
+        "subjects": known, "others": sorted(set(known) - used)})
 
 
 @router.get("/ebooks/new/theme", name="theme_hint", include_in_schema=False)
@@ -196,7 +214,8 @@ def theme_hint(request: Request, settings: SettingsDep, theme: str = "",
     """The sample image and the suggested title, refreshed when theme or audience change."""
     themes = themes_in(str(settings.themes_dir))
     chosen = themes.get(theme) or next(iter(themes.values()))
-    return render(request, "creation/_theme_hint.html", _hint_context(request, chosen, audience))
+    return render(request, "creation/_theme_hint.html",
+                  _hint_context(request, chosen, audience, settings))
 
 
 @router.post("/ebooks/preview", name="quick_preview", include_in_schema=False)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import BindParameter, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from backoffice.models import EBOOK_STATUSES, JOB_ACTIVE, Ebook, GenerationJob, Page
 
+# Each sort, tie-break included, is the order of one index (migration 0012), read forwards
+# or backwards, so a page of the list reads its rows and never sorts the table.
 SORTS = {
-    "newest": Ebook.created_at.desc(),
-    "oldest": Ebook.created_at.asc(),
-    "title": func.lower(Ebook.title).asc(),
-    "author": func.lower(Ebook.author).asc(),
+    "newest": (Ebook.created_at.desc(), Ebook.id.desc()),
+    "oldest": (Ebook.created_at.asc(), Ebook.id.asc()),
+    "title": (func.lower(Ebook.title).asc(), Ebook.id.asc()),
+    "author": (func.lower(Ebook.author).asc(), Ebook.id.asc()),
 }
 
 
@@ -38,12 +40,20 @@ class EbookPage:
 
 
 def stats(session: Session) -> dict[str, int]:
-    counts = dict(session.execute(select(Ebook.status, func.count()).group_by(Ebook.status)).all())
-    result = {status.lower(): counts.get(status, 0) for status in EBOOK_STATUSES}
-    result["total"] = sum(counts.values())
-    result["generating"] = session.scalar(
-        select(func.count(func.distinct(GenerationJob.ebook_id))).where(
-            GenerationJob.status.in_(JOB_ACTIVE))) or 0
+    """One round trip; each count reads an index only (status, and the partial index of
+    active jobs), never the table."""
+    per_status = [select(func.count()).select_from(Ebook).where(Ebook.status == status)
+                  .scalar_subquery() for status in EBOOK_STATUSES]
+    # Literal statuses: a plan cached for parameters could not use the partial index.
+    active_statuses: BindParameter[list[str]] = bindparam(
+        "active_statuses", list(JOB_ACTIVE), expanding=True, literal_execute=True)
+    generating = (select(func.count(func.distinct(GenerationJob.ebook_id)))
+                  .where(GenerationJob.status.in_(active_statuses)).scalar_subquery())
+    *counts, active = session.execute(select(*per_status, generating)).one()
+    result = {status.lower(): count for status, count in zip(EBOOK_STATUSES, counts,
+                                                             strict=True)}
+    result["total"] = sum(counts)
+    result["generating"] = active
     return result
 
 
@@ -57,7 +67,7 @@ def list_ebooks(session: Session, *, status: str | None = None, query: str | Non
         filters.append(or_(Ebook.title.ilike(pattern), Ebook.author.ilike(pattern)))
     total = session.scalar(select(func.count()).select_from(Ebook).where(*filters)) or 0
     items = session.scalars(
-        select(Ebook).where(*filters).order_by(SORTS.get(sort, SORTS["newest"]), Ebook.id.desc())
+        select(Ebook).where(*filters).order_by(*SORTS.get(sort, SORTS["newest"]))
         .offset((page - 1) * size).limit(size)
     ).all()
     return EbookPage(list(items), total, page, size)

@@ -35,11 +35,20 @@ class RuleOut(BaseModel):
     message: str
 
 
+class PageGateOut(BaseModel):
+    """The line-art gate's verdict on one coloring page, as the preflight saw it."""
+
+    position: int
+    passed: bool
+    failures: list[str]
+
+
 class ExportOut(BaseModel):
     id: int
     passed: bool
     interior_pages: int
     rules: list[RuleOut]
+    gate: list[PageGateOut] = []
     actor: str
     override_by: str | None
     override_reason: str | None
@@ -50,6 +59,7 @@ class ExportOut(BaseModel):
     def of(cls, request: Request, export: Export) -> ExportOut:
         return cls(id=export.id, passed=export.passed, interior_pages=export.interior_pages,
                    rules=[RuleOut(**r) for r in export.report.get("rules", [])],
+                   gate=[PageGateOut(**g) for g in export.report.get("gate", [])],
                    actor=export.actor, override_by=export.override_by,
                    override_reason=export.override_reason, created_at=export.created_at,
                    bundle_url=str(request.url_for("export_bundle", ebook_id=export.ebook_id)))

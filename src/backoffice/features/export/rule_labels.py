@@ -24,6 +24,7 @@ RULE = {
     "no_gray": N_("Pure black and white (1-bit)"),
     "ink_in_safe_area": N_("Art inside the safe area"),
     "blank_pages": N_("No more than 2 blank pages in a row"),
+    "line_art_gate": N_("Every page passes the line-art gate"),
     "spine_width": N_("Spine width for this page count and paper"),
     "spine_text": N_("Spine text rule"),
     "barcode_area": N_("Barcode area"),

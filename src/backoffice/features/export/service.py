@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,9 +23,14 @@ from backoffice.kdp import specs
 from backoffice.models import Ebook, Export, Page, PageVersion
 from backoffice.storage import Storage, get_storage
 
+if TYPE_CHECKING:
+    from backoffice.kdp.preflight import PageGate
+
 # Bump when the PDF layout changes, so cached PDFs are rebuilt.
 BUILDER_VERSION = "3"
-OFFLINE_PROVIDERS = {"procedural"}
+# Uploaded pages are the publisher's own art: whether it was made with AI is theirs to
+# declare to KDP, so it does not print the AI notice on its own.
+OFFLINE_PROVIDERS = {"procedural", "upload"}
 MIN_OVERRIDE_REASON = 5
 
 
@@ -66,8 +72,38 @@ def require_enough_pages(ebook: Ebook) -> None:
                        count=missing)
 
 
+def gate_verdicts(session: Session, ebook: Ebook) -> list[PageGate]:
+    """The line-art gate's verdict on each coloring page's current version (pages made
+    before the gate existed, or brought in without a verdict, count as passed)."""
+    from backoffice.kdp.preflight import PageGate
+
+    rows = session.execute(
+        select(Page.position, PageVersion.quality)
+        .join(PageVersion, Page.current_version_id == PageVersion.id)
+        .where(Page.ebook_id == ebook.id, Page.kind == "content")
+        .order_by(Page.position)).all()
+    return [PageGate(position, (quality or {}).get("passed", True) is not False,
+                     tuple(str(f.get("code", "")) for f in (quality or {}).get("failures") or ()
+                           if isinstance(f, dict)))
+            for position, quality in rows]
+
+
+def pages_failing_gate(session: Session, ebook: Ebook) -> list[int]:
+    return [page.position for page in gate_verdicts(session, ebook) if not page.passed]
+
+
 def uses_ai(versions: list[PageVersion]) -> bool:
     return any(v.provider not in OFFLINE_PROVIDERS for v in versions)
+
+
+def art_credits(versions: list[PageVersion], language: str) -> list[str]:
+    """The credits the art's licences ask for: the subject library's, when a page used
+    its drawings (the offline generator records them per page)."""
+    from backoffice.art.subjects import CREDIT
+
+    if any((v.quality or {}).get("glyphs") for v in versions):
+        return [CREDIT.get(language, CREDIT["en"])]
+    return []
 
 
 def _cache_key(kind: str, ebook: Ebook, versions: list[PageVersion], extra: dict) -> str:
@@ -103,11 +139,13 @@ def build_files(session: Session, settings: Settings, ebook: Ebook, *, interior:
         year=_year(ebook), isbn=ebook.isbn, ai_disclosure=uses_ai(content),
         front_matter=ebook.front_matter, single_sided=ebook.single_sided,
         page_numbers=ebook.page_numbers, language=settings.language,
+        credits=art_credits(content, settings.language),
     )
     total = interior_page_total(len(content), options)
     interior_key = _cache_key("interior", ebook, content, {
         "ai": options.ai_disclosure, "lang": options.language, "single": ebook.single_sided,
-        "front": ebook.front_matter, "numbers": ebook.page_numbers})
+        "front": ebook.front_matter, "numbers": ebook.page_numbers,
+        "credits": options.credits})
     try:
         if interior:
             # Local files of the pages, fetched only when the PDF is not stored yet.
@@ -178,13 +216,16 @@ def run_export(session: Session, settings: Settings, ebook: Ebook, *, actor: str
     from backoffice.kdp.preflight import run_preflight
 
     files = build_files(session, settings, ebook)
+    gate = gate_verdicts(session, ebook)
     previous = latest_export(session, ebook.id)
     if (previous is not None and previous.interior_key == files.interior_key
-            and previous.cover_key == files.cover_key):
+            and previous.cover_key == files.cover_key
+            and previous.report.get("gate") == _gate_dicts(gate)):
         return previous
     storage = get_storage(settings)
     report = run_preflight(storage.path(files.interior_key), storage.path(files.cover_key),
-                           trim=ebook.trim_size, paper=ebook.paper, isbn=ebook.isbn)
+                           trim=ebook.trim_size, paper=ebook.paper, isbn=ebook.isbn,
+                           gate=gate)
     export = Export(ebook_id=ebook.id, interior_key=files.interior_key,
                     cover_key=files.cover_key, interior_pages=files.interior_pages,
                     passed=report.passed, report=report.to_dict(), actor=actor)
@@ -193,14 +234,20 @@ def run_export(session: Session, settings: Settings, ebook: Ebook, *, actor: str
     return export
 
 
+def _gate_dicts(gate: list[PageGate]) -> list[dict[str, Any]]:
+    return [{"position": page.position, "passed": page.passed,
+             "failures": list(page.failures)} for page in gate]
+
+
 def failing_rules(export: Export) -> list[Message]:
     return [sentence(rule) for rule in export.report.get("rules", []) if not rule["passed"]]
 
 
 def ensure_publishable(session: Session, settings: Settings, ebook: Ebook, *, actor: str,
                        override_reason: str | None = None) -> Export:
-    """The current files must pass the preflight, unless someone allowed to overrides it
-    with a reason, which is recorded on the export."""
+    """The current files must pass the preflight (the line-art gate of every page
+    included), unless someone allowed to overrides it with a reason, which is recorded
+    on the export; a later change of pages makes a new export that needs a new decision."""
     export = run_export(session, settings, ebook, actor=actor)
     # An admin's override holds for these very files (a new export, after any change,
     # has none).
@@ -237,21 +284,22 @@ def bundle_key(settings: Settings, ebook: Ebook, export: Export, lang: str = "en
     """The storage key of the zip of interior, cover, preflight.json and README.txt (in
     `lang`) for this export, built when not yet stored."""
     from backoffice.kdp.bundle import write_bundle
-    from backoffice.kdp.preflight import PreflightReport, Rule
+    from backoffice.kdp.preflight import PreflightReport
     from backoffice.web.i18n import translations
 
     storage: Storage = get_storage(settings)
+    content = [p.current_version for p in ebook.pages
+               if p.kind == "content" and p.current_version is not None]
+    credits = art_credits(content, lang)
     payload = json.dumps([export.interior_key, export.cover_key, export.report, ebook.title,
-                          lang, 2], sort_keys=True)
+                          lang, credits, 2], sort_keys=True)
     key = hashlib.sha256(payload.encode()).hexdigest() + ".zip"
-    report = PreflightReport(trim=export.report["trim"], paper=export.report["paper"],
-                             interior_pages=export.report["interior_pages"],
-                             rules=[Rule(**rule) for rule in export.report["rules"]])
+    report = PreflightReport.from_dict(export.report)
     storage.put_file(key, lambda tmp: write_bundle(
         tmp, interior_pdf=storage.path(export.interior_key),
         cover_pdf=storage.path(export.cover_key), report=report, trim=ebook.trim_size,
         paper=ebook.paper, interior_pages=export.interior_pages, title=ebook.title,
-        gettext=translations(lang).gettext, lang=lang))
+        gettext=translations(lang).gettext, lang=lang, credits=credits))
     return key
 
 

@@ -12,17 +12,20 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import procrastinate
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from backoffice.art.imports.errors import BadFile
 from backoffice.config import Settings
 from backoffice.database import session_scope
 from backoffice.features.export import service as export_service
+from backoffice.features.generation.progress import step_text
 from backoffice.features.generation.service import FINISHED
+from backoffice.features.generation.uploaded import uploaded_page_image
 from backoffice.kdp import pixels, specs
 from backoffice.models import Ebook, GenerationJob, Page, PageVersion
 from backoffice.providers import GenerationCancelled, ProviderError
-from backoffice.providers.drawing import PageSpec, make_page_image, page_seed
+from backoffice.providers.drawing import PageProgress, PageSpec, make_page_image, page_seed
 from backoffice.queue import enqueue, queue_app, transaction
 from backoffice.storage import StorageError, get_storage
 
@@ -137,6 +140,27 @@ def _load_spec(session: Session, job: GenerationJob, page: Page, settings: Setti
     )
 
 
+# A sampler reports every step; the job row is written at most this often per page.
+PROGRESS_SECONDS = 0.5
+
+
+def _progress_writer(settings: Settings, job_id: int, spec: PageSpec) -> PageProgress:
+    last = [0.0]
+
+    def write(done: int, total: int, attempt: int) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_SECONDS and done < total:
+            return
+        last[0] = now
+        with session_scope(settings) as session:
+            # Only while it runs: a finished or cancelled job keeps its last words.
+            session.execute(update(GenerationJob).where(
+                GenerationJob.id == job_id, GenerationJob.status == "running").values(
+                step=step_text(spec.kind, spec.position, done, total, attempt)))
+
+    return write
+
+
 def _status(settings: Settings, job_id: int) -> str | None:
     with session_scope(settings) as session:
         return session.scalar(select(GenerationJob.status).where(GenerationJob.id == job_id))
@@ -165,8 +189,17 @@ def _generate_page(context: procrastinate.JobContext, settings: Settings,
         already = session.scalar(select(PageVersion.id).where(
             PageVersion.generation_job_id == job.id, PageVersion.page_id == page.id))
         spec = None if already else _load_spec(session, job, page, settings)
+        source = job.params.get("sources", {}).get(str(page_id))
 
-    if spec is not None:
+    if spec is not None and source is not None:
+        try:
+            image = uploaded_page_image(settings, spec, source)
+        except BadFile as exc:  # damaged past what the upload's check could see
+            _fail(settings, generation_job_id, f"{source.get('name')}: {exc}")
+            return
+        key = get_storage(settings).put(image.png, ".png")
+        _record_version(settings, generation_job_id, page_id, key, image)
+    elif spec is not None:
         last_check = [0.0, False]
 
         def should_cancel() -> bool:
@@ -179,7 +212,9 @@ def _generate_page(context: procrastinate.JobContext, settings: Settings,
             return bool(last_check[1])
 
         try:
-            image = make_page_image(settings, spec, should_cancel=should_cancel)
+            image = make_page_image(settings, spec, should_cancel=should_cancel,
+                                    on_progress=_progress_writer(settings, generation_job_id,
+                                                                 spec))
         except GenerationCancelled:
             return
         except ProviderError as exc:
@@ -252,10 +287,12 @@ def finalize(context: procrastinate.JobContext, generation_job_id: int) -> None:
         with session_scope(settings) as session:
             ebook = session.get(Ebook, ebook_id)
             assert ebook is not None
-            # Builds both PDFs (cached) and records the preflight the book page shows;
-            # a book still short of pages (adopted from the previous system) has none yet.
+            # Builds both PDFs (cached) and records the preflight the book page shows,
+            # with the line-art gate's verdict on every page; a book still short of pages
+            # (adopted from the previous system, or imported) has no PDFs yet.
             if not specs.designs_missing(ebook.page_count):
                 export_service.run_export(session, settings, ebook, actor="system")
+            review = export_service.pages_failing_gate(session, ebook)
     except Exception as exc:  # the job row must say what went wrong, in words
         logger.exception("assembly of book %s failed", ebook_id)
         _fail(settings, generation_job_id, f"PDF assembly failed: {exc}")
@@ -263,5 +300,9 @@ def finalize(context: procrastinate.JobContext, generation_job_id: int) -> None:
     with session_scope(settings) as session:
         job = session.get(GenerationJob, generation_job_id, with_for_update=True)
         if job is not None and job.status not in FINISHED:
-            job.status, job.step, job.finished_at = "succeeded", "done", _now()
+            # Pages that failed the gate after every redraw: the book is drawn but an
+            # editor must decide (regenerate, replace, or override at export).
+            job.status = "needs_review" if review else "succeeded"
+            job.step = "review" if review else "done"
+            job.review_pages, job.finished_at = review, _now()
             job.done = job.total

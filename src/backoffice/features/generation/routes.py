@@ -11,9 +11,11 @@ from backoffice.features.book.page import after_action
 from backoffice.features.book.schemas import JobOut
 from backoffice.features.book.service import get_ebook, latest_jobs, ordered_pages
 from backoffice.features.generation import service
-from backoffice.web.templating import gettext_for, render
+from backoffice.features.generation.progress import step_parts
+from backoffice.web.templating import gettext_for, register_global, render
 
 router = APIRouter()
+register_global("step_parts", step_parts)
 
 
 @router.post("/api/ebooks/{ebook_id}/jobs/{job_id}/cancel", response_model=JobOut,

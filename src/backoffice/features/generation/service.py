@@ -17,18 +17,28 @@ from backoffice.config import Settings
 from backoffice.database import session_scope
 from backoffice.errors import N_, Conflict
 from backoffice.features.book.service import job_of_book
-from backoffice.models import JOB_ACTIVE, Ebook, GenerationJob
+from backoffice.models import JOB_ACTIVE, JOB_FINISHED, Ebook, GenerationJob
 from backoffice.queue import enqueue
 
-FINISHED = ("succeeded", "failed", "cancelled")
+FINISHED = JOB_FINISHED
 
 
 def start(session: Session, ebook: Ebook, *, kind: str, page_ids: list[int],
-          overrides: dict[str, dict[str, Any]] | None = None) -> GenerationJob:
-    """A job drawing `page_ids` (then the PDFs), queued once the transaction commits."""
+          overrides: dict[str, dict[str, Any]] | None = None,
+          sources: dict[str, dict[str, Any]] | None = None,
+          rejected: list[dict[str, Any]] | None = None) -> GenerationJob:
+    """A job drawing `page_ids` (then the PDFs), queued once the transaction commits.
+
+    `sources` (page id → an uploaded file's page) makes those pages from the user's file
+    instead of the provider (features/uploads); `rejected` lists the files of that upload
+    that were left out, for the progress box."""
     params: dict[str, Any] = {"page_ids": page_ids}
     if overrides:
         params["overrides"] = overrides
+    if sources:
+        params["sources"] = sources
+    if rejected:
+        params["rejected"] = rejected
     job = GenerationJob(ebook_id=ebook.id, kind=kind, status="queued", done=0,
                         total=len(page_ids) + 1, step="queued", params=params)
     session.add(job)

@@ -55,7 +55,7 @@ class PositionForm(BaseModel):
 def regenerate_form(ebook_id: int, form: Annotated[RegenerateForm, Form()], request: Request,
                     session: SessionDep, settings: SettingsDep, actor: Actor) -> Response:
     service.regenerate(session, ebook_id, form.page_ids, actor=actor, prompt=form.prompt,
-                       seed=form.seed)
+                       seed=form.seed, settings=settings)
     _ = gettext_for(request)
     return after_action(request, session, settings, ebook_id,
                         _("Regeneration started: the pages are being redrawn."),
@@ -148,10 +148,11 @@ def api_upload_cover(ebook_id: int, session: SessionDep, settings: SettingsDep, 
 @router.post("/api/ebooks/{ebook_id}/regenerate", status_code=202, response_model=JobOut,
              tags=["regeneration"], responses=_RESPONSES)
 def api_regenerate(ebook_id: int, data: RegenerateIn, session: SessionDep,
-                   actor: Actor) -> JobOut:
-    """Redraw pages as new versions (the previous ones stay restorable)."""
+                   settings: SettingsDep, actor: Actor) -> JobOut:
+    """Redraw pages as new versions (the previous ones stay restorable). Offline, a
+    prompt must name subjects of the library (GET /subjects), else 422 on `prompt`."""
     job = service.regenerate(session, ebook_id, data.page_ids, actor=actor, prompt=data.prompt,
-                             seed=data.seed)
+                             seed=data.seed, settings=settings)
     return JobOut.model_validate(job)
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, column, func, select, update, values
 from sqlalchemy.orm import Session
 
+from backoffice.art.themes import themes_in
+from backoffice.config import Settings
 from backoffice.errors import N_, Conflict, InvalidInput
 from backoffice.features.book import status
 from backoffice.features.book.schemas import MAX_SEED
@@ -28,6 +30,9 @@ from backoffice.kdp import pixels, specs
 from backoffice.models import Ebook, GenerationJob, Page
 
 MAX_PROMPT = 2000
+NOT_DRAWABLE = N_("The offline generator draws only the subjects of its library, and this "
+                  "prompt names none of them (the list: /subjects). An AI provider draws "
+                  "anything: set one for coloring_page in config/generation/models.yml.")
 
 
 def _editable(session: Session, ebook_id: int, *, actor: str, what: str) -> Ebook:
@@ -36,10 +41,28 @@ def _editable(session: Session, ebook_id: int, *, actor: str, what: str) -> Eboo
     return ebook
 
 
+def _check_offline_prompt(settings: Settings, theme_id: str, prompt: str) -> None:
+    """The offline generator draws the library subjects a prompt names: a prompt naming
+    none is refused here, never accepted and then ignored."""
+    from backoffice.art.subjects import NothingDrawable, subjects_or_refuse
+    from backoffice.providers.config import page_generator
+
+    if page_generator(settings).provider != "procedural":
+        return
+    theme = themes_in(str(settings.themes_dir)).get(theme_id)
+    prefer = theme.subjects.main if theme is not None and theme.subjects is not None else []
+    try:
+        subjects_or_refuse(prompt, prefer)
+    except NothingDrawable:
+        raise InvalidInput({"prompt": NOT_DRAWABLE}) from None
+
+
 def regenerate(session: Session, ebook_id: int, page_ids: list[int], *, actor: str,
-               prompt: str | None = None, seed: int | None = None) -> GenerationJob:
+               prompt: str | None = None, seed: int | None = None,
+               settings: Settings | None = None) -> GenerationJob:
     """Redraw the given pages. Without a seed each page gets a fresh random one: the
-    default seed is derived from the book's, and would redraw the same picture."""
+    default seed is derived from the book's, and would redraw the same picture. With
+    `settings`, a prompt for coloring pages drawn offline must name library subjects."""
     prompt = " ".join((prompt or "").split()) or None
     if not page_ids:
         raise InvalidInput({"page_ids": N_("choose at least one page")})
@@ -48,9 +71,11 @@ def regenerate(session: Session, ebook_id: int, page_ids: list[int], *, actor: s
     if seed is not None and not 0 <= seed <= MAX_SEED:
         raise InvalidInput.field("seed", N_("must be between %(low)s and %(high)s"), low=0,
                                  high=MAX_SEED)
+    chosen = [page_in_book(session, ebook_id, pid) for pid in dict.fromkeys(page_ids)]
+    if prompt and settings is not None and any(p.kind == "content" for p in chosen):
+        _check_offline_prompt(settings, load_for_update(session, ebook_id).theme, prompt)
     ebook = _editable(session, ebook_id, actor=actor, what=N_("Back to draft: pages regenerated"))
     pages = pages_of(session, ebook_id)
-    chosen = [page_in_book(session, ebook_id, pid) for pid in dict.fromkeys(page_ids)]
     # The back cover is derived from the cover: a new cover means a new back cover.
     if any(p.kind == "cover" for p in chosen) and not any(p.kind == "back_cover"
                                                           for p in chosen):
@@ -139,15 +164,18 @@ def move_page(session: Session, ebook_id: int, page_id: int, position: int, *,
 
 
 def _renumber(session: Session, ebook: Ebook, order: list[Page]) -> None:
-    """Positions 1..N in `order`; the unique (ebook, kind, position) constraint is checked
-    per row, so park every page on a negative position first."""
+    """Positions 1..N in `order`, in two statements whatever the book's size; the unique
+    (ebook, kind, position) constraint is checked per row, so every page is parked on a
+    negative position first."""
     ids = [p.id for p in order]
     if ids:
         session.execute(update(Page).where(Page.id.in_(ids)).values(position=-Page.position - 1)
                         .execution_options(synchronize_session=False))
-        for index, page in enumerate(order, start=1):
-            session.execute(update(Page).where(Page.id == page.id).values(position=index)
-                            .execution_options(synchronize_session=False))
+        new = values(column("id", Integer), column("position", Integer), name="new").data(
+            [(page.id, index) for index, page in enumerate(order, start=1)])
+        session.execute(update(Page).where(Page.id == new.c.id)
+                        .values(position=new.c.position)
+                        .execution_options(synchronize_session=False))
     session.expire_all()
     ebook.page_count = session.scalar(select(func.count()).select_from(Page).where(
         Page.ebook_id == ebook.id, Page.kind == "content")) or 0

@@ -146,3 +146,52 @@
     }
   });
 })();
+
+// Uploads (features/uploads): drop files on a [data-dropzone] label to fill its input,
+// list the chosen names, and show the upload's progress on [data-upload] forms.
+(function () {
+  "use strict";
+  function inputOf(zone) { return document.getElementById(zone.getAttribute("for")); }
+
+  function listNames(input) {
+    var zone = document.querySelector('[data-dropzone][for="' + input.id + '"]');
+    var out = zone && zone.querySelector(".dropzone-files");
+    if (!out) { return; }
+    var names = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+    out.textContent = names.length > 6 ? names.slice(0, 6).join(", ") + " … (" + names.length + ")"
+      : names.join(", ");
+  }
+
+  document.addEventListener("dragover", function (evt) {
+    var zone = evt.target instanceof Element && evt.target.closest("[data-dropzone]");
+    if (!zone) { return; }
+    evt.preventDefault();
+    zone.classList.add("is-over");
+  });
+  document.addEventListener("dragleave", function (evt) {
+    var zone = evt.target instanceof Element && evt.target.closest("[data-dropzone]");
+    if (zone) { zone.classList.remove("is-over"); }
+  });
+  document.addEventListener("drop", function (evt) {
+    var zone = evt.target instanceof Element && evt.target.closest("[data-dropzone]");
+    if (!zone) { return; }
+    evt.preventDefault();
+    zone.classList.remove("is-over");
+    var input = inputOf(zone);
+    if (input && evt.dataTransfer && evt.dataTransfer.files.length) {
+      input.files = evt.dataTransfer.files;
+      listNames(input);
+    }
+  });
+  document.addEventListener("change", function (evt) {
+    var input = evt.target;
+    if (input instanceof HTMLInputElement && input.type === "file") { listNames(input); }
+  });
+  document.addEventListener("htmx:xhr:progress", function (evt) {
+    var form = evt.target instanceof Element && evt.target.closest("[data-upload]");
+    var bar = form && form.querySelector(".upload-progress");
+    if (!bar || !evt.detail.lengthComputable) { return; }
+    bar.hidden = false;
+    bar.value = Math.round(100 * evt.detail.loaded / Math.max(1, evt.detail.total));
+  });
+})();
