@@ -60,8 +60,11 @@ def _draw_one_book(settings, seed: int) -> tuple[int, float]:
             assert job is not None
             if job.status == "failed":
                 raise RuntimeError(job.error)
-            if job.total and job.done >= job.total:
-                return job.total, time.perf_counter() - started
+            # The job's total counts its pages and then the assembly (the PDFs) as one
+            # more step: stop when every page is stored.
+            pages = len(job.params["page_ids"])
+            if job.done >= pages:
+                return pages, time.perf_counter() - started
         time.sleep(0.1)
 
 
