@@ -1,5 +1,6 @@
 """A 24-page book of every shipped theme, for toddlers, children and adults, through the
-real page pipeline (provider, gate, retries): prints the gate's figures per book and, for
+real page pipeline (provider, gate, retries): prints the gate's figures per book, the
+distinct layouts drawn, the most regions under the gate's small-region limit and, for
 subject themes, how many distinct main subjects it shows ("mains")."""
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def book_figures(settings: Settings, theme_id: str, audience: str) -> dict:
         "families": len({q.get("family") for q in results}),
         # Subject pages record their main subject; pattern pages have none.
         "mains": len({q["main"] for q in results if q.get("main")}),
+        "layouts": len({(q.get("family"), q.get("layout")) for q in results}),
+        "small": max(m["regions"]["small"] for m in metrics),
         "regions": (min(regions), statistics.median(regions), max(regions)),
         "stroke_p5": (min(strokes), max(strokes)),
         "ink": (min(m["ink_coverage"] for m in metrics), max(m["ink_coverage"] for m in metrics)),
@@ -62,13 +65,15 @@ def main(argv: list[str] | None = None) -> None:
     print("families: pattern families used ('subjects' for subject pages); mains: distinct "
           "main subjects.")
     print(f"{'theme':<14}{'audience':<10}{'pass':>6}{'1st try':>9}{'families':>10}{'mains':>7}"
-          f"{'regions min/med/max':>22}{'p5 stroke pt':>15}{'ink %':>12}{'gray':>6}{'s/page':>8}")
+          f"{'layouts':>9}{'regions min/med/max':>22}{'small':>7}{'p5 stroke pt':>15}"
+          f"{'ink %':>12}{'gray':>6}{'s/page':>8}")
     for theme_id in themes:
         for audience in args.audiences.split(","):
             f = book_figures(settings, theme_id, audience)
             regions = "/".join(f"{v:g}" for v in f["regions"])
             print(f"{theme_id:<14}{audience:<10}{f['passed']:>4}/{PAGES}{f['first_try']:>9}"
-                  f"{f['families']:>10}{f['mains'] or '-':>7}{regions:>22}"
+                  f"{f['families']:>10}{f['mains'] or '-':>7}{f['layouts']:>9}{regions:>22}"
+                  f"{f['small']:>7}"
                   f"{f['stroke_p5'][0]:>8.2f}-{f['stroke_p5'][1]:<6.2f}"
                   f"{100 * f['ink'][0]:>6.1f}-{100 * f['ink'][1]:<5.1f}{f['binarity']:>6g}"
                   f"{f['s_per_page']:>8.2f}"

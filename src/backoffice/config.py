@@ -160,6 +160,11 @@ class Settings(BaseSettings):
         return self.config_dir / "themes"
 
     @property
+    def listing_dir(self) -> Path:
+        """The listing copy of every theme (config/listing/themes.yml)."""
+        return self.config_dir / "listing"
+
+    @property
     def models_file(self) -> Path:
         return self.config_dir / "generation" / "models.yml"
 

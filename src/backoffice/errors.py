@@ -37,6 +37,9 @@ class Message:
 def _value(value: object, gettext: Callable[[str], str]) -> object:
     if isinstance(value, Message):
         return value.translate(gettext)
+    if isinstance(value, Mapping) and "msgid" in value:
+        # A Message stored as JSON (a preflight report's rule) and read back.
+        return Message(str(value["msgid"]), value.get("params") or {}).translate(gettext)
     if isinstance(value, (list, tuple)):
         return "; ".join(str(_value(item, gettext)) for item in value)
     return value

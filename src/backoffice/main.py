@@ -22,6 +22,7 @@ from backoffice.features.dashboard.routes import router as dashboard_router
 from backoffice.features.export.routes import router as export_router
 from backoffice.features.generation.routes import router as generation_router
 from backoffice.features.lifecycle.routes import router as lifecycle_router
+from backoffice.features.listing.routes import router as listing_router
 from backoffice.features.regeneration.routes import router as regeneration_router
 from backoffice.features.uploads import UPLOAD_PATHS
 from backoffice.features.uploads.routes import router as uploads_router
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 # accounts.install.
 ROUTERS: tuple[APIRouter, ...] = (
     uploads_router, creation_router, dashboard_router, book_router, generation_router,
-    export_router, lifecycle_router, regeneration_router, language_router)
+    export_router, listing_router, lifecycle_router, regeneration_router, language_router)
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 SWAGGER_UI = "swagger-ui-5.35.0"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -13,6 +14,8 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -81,6 +84,9 @@ class Ebook(TimestampMixin, Base):
     legacy_ebook_id: Mapped[int | None] = mapped_column(Integer, unique=True)
     # hero, fan, grid or framed (kdp.cover_design.TEMPLATES); NULL: the theme's default.
     cover_template: Mapped[str | None] = mapped_column(String(16))
+    # Furniture pages (kdp/furniture.py FURNITURE keys); they count in the page count.
+    furniture: Mapped[list[str]] = mapped_column(JSONB, nullable=False, default=list,
+                                                 server_default=text("'[]'::jsonb"))
 
     pages: Mapped[list[Page]] = relationship(
         back_populates="ebook", cascade="all, delete-orphan", order_by="Page.position"
@@ -200,6 +206,36 @@ class Export(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
+
+
+LISTING_LANGUAGES = ("fr", "en")
+
+
+class Listing(TimestampMixin, Base):
+    """A book's KDP listing in one language, once someone edited it (features/listing,
+    migration 0011); without a row the listing is written from the book's theme."""
+
+    __tablename__ = "listings"
+    __table_args__ = (
+        CheckConstraint(_in("language", LISTING_LANGUAGES), name="language"),
+        UniqueConstraint("ebook_id", "language", name="uq_listings_ebook_language"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ebook_id: Mapped[int] = mapped_column(
+        ForeignKey("ebooks.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    language: Mapped[str] = mapped_column(String(2), nullable=False)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    subtitle: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    keywords: Mapped[list[str]] = mapped_column(JSONB, nullable=False, default=list)
+    categories: Mapped[list[str]] = mapped_column(JSONB, nullable=False, default=list)
+    reading_age_min: Mapped[int | None] = mapped_column(SmallInteger)
+    reading_age_max: Mapped[int | None] = mapped_column(SmallInteger)
+    # NULL: the suggested price, which follows the page count.
+    list_price: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    updated_by: Mapped[str] = mapped_column(String(200), nullable=False)
 
 
 # ---- Accounts and security (features/accounts, migration 0005) -------------------------

@@ -45,6 +45,10 @@ def test_generated_book_has_a_passing_preflight_and_a_bundle(client) -> None:
     assert "filename*=UTF-8''L-%C3%A9t%C3%A9-%C3%A0-Paris-Lyon-interior.pdf" in (
         interior.headers["content-disposition"])
     assert sorted(names) == ["L-été-à-Paris-Lyon-cover.pdf", "L-été-à-Paris-Lyon-interior.pdf",
+                             "L-été-à-Paris-Lyon-listing-amazon-com.json",
+                             "L-été-à-Paris-Lyon-listing-amazon-com.txt",
+                             "L-été-à-Paris-Lyon-listing-amazon-fr.json",
+                             "L-été-à-Paris-Lyon-listing-amazon-fr.txt",
                              "L-été-à-Paris-Lyon-preflight.json", "README.txt"]
     readme = zipfile.ZipFile(io.BytesIO(bundle.content)).read("README.txt").decode()
     # The README is in the reader's language (French by default).

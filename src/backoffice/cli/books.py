@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from backoffice.cli.listing import book_listing
 from backoffice.cli.support import (
     check_config,
     fail,
@@ -19,11 +20,12 @@ from backoffice.cli.support import (
 )
 
 book_app = typer.Typer(help="Create, import, list and export books.", no_args_is_help=True)
+book_app.command("listing")(book_listing)
 
 CLI_OPTION_NAMES = {"page_count": "--pages", "trim_size": "--trim", "theme": "--theme",
                     "audience": "--audience", "paper": "--paper", "title": "--title",
                     "author": "--author", "subtitle": "--subtitle", "seed": "--seed",
-                    "cover_template": "--cover-template"}
+                    "cover_template": "--cover-template", "furniture": "--furniture"}
 
 
 @book_app.command("create")
@@ -41,6 +43,9 @@ def book_create(
     seed: Annotated[int | None, typer.Option(help="Same seed, same book")] = None,
     cover_template: Annotated[str, typer.Option(
         help="hero, fan, grid or framed; the theme's when empty")] = "",
+    furniture: Annotated[str, typer.Option(
+        help="Book furniture pages, comma-separated: belongs_to, how_to_use, color_test, "
+             "thank_you; 'all' or 'none'")] = "none",
     wait: Annotated[bool, typer.Option("--wait", help="Return when generated")] = False,
 ) -> None:
     """Create a book and queue its generation; prints the book's id on the last line.
@@ -50,13 +55,17 @@ def book_create(
     from backoffice.errors import InvalidInput
     from backoffice.features.creation import service
     from backoffice.features.creation.schemas import EbookCreate
+    from backoffice.kdp.furniture import FURNITURE
     from backoffice.queue import close_deferrers, transaction
 
     settings = settings_or_exit()
+    chosen = {"all": list(FURNITURE), "none": []}.get(
+        furniture.strip(), [key.strip() for key in furniture.split(",") if key.strip()])
     try:
         data = EbookCreate(title=title, subtitle=subtitle, author=author, theme=theme,
                            audience=audience, trim_size=trim, paper=paper, page_count=pages,
-                           seed=seed, cover_template=cover_template or None)
+                           seed=seed, cover_template=cover_template or None,
+                           furniture=chosen)
     except ValidationError as exc:
         first = exc.errors()[0]
         option = CLI_OPTION_NAMES.get(str(first["loc"][0]), str(first["loc"][0]))

@@ -9,8 +9,9 @@ import shutil
 import time
 import unicodedata
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from backoffice.errors import N_
 from backoffice.kdp import specs
@@ -38,7 +39,8 @@ def _identity(message: str) -> str:
 
 def readme_text(*, title: str, trim: str, paper: str, interior_pages: int,
                 report: PreflightReport, gettext: Callable[[str], str] = _identity,
-                lang: str = "en", credits: Sequence[str] = ()) -> str:
+                lang: str = "en", listings: list[str] | None = None,
+                credits: Sequence[str] = ()) -> str:
     _ = gettext
     t = specs.trim(trim)
     layout = specs.cover_layout(trim, interior_pages, paper)
@@ -71,11 +73,32 @@ def readme_text(*, title: str, trim: str, paper: str, interior_pages: int,
         lines += ["  - " + rule.text().translate(gettext)
                   for rule in report.rules if not rule.passed]
     lines += ["", _(N_("Files: %(interior)s (interior), %(cover)s (cover).")) % {
-        "interior": f"{stem}-interior.pdf", "cover": f"{stem}-cover.pdf"}, ""]
+        "interior": f"{stem}-interior.pdf", "cover": f"{stem}-cover.pdf"}]
+    if listings:
+        lines.append(_(N_("KDP listings: %(files)s, every field in the order of KDP's forms, "
+                          "ready to copy; the same as JSON beside them.")) % {
+            "files": ", ".join(listings)})
+    lines.append("")
     if credits:
         lines += [_(N_("Credits (printed on the copyright page too):")),
                   *(f"  {line}" for line in credits), ""]
     return "\n".join(lines)
+
+
+# The listing of each language is for one marketplace.
+LISTING_MARKETS = {"fr": "amazon-fr", "en": "amazon-com"}
+
+
+def listing_members(title: str, listings: Mapping[str, tuple[str, dict[str, Any]]]
+                    ) -> dict[str, str]:
+    """Bundle members for the listings: {lang: (text, json)} → {file name: content}."""
+    stem = safe_filename(title)
+    members: dict[str, str] = {}
+    for lang, (text, data) in listings.items():
+        name = f"{stem}-listing-{LISTING_MARKETS.get(lang, lang)}"
+        members[f"{name}.txt"] = text
+        members[f"{name}.json"] = json.dumps(data, indent=2, ensure_ascii=False)
+    return members
 
 
 def _member(name: str, compress: int) -> zipfile.ZipInfo:
@@ -88,12 +111,15 @@ def _member(name: str, compress: int) -> zipfile.ZipInfo:
 def write_bundle(zip_path: Path, *, interior_pdf: Path, cover_pdf: Path,
                  report: PreflightReport, trim: str, paper: str, interior_pages: int,
                  title: str, gettext: Callable[[str], str] = _identity,
-                 lang: str = "en", credits: Sequence[str] = ()) -> None:
+                 lang: str = "en", extra: Mapping[str, str] | None = None,
+                 credits: Sequence[str] = ()) -> None:
+    """`extra`: more text members (the listings), by file name."""
     stem = safe_filename(title)
     zip_path = Path(zip_path)
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     readme = readme_text(title=title, trim=trim, paper=paper, interior_pages=interior_pages,
-                         report=report, gettext=gettext, lang=lang, credits=credits)
+                         report=report, gettext=gettext, lang=lang, credits=credits,
+                         listings=[n for n in (extra or {}) if n.endswith(".txt")])
     with zipfile.ZipFile(zip_path, "w") as bundle:
         # PDFs are already compressed; storing them saves time without costing size.
         for source, name in ((interior_pdf, f"{stem}-interior.pdf"),
@@ -104,3 +130,5 @@ def write_bundle(zip_path: Path, *, interior_pdf: Path, cover_pdf: Path,
         bundle.writestr(_member(f"{stem}-preflight.json", zipfile.ZIP_DEFLATED),
                         json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         bundle.writestr(_member("README.txt", zipfile.ZIP_DEFLATED), readme)
+        for name, text in (extra or {}).items():
+            bundle.writestr(_member(name, zipfile.ZIP_DEFLATED), text)

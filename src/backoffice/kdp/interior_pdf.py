@@ -14,8 +14,8 @@ from pathlib import Path
 from fpdf import FPDF
 from PIL import Image
 
-from backoffice.kdp import specs
-from backoffice.kdp.fonts import wrap
+from backoffice.kdp import furniture, specs
+from backoffice.kdp.fonts import register_pdf_fonts, wrap
 from backoffice.kdp.pdf_common import (
     FONT_FAMILY,
     PT,
@@ -25,7 +25,7 @@ from backoffice.kdp.pdf_common import (
 )
 
 ART_DPI = 300
-FRONT_MATTER_PAGES = 2
+FRONT_MATTER_PAGES = furniture.TITLE_PAGES
 PAGE_NUMBER_PT = 10
 # Band at the foot of the safe area kept free of art for the page number.
 PAGE_NUMBER_BAND_IN = 0.3
@@ -63,6 +63,9 @@ class InteriorOptions:
     single_sided: bool = True
     page_numbers: bool = False
     language: str = "fr"
+    # Furniture pages (kdp/furniture.py) and the audience their design is for.
+    furniture: tuple[str, ...] = ()
+    audience: str = "children"
     # Credits the art's licences ask for (e.g. the subject library's), on the copyright page.
     credits: list[str] = field(default_factory=list)
 
@@ -76,14 +79,23 @@ class InteriorInfo:
     width_in: float
     height_in: float
     blank_pages: list[int] = field(default_factory=list)
+    # Page number of each furniture page.
+    furniture_pages: dict[str, int] = field(default_factory=dict)
 
 
 def interior_page_total(designs: int, options: InteriorOptions) -> int:
     return specs.interior_page_count(
         designs,
         single_sided=options.single_sided,
-        front_matter=FRONT_MATTER_PAGES if options.front_matter else 0,
+        front_matter=furniture.extra_pages(single_sided=options.single_sided,
+                                           front_matter=options.front_matter,
+                                           furniture=options.furniture),
     )
+
+
+def page_plan(designs: int, options: InteriorOptions) -> list[furniture.Slot]:
+    return furniture.plan(designs, single_sided=options.single_sided,
+                          front_matter=options.front_matter, furniture=options.furniture)
 
 
 def art_box(trim: str, total_pages: int, side: specs.Side, page_numbers: bool) -> specs.Rect:
@@ -144,16 +156,17 @@ def _text_block(pdf: FPDF, lines: list[tuple[str, bool, float]], area: specs.Rec
                  text)
 
 
-def _front_matter(pdf: FPDF, options: InteriorOptions, total: int, page_h: float) -> None:
+def _title_page(pdf: FPDF, options: InteriorOptions, area: specs.Rect, page_h: float) -> None:
     texts = _TEXTS.get(options.language, _TEXTS["en"])
-    right = specs.safe_area(options.trim, total, "right")
-    title_area = specs.Rect(right.x, right.y, right.width, right.height * 0.7)
-    pdf.add_page()
+    title_area = specs.Rect(area.x, area.y, area.width, area.height * 0.7)
     _text_block(pdf, [(options.title, True, 28),
                       (texts["by"].format(author=options.author), False, 16)],
                 title_area, page_h, "top")
 
-    left = specs.safe_area(options.trim, total, "left")
+
+def _copyright_page(pdf: FPDF, options: InteriorOptions, area: specs.Rect,
+                    page_h: float) -> None:
+    texts = _TEXTS.get(options.language, _TEXTS["en"])
     paragraphs = [texts["rights"].format(year=options.year, author=options.author),
                   texts["copy"]]
     if options.isbn:
@@ -161,8 +174,24 @@ def _front_matter(pdf: FPDF, options: InteriorOptions, total: int, page_h: float
     if options.ai_disclosure:
         paragraphs.append(texts["ai"])
     paragraphs.extend(options.credits)
-    pdf.add_page()
-    _text_block(pdf, [(p, False, 9) for p in paragraphs], left, page_h, "bottom")
+    _text_block(pdf, [(p, False, 9) for p in paragraphs], area, page_h, "bottom")
+
+
+def _furniture_page(pdf: FPDF, kind: str, options: InteriorOptions, area: specs.Rect,
+                    page_h: float) -> None:
+    from backoffice.kdp import furniture_pages as pages
+
+    page = pages.Page(pdf, page_h, area)
+    lang, audience = options.language, options.audience
+    if kind == "belongs_to":
+        pages.belongs_to(page, lang, audience)
+    elif kind == "how_to_use":
+        pages.how_to_use(page, lang, audience, single_sided=options.single_sided,
+                         color_test="color_test" in options.furniture)
+    elif kind == "color_test":
+        pages.color_test(page, lang, audience)
+    elif kind == "thank_you":
+        pages.thank_you(page, lang, audience, options.author)
 
 
 def _page_number(pdf: FPDF, number: int, box: specs.Rect, page_h: float) -> None:
@@ -186,35 +215,42 @@ def build_interior_pdf(
     specs.trim(options.trim), specs.paper(options.paper)  # fail early on unknown keys
     if not art_paths:
         raise ValueError("an interior needs at least one design")
-    total = interior_page_total(len(art_paths), options)
+    slots = page_plan(len(art_paths), options)
+    total = len(slots)
     page_w, page_h = specs.interior_page_size(options.trim)
     pdf = new_pdf(page_w, page_h)
+    if options.furniture:
+        register_pdf_fonts(pdf)
 
-    if options.front_matter:
-        _front_matter(pdf, options, total, page_h)
     design_pages: list[int] = []
     blank_pages: list[int] = []
-    for art in art_paths:
-        number = pdf.page_no() + 1
-        box = art_box(options.trim, total, specs.page_side(number), options.page_numbers)
-        # fpdf2 keeps the G4 bytes (and stores a design used twice once); ours go at once.
-        data, size = g4_tiff(Path(art))
-        place = fit_art(size, box)
+    furniture_pages: dict[str, int] = {}
+    for number, slot in enumerate(slots, 1):
         pdf.add_page()
-        pdf.image(data, x=place.x * PT, y=_top(page_h, place.top), w=place.width * PT,
-                  h=place.height * PT)
-        del data
-        if options.page_numbers:
-            _page_number(pdf, number, box, page_h)
-        design_pages.append(number)
-        if options.single_sided:
-            pdf.add_page()
-            blank_pages.append(pdf.page_no())
-    while pdf.page_no() < total:
-        pdf.add_page()
-        blank_pages.append(pdf.page_no())
+        safe = specs.safe_area(options.trim, total, specs.page_side(number))
+        if slot.kind == "blank":
+            blank_pages.append(number)
+        elif slot.kind == "title":
+            _title_page(pdf, options, safe, page_h)
+        elif slot.kind == "copyright":
+            _copyright_page(pdf, options, safe, page_h)
+        elif slot.kind == "design":
+            art = Path(art_paths[slot.design])
+            box = art_box(options.trim, total, specs.page_side(number), options.page_numbers)
+            # fpdf2 keeps the G4 bytes (and stores a design used twice once); ours go at once.
+            data, size = g4_tiff(art)
+            place = fit_art(size, box)
+            pdf.image(data, x=place.x * PT, y=_top(page_h, place.top), w=place.width * PT,
+                      h=place.height * PT)
+            del data
+            if options.page_numbers:
+                _page_number(pdf, number, box, page_h)
+            design_pages.append(number)
+        else:
+            _furniture_page(pdf, slot.kind, options, safe, page_h)
+            furniture_pages[slot.kind] = number
 
     finalize(pdf, out_path, [_page_boxes(options.trim, n) for n in range(1, total + 1)])
     return InteriorInfo(page_count=total, design_pages=design_pages, trim=options.trim,
                         paper=options.paper, width_in=page_w, height_in=page_h,
-                        blank_pages=blank_pages)
+                        blank_pages=blank_pages, furniture_pages=furniture_pages)

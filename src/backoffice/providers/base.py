@@ -42,7 +42,9 @@ class ImageRequest:
     # Subject themes (art/subjects): the theme's `subjects:` as a plain dict, and what
     # the offline generator needs to plan the whole book and write names on pages.
     subjects: dict[str, Any] = field(default_factory=dict)
-    book_seed: int = 0
+    # The book's own seed, when the request is one page of a book: procedural engines
+    # plan the whole book from it (no two designs alike). None: `seed` stands for it.
+    book_seed: int | None = None
     designs: int = 0
     language: str = "fr"
     # The editor's own prompt for this page, if any (`prompt` may be built from the theme).

@@ -173,11 +173,10 @@ def make_page_image(
         report = evaluate_page(art, dpi=pixels.DPI, audience=spec.audience)
         quality = report.to_dict() | {"attempt": attempt + 1, "attempts": attempts,
                                       "cleaned": cleaned}
-        if generated.meta.get("family"):
-            quality["family"] = generated.meta["family"]
-        # Which library drawings a page uses, for the credits and for the record.
-        for key in ("subjects", "glyphs", "main", "layout"):
-            if key in generated.meta:
+        # What the page is (family, layout, frame) and which library drawings it uses,
+        # for the credits and for the record.
+        for key in ("family", "layout", "frame", "subjects", "glyphs", "main"):
+            if generated.meta.get(key):
                 quality[key] = generated.meta[key]
         buffer = io.BytesIO()
         art.save(buffer, format="PNG")

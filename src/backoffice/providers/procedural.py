@@ -34,22 +34,33 @@ class ProceduralProvider:
         if request.width_px <= 0 or request.height_px <= 0:
             raise ProviderError(f"image size {request.width_px}x{request.height_px} is empty",
                                 retryable=False, provider=self.name)
-        family = procedural.pick_family(request.families, request.seed, request.page_index)
+        book_seed = request.seed if request.book_seed is None else request.book_seed
+        meta: dict[str, Any] = {}
         try:
             if request.kind == "coloring_page" and (request.subjects or
                                                     request.user_prompt.strip()):
-                return self._subject_page(request, on_progress)
+                return self._subject_page(request, book_seed, on_progress)
             if request.kind == "coloring_page":
-                seed = procedural.page_seed(request.seed, request.page_index)
+                plan = procedural.plan_page(request.families, request.audience, book_seed,
+                                            request.page_index)
+                design = plan.design
+                family = design.family
+                # The plan fixes what the page is; the request's seed (which steps on
+                # each redraw) only varies how it is drawn.
+                seed = procedural.page_seed(plan.seed, request.seed)
                 image, description = procedural.describe_page(
                     family, request.audience, seed, request.width_px, request.height_px,
-                    request.dpi)
+                    request.dpi, design)
+                meta = {"layout": design.layout, "frame": design.frame,
+                        "motifs": list(design.motifs)}
             elif request.kind == "cover":
+                family = procedural.pick_family(request.families, request.seed, 0)
                 image = procedural.render_cover_art(request.palette, request.families,
                                                     request.seed, request.width_px,
                                                     request.height_px, request.dpi)
                 description = f"{family} cover"
             elif request.kind == "back_cover":
+                family = procedural.pick_family(request.families, request.seed, 0)
                 image = procedural.render_back_cover_art(request.palette, request.families,
                                                          request.seed, request.width_px,
                                                          request.height_px, request.dpi)
@@ -63,10 +74,10 @@ class ProceduralProvider:
             on_progress(1, 1)
         return GeneratedImage(data=_png(image), provider=self.name, model=self.model,
                               prompt=description, seed=request.seed,
-                              meta={"family": family, "kind": request.kind, "dpi": request.dpi})
+                              meta={"family": family, "kind": request.kind, "dpi": request.dpi,
+                                    **meta})
 
-
-    def _subject_page(self, request: ImageRequest,
+    def _subject_page(self, request: ImageRequest, book_seed: int,
                       on_progress: ProgressCallback | None) -> GeneratedImage:
         """A page of library subjects: the theme's, or those the editor's prompt names
         (on any theme; a prompt naming none is refused, never ignored)."""
@@ -79,7 +90,7 @@ class ProceduralProvider:
             spec = SubjectSpec(main=list(named) or ["star"], setting=["ground", "hills",
                                                                      "clouds", "sun"])
         try:
-            page = draw_page(spec, request.audience, book_seed=request.book_seed,
+            page = draw_page(spec, request.audience, book_seed=book_seed,
                              page_index=request.page_index,
                              designs=max(request.designs, request.page_index + 1),
                              seed=request.seed, width_px=request.width_px,

@@ -10,6 +10,7 @@ from shapely.geometry import LineString, Polygon
 
 from backoffice.art.procedural.geometry import (
     Drawing,
+    Geoms,
     Style,
     art_box,
     circle,
@@ -17,11 +18,12 @@ from backoffice.art.procedural.geometry import (
     rounded_rect,
 )
 
-Item = tuple[Polygon, list]  # outline, inner lines
+Item = tuple[Polygon, Geoms]  # outline, inner lines
+HEADS = ("round", "daisy", "layered")
 
 
-def compose(items: list, gap: float, occluder: Polygon | None = None,
-            cover: list | None = None, bridge: bool = True) -> list:
+def compose(items: Geoms, gap: float, occluder: Polygon | None = None,
+            cover: Geoms | None = None, bridge: bool = True) -> Geoms:
     """Painter's algorithm, front first: each outline and its details are cut where a shape
     in front already covers them, so every visible line ends on another line.
 
@@ -40,7 +42,7 @@ def compose(items: list, gap: float, occluder: Polygon | None = None,
     # around it, clipped to a window, and joins (merges) those it overlaps.
     clusters: list[Polygon] = []
     boxes: list[tuple[float, float, float, float]] = []
-    lines: list = []
+    lines: Geoms = []
     reach = 2 * gap
     for shape, details, *composed in items:
         sx0, sy0, sx1, sy1 = shape.bounds
@@ -162,7 +164,7 @@ def _head(cx: float, cy: float, radius: float, kind: str, rng, style: Style):
             pieces = [fills[f] for f, owned_by in owner.items() if owned_by == k]
             shapes[k] = _polygonal(shapely.union_all([shapes[k], *pieces]))
             items[k] = (shapes[k], items[k][1])
-    cover: list = []
+    cover: Geoms = []
     lines = compose(items, gap, cover=cover, bridge=False)
     return cover[0], [], lines
 
@@ -271,15 +273,19 @@ def _ground(x0, x1, y, amplitude, bottom, rng) -> Polygon:
     return Polygon([*zip(xs, ys, strict=True), (x1 + 5, bottom + 5), (x0 - 5, bottom + 5)])
 
 
-def build(rng: np.random.Generator, style: Style, width: float, height: float):
+def build(rng: np.random.Generator, style: Style, width: float, height: float,
+          kinds: list[str] | None = None, scene: str | None = None,
+          cover: Geoms | None = None):
+    """A meadow (children), a bouquet (adults) or one flower (toddlers); `kinds` limits
+    the flower heads, `scene` picks the meadow or the bouquet for any older audience."""
     drawing = Drawing(width, height)
     x0, y0, x1, y1 = art_box(width, height, style)
     w = x1 - x0
-    kinds = ["round", "daisy", "layered"]
+    kinds = [k for k in (kinds or []) if k in HEADS] or list(HEADS)
     if style.audience == "toddlers":
         r = w * 0.3
         hx, hy = (x0 + x1) / 2, y0 + r * 1.05
-        kind = str(rng.choice(["round", "daisy"]))
+        kind = str(rng.choice([k for k in kinds if k != "layered"] or ["round", "daisy"]))
         head = _flower(hx, hy, r, kind, np.random.default_rng(int(rng.integers(1 << 30))),
                        style) if kind == "round" else _toddler_daisy(hx, hy, r, rng, style)
         items = _plant((x0 + x1) / 2, y1 - 40, (hx, hy, r), kind, rng, style, 2, head)
@@ -292,7 +298,7 @@ def build(rng: np.random.Generator, style: Style, width: float, height: float):
     frame = rounded_rect(x0, y0, x1, y1, style.min_gap_pt)
     ground_y = y1 - (y1 - y0) * rng.uniform(0.12, 0.18)
     items: list[Item] = [(_ground(x0, x1, ground_y, 8, y1, rng), [])]
-    if style.audience == "children":
+    if scene == "meadow" or scene is None and style.audience == "children":
         # A narrow trim (6x9) holds fewer plants; four crammed in overlap into crumbs.
         count = int(rng.integers(3, 5)) if w > 420 else int(rng.integers(2, 4))
         xs = np.linspace(x0 + w * 0.18, x1 - w * 0.18, count) + rng.uniform(-w * 0.04, w * 0.04,
@@ -316,9 +322,9 @@ def build(rng: np.random.Generator, style: Style, width: float, height: float):
             items[1:1] = _sun(sx, sy, sr, style)
         description = f"flowers, {count} flowers in a meadow"
     else:
-        items, description = _bouquet(rng, style, (x0, y0, x1, y1), frame)
+        items, description = _bouquet(rng, style, (x0, y0, x1, y1), frame, kinds)
     outside = shapely.box(x0 - 50, y0 - 50, x1 + 50, y1 + 50).difference(frame)
-    for line in compose(items, style.min_gap_pt * 0.6, occluder=outside):
+    for line in compose(items, style.min_gap_pt * 0.6, occluder=outside, cover=cover):
         drawing.add(line, style.detail_pt)
     drawing.add(frame, style.line_pt)
     return drawing, description
@@ -343,7 +349,8 @@ def _sun(cx: float, cy: float, r: float, style: Style) -> list[Item]:
     return [(circle(cx, cy, r), []), *((ray, []) for ray in rays)]
 
 
-def _bouquet(rng, style: Style, box, frame: Polygon) -> tuple[list[Item], str]:
+def _bouquet(rng, style: Style, box, frame: Polygon,
+             kinds: list[str] | None = None) -> tuple[list[Item], str]:
     """Flowers that never touch each other, leaves tucked behind them, blossoms in the gaps.
     Shapes only overlap where intended, so no sliver or near-miss gap is left to colour."""
     x0, y0, x1, y1 = box
@@ -360,7 +367,7 @@ def _bouquet(rng, style: Style, box, frame: Polygon) -> tuple[list[Item], str]:
             placed.append((x, y, r))
         if len(placed) >= 12:
             break
-    kinds = ["round", "daisy", "layered"]
+    kinds = kinds or list(HEADS)
     heads = [_head(x, y, r, str(rng.choice(kinds)), rng, style) for x, y, r in placed]
     taken = shapely.union_all([circle(x, y, r + gap) for x, y, r in placed])
     shapely.prepare(taken)
@@ -380,7 +387,7 @@ def _bouquet(rng, style: Style, box, frame: Polygon) -> tuple[list[Item], str]:
                 leaves.append(leaf)
                 taken = shapely.union(taken, grown)
                 shapely.prepare(taken)
-    blossoms: list = []
+    blossoms: Geoms = []
     shapely.prepare(taken)
     for _ in range(300):
         # Never so small (6x9 trims) that the petals' rings crowd into hairline gaps.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import shapely
@@ -11,6 +12,8 @@ from shapely.geometry import LinearRing, LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
 MM_PER_PT = 25.4 / 72.0
+# Lists of shapely geometries (polygons and lines mixed) and of strokes with their width.
+Geoms = list[Any]
 
 
 @dataclass(frozen=True)
@@ -19,13 +22,24 @@ class Style:
     line_pt: float  # main outlines
     detail_pt: float  # inner details; never below the audience's minimum
     min_gap_pt: float  # narrowest white gap a design may leave between lines
+    # Silhouettes and frames: illustrators draw the outer lines bolder than the details.
+    outline_pt: float = 0.0
+
+    @property
+    def bold_pt(self) -> float:
+        return max(self.outline_pt, self.line_pt)
+
+    @property
+    def min_area_pt2(self) -> float:
+        """Smallest region a design means to leave: comfortably above the gate's limit."""
+        return (1.1 * self.min_gap_pt) ** 2
 
 
 # Drawn a little above each audience's gate minimum so rasterising never dips below it.
 STYLES: dict[str, Style] = {
-    "toddlers": Style("toddlers", line_pt=4.8, detail_pt=4.8, min_gap_pt=28.0),
-    "children": Style("children", line_pt=2.7, detail_pt=2.5, min_gap_pt=10.0),
-    "adults": Style("adults", line_pt=1.5, detail_pt=1.0, min_gap_pt=4.5),
+    "toddlers": Style("toddlers", line_pt=4.8, detail_pt=4.8, min_gap_pt=28.0, outline_pt=6.0),
+    "children": Style("children", line_pt=2.7, detail_pt=2.5, min_gap_pt=10.0, outline_pt=3.4),
+    "adults": Style("adults", line_pt=1.4, detail_pt=1.0, min_gap_pt=4.5, outline_pt=2.0),
 }
 
 
@@ -37,20 +51,46 @@ class Drawing:
     height: float
     strokes: list[tuple[np.ndarray, bool, float]] = field(default_factory=list)
 
-    def add(self, geom: BaseGeometry | None, width_pt: float) -> None:
-        if geom is None or geom.is_empty:
+    def add(self, geom: BaseGeometry | Geoms | None, width_pt: float) -> None:
+        """Outline a geometry: polygons by their rings, lines as they are. A list of
+        geometries goes through shapely's vectorised calls in one pass."""
+        if geom is None:
             return
-        if isinstance(geom, Polygon):
-            self.add(geom.exterior, width_pt)
-            for ring in geom.interiors:
-                self.add(ring, width_pt)
+        if isinstance(geom, list):
+            self._add_many(geom, width_pt)
+        elif isinstance(geom, Polygon):
+            if not geom.is_empty:
+                self.strokes.append((shapely.get_coordinates(geom.exterior)[:-1], True,
+                                     width_pt))
+                for ring in geom.interiors:
+                    self.strokes.append((shapely.get_coordinates(ring)[:-1], True, width_pt))
         elif isinstance(geom, LinearRing):
-            self.strokes.append((np.asarray(geom.coords)[:-1], True, width_pt))
+            self.strokes.append((shapely.get_coordinates(geom)[:-1], True, width_pt))
         elif isinstance(geom, LineString):
-            self.strokes.append((np.asarray(geom.coords), False, width_pt))
+            if not geom.is_empty:
+                self.strokes.append((shapely.get_coordinates(geom), False, width_pt))
         elif hasattr(geom, "geoms"):
             for part in geom.geoms:
                 self.add(part, width_pt)
+
+    def _add_many(self, geoms: Geoms, width_pt: float) -> None:
+        parts = shapely.get_parts(np.asarray(geoms, dtype=object))
+        # Collections may nest (a GeometryCollection of MultiLineStrings): flatten them.
+        while len(parts) and (shapely.get_type_id(parts) >= 4).any():
+            parts = shapely.get_parts(parts)
+        if not len(parts):
+            return
+        parts = parts[~shapely.is_empty(parts)]
+        kinds = shapely.get_type_id(parts)
+        closed = np.concatenate([shapely.get_rings(parts[kinds == 3]), parts[kinds == 2]])
+        for group, is_closed in ((closed, True), (parts[kinds == 1], False)):
+            if not len(group):
+                continue
+            coords, index = shapely.get_coordinates(group, return_index=True)
+            for pts in np.split(coords, np.flatnonzero(np.diff(index)) + 1):
+                pts = pts[:-1] if is_closed else pts
+                if len(pts) >= 2:
+                    self.strokes.append((pts, is_closed, width_pt))
 
     def add_line_network(self, lines: BaseGeometry, width_pt: float) -> None:
         """Merge touching segments first so joins are drawn as joins, not as caps."""
@@ -135,3 +175,34 @@ def art_box(width: float, height: float, style: Style) -> tuple[float, float, fl
     """Where strokes may go: a small inner margin so nothing touches the art edge."""
     margin = max(6.0, 0.02 * min(width, height)) + style.line_pt
     return margin, margin, width - margin, height - margin
+
+
+def polar(geoms: Any, cx: float, cy: float, r0: float, length: float,
+          phase: float = 0.0) -> Any:
+    """Wrap strip geometry around (cx, cy): x in [0, length) becomes the angle (one turn,
+    from `phase`), y the distance from the radius r0. Strips are periodic in x, so shapes
+    that run past `length` close the ring seamlessly."""
+    arr = np.asarray(geoms, dtype=object) if isinstance(geoms, list) else geoms
+    dense = shapely.segmentize(arr, max_segment_length=max(0.5, 0.01 * max(r0, 40.0)))
+    turn = 2 * math.pi / length
+
+    def wrap(c: np.ndarray) -> np.ndarray:
+        # Modulo the turn: a line ending at x = length ends exactly where it began.
+        theta = phase + np.mod(c[:, 0], length) * turn
+        r = r0 + c[:, 1]
+        return np.column_stack([cx + r * np.cos(theta), cy + r * np.sin(theta)])
+
+    out = shapely.transform(dense, wrap)
+    return list(out) if isinstance(geoms, list) else out
+
+
+def place(geoms: Any, x: float, y: float, angle: float = 0.0, scale: float = 1.0) -> Any:
+    """Move local motif geometry (base at the origin, pointing up +y) to (x, y), turned
+    so that +y points along `angle` (radians)."""
+    c, s = math.cos(angle - math.pi / 2), math.sin(angle - math.pi / 2)
+    m = np.array([[c, -s], [s, c]]) * scale
+    return shapely.transform(geoms, lambda p: p @ m.T + (x, y))
+
+
+def shift(geoms: Any, dx: float, dy: float = 0.0) -> Any:
+    return shapely.transform(geoms, lambda p: p + (dx, dy))

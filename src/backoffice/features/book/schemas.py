@@ -57,6 +57,8 @@ class EbookOut(BaseModel):
     isbn: str | None = None
     single_sided: bool = True
     front_matter: bool = True
+    # Book furniture pages (kdp/furniture.py), counted in the interior's pages.
+    furniture: list[str] = []
     page_numbers: bool = False
     blurb: str | None = None
     cover_template: str | None = None

@@ -29,7 +29,7 @@ SAMPLE_DPI = 80
 # Shown 150 px wide: drawn at SAMPLE_DPI, then reduced to twice that for sharp screens.
 SAMPLE_WIDTH = 300
 PREVIEW_DPI = 60
-_VERSION = "2"
+_VERSION = "3"  # 3: subject pages and pages planned per book
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from backoffice.features.book.schemas import CreatedEbook, EbookOut, JobOut
 from backoffice.features.creation import preview, service
 from backoffice.features.creation.schemas import EbookCreate
 from backoffice.kdp import pixels, specs
+from backoffice.kdp.furniture import FURNITURE
 from backoffice.providers.config import page_generator
 from backoffice.storage import get_storage
 from backoffice.web import form_errors
@@ -48,19 +49,28 @@ class CreationForm(BaseModel):
     single_sided: str | None = None
     front_matter: str | None = None
     page_numbers: str | None = None
+    furniture_belongs_to: str | None = None
+    furniture_how_to_use: str | None = None
+    furniture_color_test: str | None = None
+    furniture_thank_you: str | None = None
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {k: v.strip() for k, v in self.model_dump().items()
-                                  if isinstance(v, str) and k != "print_options"}
+                                  if isinstance(v, str) and k != "print_options"
+                                  and not k.startswith("furniture_")}
         if self.print_options is not None:
-            for box in ("single_sided", "front_matter", "page_numbers"):
+            for box in ("single_sided", "front_matter", "page_numbers",
+                        *(f"furniture_{key}" for key in FURNITURE)):
                 values[box] = getattr(self, box) in ("on", "true", "1")
         return values
 
     def checked(self) -> tuple[EbookCreate | None, dict[str, str]]:
         values = self.values()
         raw = {k: v for k, v in values.items()
-               if v != "" or k in ("title", "subtitle", "author")}
+               if (v != "" or k in ("title", "subtitle", "author"))
+               and not k.startswith("furniture_")}
+        if self.print_options is not None:
+            raw["furniture"] = [key for key in FURNITURE if values[f"furniture_{key}"]]
         errors: dict[str, Any] = {}
         if values.get("page_count") == "":
             # Left empty, it is missing: not silently the default of 24.
@@ -87,7 +97,8 @@ def _page_count_problem(raw: dict[str, Any]) -> Message | None:
             str(raw.get("trim_size", defaults["trim_size"].default)),
             str(raw.get("paper", defaults["paper"].default)),
             single_sided=bool(raw.get("single_sided", True)),
-            front_matter=bool(raw.get("front_matter", True)))
+            front_matter=bool(raw.get("front_matter", True)),
+            furniture=raw.get("furniture", ()))
     except specs.KdpError as exc:
         if str(raw.get("trim_size", "8.5x11")) in specs.TRIMS and str(
                 raw.get("paper", "white")) in specs.PAPERS:
@@ -156,7 +167,8 @@ def api_create_ebook(data: EbookCreate, session: SessionDep, settings: SettingsD
 def new_ebook_form(request: Request, settings: SettingsDep) -> Response:
     defaults = {"audience": "children", "trim_size": "8.5x11", "paper": "white",
                 "page_count": 24, "theme": next(iter(themes_in(str(settings.themes_dir)))),
-                "single_sided": True, "front_matter": True, "page_numbers": False}
+                "single_sided": True, "front_matter": True, "page_numbers": False,
+                **{f"furniture_{key}": True for key in FURNITURE}}
     return render(request, "creation/new.html", _form_context(request, settings, defaults, {}))
 
 

@@ -11,6 +11,7 @@ from backoffice.art.themes import Audience
 from backoffice.features.book.schemas import MAX_SEED
 from backoffice.kdp import fonts, specs
 from backoffice.kdp.cover_design import TEMPLATES
+from backoffice.kdp.furniture import FurnitureKey
 
 
 def _clean_text(value: str) -> str:
@@ -41,6 +42,12 @@ class EbookCreate(BaseModel):
     single_sided: bool = Field(default=True,
                                description="A blank back after each design (markers)")
     front_matter: bool = Field(default=True, description="Title page and copyright page")
+    furniture: list[FurnitureKey] = Field(
+        default_factory=list, max_length=4,
+        description="Book furniture pages, each a recto with a blank back, counted in the "
+        "page count: belongs_to (\"This book belongs to\"), how_to_use, color_test, "
+        "thank_you (closing page with a review request). None unless given (the form "
+        "ticks all four)")
     page_numbers: bool = False
     blurb: str = Field(default="", max_length=600, description="Back-cover text")
     cover_template: str | None = Field(

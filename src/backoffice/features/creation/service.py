@@ -10,7 +10,7 @@ from backoffice.config import Settings
 from backoffice.errors import N_, InvalidInput, Message
 from backoffice.features.creation.schemas import EbookCreate
 from backoffice.features.generation import service as generation
-from backoffice.kdp import pixels, specs
+from backoffice.kdp import furniture, pixels, specs
 from backoffice.models import Ebook, GenerationJob, Page, StatusChange
 
 
@@ -31,7 +31,8 @@ def validate_for_settings(data: EbookCreate, settings: Settings) -> Theme:
                                   {"theme": repr(data.theme), "known": ", ".join(themes)})
     try:
         pixels.check_designs(data.page_count, data.trim_size, data.paper,
-                             single_sided=data.single_sided, front_matter=data.front_matter)
+                             single_sided=data.single_sided, front_matter=data.front_matter,
+                             furniture=data.furniture)
     except specs.KdpError as exc:
         errors["page_count"] = exc.message
     if errors:
@@ -57,6 +58,7 @@ def create_ebook(session: Session, settings: Settings, data: EbookCreate, *,
         isbn=data.isbn,
         single_sided=data.single_sided,
         front_matter=data.front_matter,
+        furniture=list(furniture.normalise(data.furniture)),
         page_numbers=data.page_numbers,
         blurb=data.blurb or None,
         cover_template=data.cover_template,

@@ -137,7 +137,7 @@ def export_bundle(ebook_id: int, request: Request, session: SessionDep, settings
     ebook = get_ebook(session, ebook_id)
     export = service.run_export(session, settings, ebook, actor=actor)
     service.require_downloadable(export)
-    key = service.bundle_key(settings, ebook, export, request_language(request))
+    key = service.bundle_key(session, settings, ebook, export, request_language(request))
     return stored_file(get_storage(settings), key,
                        disposition=content_disposition(ebook.title, "-kdp.zip"))
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from backoffice.errors import N_, Message
 
-PART = {"interior": N_("Interior"), "cover": N_("Cover")}
+PART = {"interior": N_("Interior"), "cover": N_("Cover"),
+        "listing_fr": N_("Listing amazon.fr"), "listing_en": N_("Listing amazon.com")}
 
 RULE = {
     "readable": N_("Readable PDF"),
@@ -29,6 +30,23 @@ RULE = {
     "spine_text": N_("Spine text rule"),
     "barcode_area": N_("Barcode area"),
     "safe_zone": N_("Cover text and art inside the safe lines"),
+    # The listing's metadata rules (kdp/listing_rules.py).
+    "title_present": N_("Title filled in"),
+    "title_length": N_("Title and subtitle within 200 characters"),
+    "title_terms": N_("No forbidden words in the title"),
+    "title_matches_cover": N_("Title as on the cover"),
+    "description_present": N_("Description filled in"),
+    "description_length": N_("Description within 4,000 characters"),
+    "description_html": N_("Description in KDP's HTML"),
+    "keywords_count": N_("Seven keywords"),
+    "keyword_length": N_("Keywords within 50 characters"),
+    "keyword_terms": N_("No forbidden words in the keywords"),
+    "keyword_title_words": N_("Keywords without the title's words"),
+    "keyword_duplicates": N_("No keyword twice"),
+    "categories": N_("Categories"),
+    "reading_age": N_("Reading age"),
+    "list_price": N_("List price and royalty"),
+    "ai_content": N_("AI-generated content declared"),
 }
 
 

@@ -19,7 +19,9 @@ from backoffice.config import Settings
 from backoffice.errors import N_, Conflict, InvalidInput, Message
 from backoffice.features.book.service import latest_export
 from backoffice.features.export.rule_labels import sentence
+from backoffice.features.listing import service as listing_service
 from backoffice.kdp import specs
+from backoffice.kdp.listing import NON_AI_PROVIDERS
 from backoffice.models import Ebook, Export, Page, PageVersion
 from backoffice.storage import Storage, get_storage
 
@@ -27,10 +29,11 @@ if TYPE_CHECKING:
     from backoffice.kdp.preflight import PageGate
 
 # Bump when the PDF layout changes, so cached PDFs are rebuilt.
-BUILDER_VERSION = "3"
+BUILDER_VERSION = "4"
 # Uploaded pages are the publisher's own art: whether it was made with AI is theirs to
-# declare to KDP, so it does not print the AI notice on its own.
-OFFLINE_PROVIDERS = {"procedural", "upload"}
+# declare to KDP, so it does not print the AI notice on its own. The listing's answer to
+# KDP's AI question reads the same set.
+OFFLINE_PROVIDERS = NON_AI_PROVIDERS
 MIN_OVERRIDE_REASON = 5
 
 
@@ -139,12 +142,14 @@ def build_files(session: Session, settings: Settings, ebook: Ebook, *, interior:
         year=_year(ebook), isbn=ebook.isbn, ai_disclosure=uses_ai(content),
         front_matter=ebook.front_matter, single_sided=ebook.single_sided,
         page_numbers=ebook.page_numbers, language=settings.language,
+        furniture=tuple(ebook.furniture or ()), audience=ebook.audience,
         credits=art_credits(content, settings.language),
     )
     total = interior_page_total(len(content), options)
     interior_key = _cache_key("interior", ebook, content, {
         "ai": options.ai_disclosure, "lang": options.language, "single": ebook.single_sided,
         "front": ebook.front_matter, "numbers": ebook.page_numbers,
+        "furniture": list(options.furniture), "audience": ebook.audience,
         "credits": options.credits})
     try:
         if interior:
@@ -217,18 +222,24 @@ def run_export(session: Session, settings: Settings, ebook: Ebook, *, actor: str
 
     files = build_files(session, settings, ebook)
     gate = gate_verdicts(session, ebook)
+    # The listing's metadata rules join the print rules: an edited listing is a new
+    # verdict on the same files.
+    listing = listing_service.fingerprint(session, settings, ebook)
     previous = latest_export(session, ebook.id)
     if (previous is not None and previous.interior_key == files.interior_key
             and previous.cover_key == files.cover_key
-            and previous.report.get("gate") == _gate_dicts(gate)):
+            and previous.report.get("gate") == _gate_dicts(gate)
+            and previous.report.get("listing") == listing):
         return previous
     storage = get_storage(settings)
     report = run_preflight(storage.path(files.interior_key), storage.path(files.cover_key),
                            trim=ebook.trim_size, paper=ebook.paper, isbn=ebook.isbn,
                            gate=gate)
+    report.rules += listing_service.rules(session, settings, ebook)
+    stored = {**report.to_dict(), "listing": listing}
     export = Export(ebook_id=ebook.id, interior_key=files.interior_key,
                     cover_key=files.cover_key, interior_pages=files.interior_pages,
-                    passed=report.passed, report=report.to_dict(), actor=actor)
+                    passed=report.passed, report=stored, actor=actor)
     session.add(export)
     session.flush()
     return export
@@ -280,10 +291,12 @@ def require_downloadable(export: Export) -> None:
                        rules=failing_rules(export))
 
 
-def bundle_key(settings: Settings, ebook: Ebook, export: Export, lang: str = "en") -> str:
-    """The storage key of the zip of interior, cover, preflight.json and README.txt (in
-    `lang`) for this export, built when not yet stored."""
-    from backoffice.kdp.bundle import write_bundle
+def bundle_key(session: Session, settings: Settings, ebook: Ebook, export: Export,
+               lang: str = "en") -> str:
+    """The storage key of the zip of interior, cover, preflight.json, README.txt (in
+    `lang`) and both KDP listings (text in KDP's form order, and JSON) for this export,
+    built when not yet stored."""
+    from backoffice.kdp.bundle import listing_members, write_bundle
     from backoffice.kdp.preflight import PreflightReport
     from backoffice.web.i18n import translations
 
@@ -291,15 +304,18 @@ def bundle_key(settings: Settings, ebook: Ebook, export: Export, lang: str = "en
     content = [p.current_version for p in ebook.pages
                if p.kind == "content" and p.current_version is not None]
     credits = art_credits(content, lang)
+    listings = {market: listing_service.documents(session, settings, ebook, market)
+                for market in ("fr", "en")}
+    members = listing_members(ebook.title, listings)
     payload = json.dumps([export.interior_key, export.cover_key, export.report, ebook.title,
-                          lang, credits, 2], sort_keys=True)
+                          lang, credits, members, 3], sort_keys=True)
     key = hashlib.sha256(payload.encode()).hexdigest() + ".zip"
     report = PreflightReport.from_dict(export.report)
     storage.put_file(key, lambda tmp: write_bundle(
         tmp, interior_pdf=storage.path(export.interior_key),
         cover_pdf=storage.path(export.cover_key), report=report, trim=ebook.trim_size,
         paper=ebook.paper, interior_pages=export.interior_pages, title=ebook.title,
-        gettext=translations(lang).gettext, lang=lang, credits=credits))
+        gettext=translations(lang).gettext, lang=lang, extra=members, credits=credits))
     return key
 
 

@@ -123,7 +123,8 @@ def _check_count(ebook: Ebook, designs: int, *, field: str) -> None:
     """The same rule and message as the creation form and the API (kdp.specs)."""
     try:
         pixels.check_designs(designs, ebook.trim_size, ebook.paper,
-                             single_sided=ebook.single_sided, front_matter=ebook.front_matter)
+                             single_sided=ebook.single_sided, front_matter=ebook.front_matter,
+                             furniture=ebook.furniture or ())
     except specs.KdpError as exc:
         raise InvalidInput({field: exc.message}) from None
 

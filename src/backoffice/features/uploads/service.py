@@ -41,14 +41,15 @@ def _rejected(batch: Batch) -> list[dict[str, Any]]:
 def art_size_for(ebook: Ebook, extra_designs: int = 0) -> tuple[int, int]:
     return pixels.art_size_px(ebook.trim_size, pixels.interior_pages(
         ebook.page_count + extra_designs, single_sided=ebook.single_sided,
-        front_matter=ebook.front_matter))
+        front_matter=ebook.front_matter, furniture=ebook.furniture or ()))
 
 
 def _check_total(ebook: Ebook, designs: int) -> None:
     """KDP's maximum for the trim and paper; short books are allowed (they must gain
     pages before export, like books adopted from the previous system)."""
     total = pixels.interior_pages(designs, single_sided=ebook.single_sided,
-                                  front_matter=ebook.front_matter)
+                                  front_matter=ebook.front_matter,
+                                  furniture=ebook.furniture or ())
     _low, high = specs.page_limits(ebook.trim_size, ebook.paper)
     if total > high:
         raise InvalidInput.field(
