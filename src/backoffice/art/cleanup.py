@@ -17,13 +17,20 @@ import io
 import logging
 import shutil
 import subprocess
+from collections.abc import Callable
+from typing import Any, SupportsFloat
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageFilter, UnidentifiedImageError
 from scipy import ndimage
-from skimage.filters import threshold_otsu
+from skimage import filters
 
 log = logging.getLogger(__name__)
+
+# skimage ships no annotations; this is the signature we rely on (an image in, the
+# threshold as a NumPy scalar out).
+threshold_otsu: Callable[[np.ndarray], SupportsFloat] = filters.threshold_otsu
 
 POTRACE = "potrace"
 # Tracing at more than twice the source resolution adds nothing but time.
@@ -39,7 +46,7 @@ class CleanupError(ValueError):
 
 def _gray(png_bytes: bytes) -> Image.Image:
     try:
-        image = Image.open(io.BytesIO(png_bytes))
+        image: Image.Image = Image.open(io.BytesIO(png_bytes))
         image.load()
     except (UnidentifiedImageError, OSError) as exc:
         raise CleanupError(f"not a readable image: {exc}") from None
@@ -58,13 +65,15 @@ def _fit(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
 
 def _drop_small(mask: np.ndarray, area: int) -> np.ndarray:
     """Remove connected parts of `mask` of at most `area` pixels (8-connected)."""
+    labels: npt.NDArray[np.integer]  # scipy is untyped: an integer label per pixel
     labels, count = ndimage.label(mask, structure=np.ones((3, 3), dtype=bool))
     if count == 0:
         return mask
     sizes = np.bincount(labels.ravel())
     keep = sizes > area
     keep[0] = False
-    return keep[labels]
+    kept: npt.NDArray[np.bool_] = keep[labels]  # NumPy types fancy indexing as Any
+    return kept
 
 
 def _ink_mask(gray: Image.Image, trace_size: tuple[int, int], scale: float) -> tuple[np.ndarray,
@@ -115,7 +124,7 @@ def _raster(ink: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 def to_line_art_with_info(png_bytes: bytes, width_px: int, height_px: int,
-                          dpi: int = 300) -> tuple[Image.Image, dict]:
+                          dpi: int = 300) -> tuple[Image.Image, dict[str, Any]]:
     """The page's art area (`width_px` x `height_px`, mode "1") and what was done."""
     if width_px <= 0 or height_px <= 0:
         raise CleanupError(f"art area {width_px}x{height_px} is empty")
@@ -130,8 +139,8 @@ def to_line_art_with_info(png_bytes: bytes, width_px: int, height_px: int,
     ink, level = _ink_mask(gray, trace_size, trace_scale)
 
     vectorizer = "raster"
-    info: dict = {"source_size": gray.size, "fitted_size": fitted, "margin_px": margin,
-                  "threshold": level, "dpi": dpi}
+    info: dict[str, Any] = {"source_size": gray.size, "fitted_size": fitted,
+                            "margin_px": margin, "threshold": level, "dpi": dpi}
     art: np.ndarray | None = None
     if ink.any() and shutil.which(POTRACE):
         try:

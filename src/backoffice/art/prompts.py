@@ -80,7 +80,8 @@ def cover_prompt(theme: Theme, audience: str, title: str) -> str:
     )
 
 
-def _combinations(variables: dict[str, list[str]], rng: random.Random, count: int):
+def _combinations(variables: dict[str, list[str]], rng: random.Random,
+                  count: int) -> list[dict[str, str]]:
     """`count` dicts of values, no combination repeated until all have been used."""
     names = sorted(variables)
     sizes = [len(variables[n]) for n in names]

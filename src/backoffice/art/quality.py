@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
@@ -47,10 +48,10 @@ BANDS: dict[str, Band] = {
 @dataclass
 class QualityReport:
     passed: bool
-    metrics: dict
-    failures: list[dict] = field(default_factory=list)
+    metrics: dict[str, Any]
+    failures: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"passed": self.passed, "metrics": self.metrics, "failures": self.failures}
 
 
@@ -222,10 +223,10 @@ def evaluate_page(image: Image.Image, *, dpi: int, audience: str,
     return QualityReport(passed=not failures, metrics=metrics, failures=failures)
 
 
-def _judge(m: dict, band: Band) -> list[dict]:
-    failures: list[dict] = []
+def _judge(m: dict[str, Any], band: Band) -> list[dict[str, Any]]:
+    failures: list[dict[str, Any]] = []
 
-    def fail(code: str, message: str, **params) -> None:
+    def fail(code: str, message: str, **params: float) -> None:
         failures.append({"code": code, "message": message, **params})
 
     if m["binarity"] > 0:

@@ -215,7 +215,7 @@ def book_cover(ebook_id: Annotated[int, typer.Argument(help="Book id")],
     if job_id is not None and wait:
         thread, loop = worker_in_thread(settings)
         try:
-            status = wait_for_job(settings, ebook_id, job_id)
+            status, _review = wait_for_job(settings, ebook_id, job_id)
         finally:
             stop_worker(thread, loop)
     close_deferrers()

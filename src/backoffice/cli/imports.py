@@ -89,7 +89,7 @@ def _run(settings: Any, make: Any, *, wait: bool) -> None:
     if wait:
         thread, loop = worker_in_thread(settings)
         try:
-            status = wait_for_job(settings, ebook_id, job_id)
+            status, _review = wait_for_job(settings, ebook_id, job_id)
         finally:
             stop_worker(thread, loop)
     close_deferrers()

@@ -141,9 +141,9 @@ def _draw_barcode(pdf: FPDF, box: specs.Rect, digits: str, page_h: float, shown:
     base = (page_h - box.y - 0.09) * PT
     pdf.text((x0 - 0.09) * PT, base, digits[0])
     for half, first_module in ((digits[1:7], 4), (digits[7:], 51)):
-        width = pdf.get_string_width(half)
+        text_w = pdf.get_string_width(half)
         centre = (x0 + (first_module + 21) * _EAN_MODULE_IN) * PT
-        pdf.text(centre - width / 2, base, half)
+        pdf.text(centre - text_w / 2, base, half)
     pdf.set_font(FONT_FAMILY, "", 8)
     label = f"ISBN {shown}"
     pdf.text((box.x + (box.width - pdf.get_string_width(label) / PT) / 2) * PT,

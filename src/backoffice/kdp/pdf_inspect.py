@@ -51,13 +51,20 @@ def _number(value: object) -> float | None:
         return None
 
 
-def _walk(obj: pikepdf.Object, resources: pikepdf.Object, ctm: list[float], page: int,
-          depth: int = 0) -> Iterator[tuple[str, object]]:
+# A colour-setting operator and its numeric operands, e.g. ("rg", [1.0, 0.0, 0.0]).
+Color = tuple[str, list[float]]
+
+
+def _walk(obj: pikepdf.Object | pikepdf.Page, resources: pikepdf.Object | None,
+          ctm: list[float], page: int, depth: int = 0
+          ) -> Iterator[tuple[str, PlacedImage | Color]]:
     """Yield ("image", PlacedImage) and ("color", (operator, operands)) from a content
     stream, following Form XObjects."""
     stack: list[list[float]] = []
-    xobjects = resources.get("/XObject", {}) if resources is not None else {}
-    for operands, operator in pikepdf.parse_content_stream(obj):
+    no_xobjects: dict[str, pikepdf.Object] = {}
+    xobjects = resources.get("/XObject", no_xobjects) if resources is not None else no_xobjects
+    for instruction in pikepdf.parse_content_stream(obj):
+        operands, operator = instruction.operands, instruction.operator
         op = str(operator)
         if op == "q":
             stack.append(ctm)
@@ -66,7 +73,7 @@ def _walk(obj: pikepdf.Object, resources: pikepdf.Object, ctm: list[float], page
         elif op == "cm":
             ctm = _mul([float(v) for v in operands], ctm)
         elif op in ("g", "G", "rg", "RG", "k", "K", "sc", "SC", "scn", "SCN"):
-            yield "color", (op, [_number(v) for v in operands if _number(v) is not None])
+            yield "color", (op, [n for n in map(_number, operands) if n is not None])
         elif op == "Do":
             xobj = xobjects.get(str(operands[0]))
             if xobj is None:
@@ -89,7 +96,7 @@ def _walk(obj: pikepdf.Object, resources: pikepdf.Object, ctm: list[float], page
                                  depth + 1)
 
 
-def page_items(doc: pikepdf.Pdf) -> Iterator[tuple[int, str, object]]:
+def page_items(doc: pikepdf.Pdf) -> Iterator[tuple[int, str, PlacedImage | Color]]:
     for number, page in enumerate(doc.pages, start=1):
         for kind, item in _walk(page, page.obj.get("/Resources"), [1, 0, 0, 1, 0, 0], number):
             yield number, kind, item
@@ -138,7 +145,9 @@ def page_fingerprint(page: pikepdf.Page) -> str:
     for stream in streams:
         if stream is not None:
             digest.update(stream.read_bytes())
-    for name, xobj in page.obj.get("/Resources", {}).get("/XObject", {}).items():
+    no_objects: dict[str, pikepdf.Object] = {}
+    resources = page.obj.get("/Resources", no_objects)
+    for name, xobj in resources.get("/XObject", no_objects).items():
         digest.update(f"{name}{xobj.objgen}".encode())
     return digest.hexdigest()
 

@@ -76,7 +76,7 @@ class PreflightReport:
         self.rules.append(Rule(code, bool(passed), str(Message(msgid, params)), msgid,
                                dict(params)))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"passed": self.passed, "trim": self.trim, "paper": self.paper,
                 "interior_pages": self.interior_pages,
                 "rules": [asdict(rule) for rule in self.rules],
@@ -111,8 +111,9 @@ def _common(report: PreflightReport, doc: pikepdf.Pdf, path: Path, prefix: str) 
     missing = pdf_inspect.unembedded_fonts(doc)
     report.add(f"{prefix}.fonts_embedded", not missing, N_("All fonts are embedded."),
                N_("Fonts not embedded: %(fonts)s."), fonts=", ".join(missing))
-    low = sorted({img.page for _, kind, img in pdf_inspect.page_items(doc)
-                  if kind == "image" and img.ppi < specs.MIN_IMAGE_DPI * 0.99})
+    low = sorted({img.page for _, _, img in pdf_inspect.page_items(doc)
+                  if isinstance(img, pdf_inspect.PlacedImage)
+                  and img.ppi < specs.MIN_IMAGE_DPI * 0.99})
     report.add(f"{prefix}.image_resolution", not low,
                N_("Every image is at least 300 DPI at its printed size."),
                N_("Images under 300 DPI on page(s) %(pages)s."), pages=_pages(low))
@@ -134,10 +135,10 @@ def _open(report: PreflightReport, path: Path, prefix: str) -> pikepdf.Pdf | Non
     return doc
 
 
-def _is_gray(kind: str, item: object) -> bool:
-    if kind == "image":
-        return not item.one_bit  # type: ignore[attr-defined]
-    operator, values = item  # type: ignore[misc]
+def _is_gray(item: pdf_inspect.PlacedImage | pdf_inspect.Color) -> bool:
+    if isinstance(item, pdf_inspect.PlacedImage):
+        return not item.one_bit
+    operator, values = item
     if any(v not in (0.0, 1.0) for v in values):
         return True
     return operator in ("rg", "RG") and len(set(values)) > 1
@@ -187,8 +188,8 @@ def _check_interior(report: PreflightReport, path: Path, trim: str, paper: str) 
                    N_("No BleedBox on page(s) %(pages)s."), pages=_pages(no_bleed))
 
         gray_pages: set[int] = set()
-        for n, kind, item in pdf_inspect.page_items(doc):
-            if _is_gray(kind, item):
+        for n, _, item in pdf_inspect.page_items(doc):
+            if _is_gray(item):
                 gray_pages.add(n)
         report.add("interior.no_gray", not gray_pages,
                    N_("Only pure black on white: every image is 1-bit."),

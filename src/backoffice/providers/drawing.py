@@ -51,7 +51,7 @@ class PageSpec:
     language: str = "fr"
     blurb: str = ""
     page_pngs: tuple[bytes, ...] = ()
-    cover_meta: dict | None = None
+    cover_meta: dict[str, Any] | None = None
     cover_provider: tuple[str, str] = ("procedural", "engine-v1")
 
 

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import shapely
 from shapely.geometry import LineString, Polygon
+from shapely.geometry.base import BaseGeometry
 
 from backoffice.art.procedural.geometry import (
     Drawing,
@@ -19,6 +20,8 @@ from backoffice.art.procedural.geometry import (
 )
 
 Item = tuple[Polygon, Geoms]  # outline, inner lines
+# A flower head composed on its own (see `_head`): outline, no inner lines, its lines.
+Head = tuple[Polygon, Geoms, Geoms]
 HEADS = ("round", "daisy", "layered")
 
 
@@ -113,7 +116,7 @@ def compose(items: Geoms, gap: float, occluder: Polygon | None = None,
     return lines
 
 
-def _polygonal(geom):
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     """Overlays can return a collection with stray points or lines; keep the area."""
     if geom.geom_type != "GeometryCollection":
         return geom
@@ -121,7 +124,7 @@ def _polygonal(geom):
     return shapely.union_all(parts) if parts else Polygon()
 
 
-def _drop_pinches(shape: Polygon, local, gap: float) -> Polygon:
+def _drop_pinches(shape: Polygon, local: BaseGeometry, gap: float) -> Polygon:
     """What still shows of a shape behind others may pinch to a neck or a strip too narrow
     to colour (a stem almost hidden behind another, a leaf tip squeezed between petals).
     Then give up those thin bits: the shape is cut back to its morphological opening."""
@@ -141,7 +144,8 @@ def _drop_pinches(shape: Polygon, local, gap: float) -> Polygon:
     return shapely.union_all(parts) if len(parts) else Polygon()
 
 
-def _head(cx: float, cy: float, radius: float, kind: str, rng, style: Style):
+def _head(cx: float, cy: float, radius: float, kind: str, rng: np.random.Generator,
+          style: Style) -> Head:
     """A flower composed on its own, as one item: its petals are only compared with each
     other, which is much cheaper than against the whole page."""
     gap = style.min_gap_pt * 0.6
@@ -169,7 +173,8 @@ def _head(cx: float, cy: float, radius: float, kind: str, rng, style: Style):
     return cover[0], [], lines
 
 
-def _flower(cx: float, cy: float, radius: float, kind: str, rng, style: Style) -> list[Item]:
+def _flower(cx: float, cy: float, radius: float, kind: str, rng: np.random.Generator,
+            style: Style) -> list[Item]:
     n = int(rng.integers(5, 7)) if kind == "round" else int(rng.integers(8, 12))
     if style.audience == "children":  # 8-11 petals (two rings when layered) on four
         n = int(rng.integers(6, 8)) if kind == "layered" else min(n, 9)  # flowers: > 80
@@ -240,8 +245,9 @@ def _stem(x0: float, y0: float, x1: float, y1: float, width: float, bend: float)
     return LineString(pts)
 
 
-def _plant(x: float, ground: float, head: tuple[float, float, float], kind: str, rng,
-           style: Style, leaves: int, blossom: list[Item] | None = None) -> list[Item]:
+def _plant(x: float, ground: float, head: tuple[float, float, float], kind: str,
+           rng: np.random.Generator, style: Style, leaves: int,
+           blossom: list[Item] | None = None) -> list[Item]:
     hx, hy, r = head
     bend = rng.uniform(-0.25, 0.25) * (ground - hy)
     if style.audience == "toddlers":
@@ -267,7 +273,8 @@ def _plant(x: float, ground: float, head: tuple[float, float, float], kind: str,
     return items
 
 
-def _ground(x0, x1, y, amplitude, bottom, rng) -> Polygon:
+def _ground(x0: float, x1: float, y: float, amplitude: float, bottom: float,
+            rng: np.random.Generator) -> Polygon:
     xs = np.linspace(x0 - 5, x1 + 5, 60)
     ys = y + amplitude * np.sin(xs / (x1 - x0) * rng.uniform(4, 8) + rng.uniform(0, 6))
     return Polygon([*zip(xs, ys, strict=True), (x1 + 5, bottom + 5), (x0 - 5, bottom + 5)])
@@ -275,7 +282,7 @@ def _ground(x0, x1, y, amplitude, bottom, rng) -> Polygon:
 
 def build(rng: np.random.Generator, style: Style, width: float, height: float,
           kinds: list[str] | None = None, scene: str | None = None,
-          cover: Geoms | None = None):
+          cover: Geoms | None = None) -> tuple[Drawing, str]:
     """A meadow (children), a bouquet (adults) or one flower (toddlers); `kinds` limits
     the flower heads, `scene` picks the meadow or the bouquet for any older audience."""
     drawing = Drawing(width, height)
@@ -288,16 +295,16 @@ def build(rng: np.random.Generator, style: Style, width: float, height: float,
         kind = str(rng.choice([k for k in kinds if k != "layered"] or ["round", "daisy"]))
         head = _flower(hx, hy, r, kind, np.random.default_rng(int(rng.integers(1 << 30))),
                        style) if kind == "round" else _toddler_daisy(hx, hy, r, rng, style)
-        items = _plant((x0 + x1) / 2, y1 - 40, (hx, hy, r), kind, rng, style, 2, head)
+        plant = _plant((x0 + x1) / 2, y1 - 40, (hx, hy, r), kind, rng, style, 2, head)
         clip = shapely.box(x0, y0, x1, y1)
         # No bridging for 4.8 pt lines: a fillet meets its outlines tangentially, and two
         # thick lines merging at a tangent make a solid black wedge.
-        for line in compose(items, 0.0):
+        for line in compose(plant, 0.0):
             drawing.add(line.intersection(clip), style.line_pt)
         return drawing, f"flowers, one {kind} flower"
     frame = rounded_rect(x0, y0, x1, y1, style.min_gap_pt)
     ground_y = y1 - (y1 - y0) * rng.uniform(0.12, 0.18)
-    items: list[Item] = [(_ground(x0, x1, ground_y, 8, y1, rng), [])]
+    items: list[Item | Head] = [(_ground(x0, x1, ground_y, 8, y1, rng), [])]
     if scene == "meadow" or scene is None and style.audience == "children":
         # A narrow trim (6x9) holds fewer plants; four crammed in overlap into crumbs.
         count = int(rng.integers(3, 5)) if w > 420 else int(rng.integers(2, 4))
@@ -330,7 +337,8 @@ def build(rng: np.random.Generator, style: Style, width: float, height: float,
     return drawing, description
 
 
-def _toddler_daisy(cx, cy, radius, rng, style) -> list[Item]:
+def _toddler_daisy(cx: float, cy: float, radius: float, rng: np.random.Generator,
+                   style: Style) -> list[Item]:
     n = int(rng.integers(5, 7))
     items: list[Item] = [(circle(cx, cy, radius * 0.32), [])]
     hw = min(radius * 0.24, 0.8 * math.pi * radius * 0.6 / n)
@@ -349,8 +357,8 @@ def _sun(cx: float, cy: float, r: float, style: Style) -> list[Item]:
     return [(circle(cx, cy, r), []), *((ray, []) for ray in rays)]
 
 
-def _bouquet(rng, style: Style, box, frame: Polygon,
-             kinds: list[str] | None = None) -> tuple[list[Item], str]:
+def _bouquet(rng: np.random.Generator, style: Style, box: tuple[float, float, float, float],
+             frame: Polygon, kinds: list[str] | None = None) -> tuple[list[Item | Head], str]:
     """Flowers that never touch each other, leaves tucked behind them, blossoms in the gaps.
     Shapes only overlap where intended, so no sliver or near-miss gap is left to colour."""
     x0, y0, x1, y1 = box
@@ -387,7 +395,7 @@ def _bouquet(rng, style: Style, box, frame: Polygon,
                 leaves.append(leaf)
                 taken = shapely.union(taken, grown)
                 shapely.prepare(taken)
-    blossoms: Geoms = []
+    blossoms: list[Head] = []
     shapely.prepare(taken)
     for _ in range(300):
         # Never so small (6x9 trims) that the petals' rings crowd into hairline gaps.

@@ -124,7 +124,7 @@ def compose(canvas: Canvas, rng: np.random.Generator, main: Subject, layout: str
         described = f"{main.name}, big"
     # Regions under the audience's size will be opened into others when the page is
     # finished: only the others count.
-    regions, small = canvas.count_regions()
-    if regions - small < pens.min_regions + 1:
-        _confetti(canvas, rng, pens.min_regions + 1 - (regions - small))
+    regions, too_small = canvas.count_regions()
+    if regions - too_small < pens.min_regions + 1:
+        _confetti(canvas, rng, pens.min_regions + 1 - (regions - too_small))
     return described

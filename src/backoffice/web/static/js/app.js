@@ -67,6 +67,17 @@
     return found;
   }
 
+  // A form that shows its own errors (marked data-swap-invalid) is swapped in on a 422:
+  // the answer is the form again, each message beside its field, nothing saved.
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var config = evt.detail.requestConfig;
+    var elt = (config && config.elt) || evt.detail.elt;
+    if (evt.detail.xhr.status === 422 && elt && elt.closest && elt.closest("[data-swap-invalid]")) {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+    }
+  });
+
   document.addEventListener("htmx:responseError", function (evt) {
     var xhr = evt.detail.xhr;
     var found = messagesOf(xhr);
