@@ -47,6 +47,7 @@ def main(argv: list[str]) -> None:
     from backoffice.adoption import migrate_database
     from backoffice.config import DEFAULT_CONFIG_DIR
     from backoffice.database import start_embedded_server, stop_embedded_servers
+    from backoffice.storage import FileSystemStorage
 
     root = Path(tempfile.mkdtemp(prefix="bo-bench-"))
     try:
@@ -74,7 +75,7 @@ def main(argv: list[str]) -> None:
         finally:
             legacy_db.LegacyBook.images = original  # type: ignore[method-assign]
         start = time.perf_counter()
-        outcome = migrate_database(url, storage_dir=root / "files",
+        outcome = migrate_database(url, storage=FileSystemStorage(root / "files"),
                                    themes_dir=DEFAULT_CONFIG_DIR / "themes")
         seconds = time.perf_counter() - start
         report = outcome.imported

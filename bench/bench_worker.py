@@ -99,7 +99,7 @@ def _store_largest_book(box: Sandbox) -> tuple[int, int]:
     from bench.bench_export import make_pages
 
     settings = box.settings
-    storage = get_storage(settings.storage_dir)
+    storage = get_storage(settings)
     art = box.root / "art"
     art.mkdir()
     designs = make_pages(art, LARGEST_DESIGNS, pixels.interior_pages(LARGEST_DESIGNS))

@@ -17,6 +17,10 @@ import pytest
 
 os.environ.setdefault("PGSERVER_POSTGRES_VERSION", "16")
 TEMPLATE_DB = "backoffice_template"
+# boto3 (the s3 store) must never reach for a cloud's metadata address or this machine's
+# ~/.aws: the tests' S3 is a local server (tests/fakes/s3.py), with the credentials given.
+os.environ.update({"AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": os.devnull,
+                   "AWS_SHARED_CREDENTIALS_FILE": os.devnull})
 
 
 @pytest.fixture(scope="session")
@@ -200,3 +204,24 @@ def tiny_models(tmp_path_factory) -> Path:
     ImageDraw.Draw(reference).ellipse((10, 10, 54, 54), outline=0, width=3)
     reference.save(root / "reference.png")
     return root
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local server speaking the S3 protocol (moto's, as its own process)."""
+    from tests.fakes.s3 import moto_server
+
+    with moto_server() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_settings(settings, s3_server, monkeypatch):
+    """`settings` with the s3 store on a fresh bucket of the local S3 server."""
+    from backoffice.config import Settings
+
+    env = s3_server.env(s3_server.new_bucket())
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, env[name])
+    return Settings(**{**settings.model_dump(by_alias=True),
+                       **{k: v for k, v in env.items() if k.startswith("BACKOFFICE_")}})

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -87,6 +89,21 @@ class Settings(BaseSettings):
     upload_max_megapixels: int = Field(default=90, ge=1, le=1000,
                                        alias="BACKOFFICE_UPLOAD_MAX_MEGAPIXELS")
 
+    # Where pages and files are kept (storage/): this machine's files/ folder, or an
+    # S3-compatible bucket shared by every machine. Credentials: the usual AWS variables
+    # (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE).
+    storage: Literal["filesystem", "s3"] = Field(default="filesystem",
+                                                 alias="BACKOFFICE_STORAGE")
+    s3_bucket: str | None = Field(default=None, alias="BACKOFFICE_S3_BUCKET")
+    s3_prefix: str = Field(default="", max_length=200, alias="BACKOFFICE_S3_PREFIX")
+    s3_endpoint_url: str | None = Field(default=None, alias="BACKOFFICE_S3_ENDPOINT_URL")
+    s3_region: str | None = Field(default=None, alias="BACKOFFICE_S3_REGION")
+    # 0: downloads are streamed by the app; N: they redirect to a URL valid N seconds.
+    s3_presign_seconds: int = Field(default=0, ge=0, le=7 * 24 * 3600,
+                                    alias="BACKOFFICE_S3_PRESIGN_SECONDS")
+    # The local copies of objects that PDF building, preflight and thumbnails read.
+    s3_cache_mb: float = Field(default=2048, ge=16, alias="BACKOFFICE_S3_CACHE_MB")
+
     @field_validator("database_url")
     @classmethod
     def _postgres_only(cls, value: str | None) -> str | None:
@@ -114,6 +131,47 @@ class Settings(BaseSettings):
     @property
     def trusted_proxy_list(self) -> list[str]:
         return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
+
+    @field_validator("s3_bucket", "s3_endpoint_url", "s3_region")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @field_validator("s3_bucket")
+    @classmethod
+    def _bucket_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]", value):
+            raise ValueError("a bucket name: 3 to 63 lowercase letters, digits, dots or "
+                             "hyphens")
+        return value
+
+    @field_validator("s3_endpoint_url")
+    @classmethod
+    def _endpoint(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError("must be an http:// or https:// URL, such as "
+                                 "http://127.0.0.1:9000")
+        return value
+
+    @field_validator("s3_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        value = value.strip().strip("/")
+        if value and not re.fullmatch(r"[A-Za-z0-9._\-/]+", value):
+            raise ValueError("letters, digits, '.', '_', '-' and '/' only")
+        return value + "/" if value else ""
+
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> Settings:
+        if self.storage == "s3" and not self.s3_bucket:
+            raise ValueError("BACKOFFICE_S3_BUCKET must be set when BACKOFFICE_STORAGE is s3")
+        return self
+
+    def s3_identity(self) -> tuple[object, ...]:
+        return (self.s3_endpoint_url, self.s3_bucket, self.s3_prefix, self.s3_region,
+                self.s3_presign_seconds, self.s3_cache_mb)
 
     @property
     def max_body_bytes(self) -> int:
@@ -160,7 +218,9 @@ class SettingsError(ValueError):
 def describe_validation_error(exc: ValidationError) -> str:
     first = exc.errors()[0]
     name = ".".join(str(p) for p in first["loc"])
-    return f"invalid setting {name}: {first['msg']}"
+    message = first["msg"].removeprefix("Value error, ")
+    # A rule over several settings (a model validator) names them in its message.
+    return f"invalid setting {name}: {message}" if name else f"invalid settings: {message}"
 
 
 @lru_cache(maxsize=1)

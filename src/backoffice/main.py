@@ -42,12 +42,15 @@ SWAGGER_UI = "swagger-ui-5.35.0"
 
 
 def check_configuration(settings: Settings) -> None:
-    """Fail at start-up, in one line, on an invalid theme or provider configuration."""
+    """Fail at start-up, in one line, on an invalid theme or provider configuration, or a
+    store that cannot be used (a missing bucket, refused credentials...)."""
     from backoffice.art.themes import themes_in
     from backoffice.providers.config import build_providers
+    from backoffice.storage import get_storage
 
     themes_in(str(settings.themes_dir))
     build_providers(settings)
+    get_storage(settings).check()
 
 
 def readiness(app: FastAPI, settings: Settings) -> dict[str, str]:

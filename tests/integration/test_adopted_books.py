@@ -17,6 +17,7 @@ def settings(empty_db_url: str, tmp_path: Path):
     """Overrides conftest's: a database of the previous system, adopted."""
     from backoffice.adoption import migrate_database
     from backoffice.config import Settings
+    from backoffice.storage import get_storage
 
     legacy_db.build(empty_db_url, [
         LegacyBook("Dinosaures rigolos", content_pages=8),
@@ -26,7 +27,7 @@ def settings(empty_db_url: str, tmp_path: Path):
     settings = Settings(DATABASE_URL=libpq(empty_db_url), BACKOFFICE_DATA_DIR=tmp_path / "data",
                         BACKOFFICE_WORKER_CONCURRENCY=1, BACKOFFICE_HEARTBEAT_SECONDS=1,
                         BACKOFFICE_STALLED_AFTER_SECONDS=4)
-    outcome = migrate_database(empty_db_url, storage_dir=settings.storage_dir,
+    outcome = migrate_database(empty_db_url, storage=get_storage(settings),
                                themes_dir=settings.themes_dir)
     assert outcome.imported is not None and outcome.imported.books == 2
     return settings

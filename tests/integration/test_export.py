@@ -74,7 +74,7 @@ def test_invalid_isbn_is_refused_naming_the_field(client) -> None:
 def _replace_page(settings, ebook_id: int, position: int, image: Image.Image) -> None:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
-    key = get_storage(settings.storage_dir).put(buffer.getvalue(), ".png")
+    key = get_storage(settings).put(buffer.getvalue(), ".png")
     with session_scope(settings) as session:
         page = session.scalar(select(Page).where(Page.ebook_id == ebook_id,
                                                  Page.kind == "content",

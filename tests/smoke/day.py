@@ -65,7 +65,7 @@ def blank_pages(settings, ebook_id: int, positions: tuple[int, ...]) -> None:
 
     buffer = io.BytesIO()
     Image.new("1", (600, 600), 1).save(buffer, format="PNG")
-    key = get_storage(settings.storage_dir).put(buffer.getvalue(), ".png")
+    key = get_storage(settings).put(buffer.getvalue(), ".png")
     with session_scope(settings) as session:
         for position in positions:
             page = session.scalar(select(Page).where(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from backoffice.adoption.detect import LEGACY_SCHEMA, Survey, cost_tables, survey
 from backoffice.adoption.import_books import ImportReport, ProgressCallback, import_books
+from backoffice.storage import Storage
 
 # Two processes migrating at once (serve and worker start together) take turns.
 MIGRATION_LOCK = 0x6261636B6F66
@@ -30,7 +31,7 @@ class Outcome:
         return self.found.kind == "legacy"
 
 
-def migrate_database(url: str, *, storage_dir: Path, themes_dir: Path,
+def migrate_database(url: str, *, storage: Storage, themes_dir: Path,
                      on_progress: ProgressCallback | None = None) -> Outcome:
     """Bring the database to our head revision, adopting it first if it is the previous
     system's. Raises detect.AdoptionRefused, having changed nothing, when it is unsafe."""
@@ -46,7 +47,7 @@ def migrate_database(url: str, *, storage_dir: Path, themes_dir: Path,
                 outcome.moved = move_to_legacy(conn, outcome.found)
             migrate.upgrade_on(conn)
             if outcome.adopted:
-                outcome.imported = _import(conn, outcome.found, storage_dir, themes_dir,
+                outcome.imported = _import(conn, outcome.found, storage, themes_dir,
                                            on_progress)
     finally:
         engine.dispose()
@@ -90,10 +91,9 @@ def move_to_legacy(conn: Connection, found: Survey) -> list[str]:
     return moved
 
 
-def _import(conn: Connection, found: Survey, storage_dir: Path, themes_dir: Path,
+def _import(conn: Connection, found: Survey, storage: Storage, themes_dir: Path,
             on_progress: ProgressCallback | None) -> ImportReport:
     from backoffice.art.themes import themes_in
-    from backoffice.storage import get_storage
 
     themes = set(themes_in(str(themes_dir)))
     # Inside a savepoint of the connection's transaction, committed by migrate_database.
@@ -101,7 +101,7 @@ def _import(conn: Connection, found: Survey, storage_dir: Path, themes_dir: Path
                       expire_on_commit=False)
     try:
         report = import_books(session, found.ebooks_columns,
-                              storage=get_storage(storage_dir), themes=themes,
+                              storage=storage, themes=themes,
                               on_progress=on_progress)
         session.commit()  # releases the savepoint; the transaction stays open
         return report

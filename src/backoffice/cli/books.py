@@ -164,7 +164,7 @@ def book_export(ebook_id: Annotated[int, typer.Argument(help="Book id")],
         fail(str(exc))
     except Conflict as exc:
         fail(f"book {ebook_id}: {exc}")
-    storage = get_storage(settings.storage_dir)
+    storage = get_storage(settings)
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(storage.path(interior_key), out / "interior.pdf")
     shutil.copyfile(storage.path(cover_key), out / "cover.pdf")

@@ -35,16 +35,17 @@ def migrate(settings: Settings) -> None:
     """Our chain, adopting a database of the previous system first (see adoption/)."""
     from backoffice.adoption import AdoptionRefused, migrate_database, summary_lines
     from backoffice.art.themes import ThemeConfigError
+    from backoffice.storage import StorageConfigError, StorageError, get_storage
 
     progress = ImportProgress()
     try:
         with progress:
             outcome = migrate_database(database_url(settings),
-                                       storage_dir=settings.storage_dir,
+                                       storage=get_storage(settings),
                                        themes_dir=settings.themes_dir, on_progress=progress)
-    except (AdoptionRefused, ThemeConfigError) as exc:
+    except (AdoptionRefused, ThemeConfigError, StorageConfigError) as exc:
         fail(str(exc))
-    except OSError as exc:
+    except (OSError, StorageError) as exc:
         # Storage for the imported images; one transaction, so the database is untouched.
         fail(f"{exc}; the migration was rolled back, nothing was changed", code=1)
     for line in summary_lines(outcome):

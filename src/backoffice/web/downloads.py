@@ -1,4 +1,5 @@
-"""Safe download names: titles are untrusted and may hold quotes, slashes or any script.
+"""Downloads: safe names (titles are untrusted and may hold quotes, slashes or any script)
+and stored files served as downloads.
 
 A book's files carry the same name everywhere: the PDF downloads of the book page and
 the members of its KDP bundle (kdp.bundle.safe_filename)."""
@@ -8,7 +9,10 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import quote
 
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+
 from backoffice.kdp.bundle import safe_filename
+from backoffice.storage import Storage, media_type
 
 
 def ascii_filename(title: str, suffix: str) -> str:
@@ -23,3 +27,17 @@ def content_disposition(title: str, suffix: str, *, inline: bool = False) -> str
     kind = "inline" if inline else "attachment"
     return (f'{kind}; filename="{ascii_filename(title, suffix)}"; '
             f"filename*=UTF-8''{quote(safe_filename(title) + suffix, safe='')}")
+
+
+def stored_file(storage: Storage, key: str, *, disposition: str) -> Response:
+    """A stored file as a download: a redirect to the store's presigned URL where it has
+    one (the bytes then never pass through the app), else streamed in chunks. Never
+    cached: a book's download URLs stay the same while their files change."""
+    media = media_type(key)
+    url = storage.download_url(key, media_type=media, disposition=disposition)
+    if url is not None:
+        return RedirectResponse(url, status_code=307, headers={"Cache-Control": "no-store"})
+    stream = storage.open(key)
+    return StreamingResponse(stream.chunks, media_type=media, headers={
+        "Content-Length": str(stream.size), "Content-Disposition": disposition,
+        "Cache-Control": "no-store"})

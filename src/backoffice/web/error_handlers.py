@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from backoffice.database import DATABASE_AWAY
 from backoffice.errors import Conflict, InvalidInput, NotFound, RejectedFiles
 from backoffice.queue import QueueUnavailable
+from backoffice.storage import StorageError
 from backoffice.web import form_errors
 from backoffice.web.feedback import error_response, field_label, message_response
 from backoffice.web.problem import (
@@ -167,6 +168,23 @@ async def _queue_unavailable(request: Request, exc: Exception) -> Response:
         request, _("The change is saved, but the job queue is unavailable right now."), 503)
 
 
+async def _storage_unavailable(request: Request, exc: Exception) -> Response:
+    """The file store (an S3 bucket, the data folder) failed after its own retries: the
+    request had no effect; 503 when trying again may help."""
+    assert isinstance(exc, StorageError)
+    logger.error("storage error on %s %s: %s", request.method, request.url.path, exc)
+    status = 503 if exc.retryable else 500
+    if wants_json(request):
+        detail = ("the file storage is unavailable; nothing was saved, try again"
+                  if exc.retryable else "a stored file could not be read or written")
+        return JSONResponse(status_code=status, content={"detail": detail})
+    _ = gettext_for(request)
+    if exc.retryable:
+        return message_response(
+            request, _("The file storage cannot be reached right now. Try again."), 503)
+    return message_response(request, _("A stored file could not be read or written."), 500)
+
+
 async def _http_exception(request: Request, exc: Exception) -> Response:
     """Starlette's own 404 and 405, and HTTPExceptions such as the admins-only 403: JSON
     for the API, the designed page (or a toast) for people."""
@@ -209,3 +227,4 @@ def install(app: FastAPI) -> None:
     for kind in DATABASE_AWAY:
         if not issubclass(kind, DBAPIError):
             app.add_exception_handler(kind, _unreachable)
+    app.add_exception_handler(StorageError, _storage_unavailable)

@@ -69,7 +69,7 @@ def page_image(ebook_id: int, page_id: int, session: SessionDep, settings: Setti
                else page.current_version)
     if version is None:
         raise NotFound(N_("This page has no image yet."))
-    data = _rendered(get_storage(settings.storage_dir), page, version, w)
+    data = _rendered(get_storage(settings), page, version, w)
     return Response(data, media_type="image/png",
                     headers={"Cache-Control": "private, max-age=31536000, immutable"
                              if v else "no-cache"})

@@ -63,7 +63,7 @@ def _subject_fields(theme: Theme, settings: Settings, book_seed: int,
 def theme_sample(settings: Settings, theme: Theme, audience: str = "children") -> str:
     """Storage key of a real page of the theme for that audience, drawn offline: the
     first page of a 24-design book (a subject page for subject themes)."""
-    storage = get_storage(settings.storage_dir)
+    storage = get_storage(settings)
     key = _key("sample", theme.id, audience, sorted(theme.procedural.families.items()),
                theme.subjects.model_dump() if theme.subjects is not None else None)
     if not storage.exists(key):
@@ -94,7 +94,7 @@ def quick_preview(settings: Settings, data: EbookCreate, theme: Theme,
     from backoffice.art.cover import compose_front, pages_needed, pick_pages, with_text
     from backoffice.kdp.cover_design import CoverDesign
 
-    storage = get_storage(settings.storage_dir)
+    storage = get_storage(settings)
     seed = data.seed_or_random()
     template = data.cover_template or theme.default_cover_template(data.audience)
     interior = pixels.book_interior_pages(data)

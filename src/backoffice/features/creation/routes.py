@@ -203,7 +203,7 @@ def theme_sample(theme_id: Annotated[str, Path(max_length=64)],
         raise NotFound(N_("There is no theme %(theme)s."), theme=theme_id)
     key = preview.theme_sample(settings, theme,
                                audience if audience in AUDIENCES else "children")
-    return Response(get_storage(settings.storage_dir).get(key), media_type="image/png",
+    return Response(get_storage(settings).get(key), media_type="image/png",
                     headers={"Cache-Control": "private, max-age=86400"})
 
 
@@ -264,7 +264,7 @@ def quick_preview(form: Annotated[CreationForm, Form()], request: Request,
 
 @router.get("/ebooks/preview/{key}", name="preview_image", include_in_schema=False)
 def preview_image(key: Annotated[str, Path(max_length=80)], settings: SettingsDep) -> Response:
-    storage = get_storage(settings.storage_dir)
+    storage = get_storage(settings)
     try:
         if not key.endswith(".png") or not storage.exists(key):
             raise ValueError(key)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from backoffice.deps import Actor, AdminUser, SessionDep, SettingsDep
@@ -14,7 +14,8 @@ from backoffice.errors import N_, NotFound
 from backoffice.features.book.service import get_ebook, latest_export
 from backoffice.features.export import rule_labels, service
 from backoffice.models import Export
-from backoffice.web.downloads import content_disposition
+from backoffice.storage import get_storage
+from backoffice.web.downloads import content_disposition, stored_file
 from backoffice.web.templating import redirect, register_global, request_language
 
 router = APIRouter(tags=["export"])
@@ -69,29 +70,26 @@ class OverrideIn(BaseModel):
 
 
 def _pdf(session: SessionDep, settings: SettingsDep, ebook_id: int, which: str,
-         inline: bool) -> FileResponse:
+         inline: bool) -> Response:
     ebook = get_ebook(session, ebook_id)
     build = service.interior_pdf if which == "interior" else service.cover_pdf
-    path = build(session, settings, ebook)
+    key = build(session, settings, ebook)
     suffix = "-interior.pdf" if which == "interior" else "-cover.pdf"
-    return FileResponse(path, media_type="application/pdf", headers={
-        "Content-Disposition": content_disposition(ebook.title, suffix, inline=inline),
-        # The URL stays the same while the content changes with every regeneration.
-        "Cache-Control": "no-store",
-    })
+    return stored_file(get_storage(settings), key,
+                       disposition=content_disposition(ebook.title, suffix, inline=inline))
 
 
 @router.get("/api/ebooks/{ebook_id}/interior.pdf", name="interior_pdf", responses=_PDF_RESPONSES,
-            response_class=FileResponse)
+            response_class=StreamingResponse)
 def interior_pdf(ebook_id: int, session: SessionDep, settings: SettingsDep,
-                 inline: bool = Query(False)) -> FileResponse:
+                 inline: bool = Query(False)) -> Response:
     return _pdf(session, settings, ebook_id, "interior", inline)
 
 
 @router.get("/api/ebooks/{ebook_id}/cover.pdf", name="cover_pdf", responses=_PDF_RESPONSES,
-            response_class=FileResponse)
+            response_class=StreamingResponse)
 def cover_pdf(ebook_id: int, session: SessionDep, settings: SettingsDep,
-              inline: bool = Query(False)) -> FileResponse:
+              inline: bool = Query(False)) -> Response:
     return _pdf(session, settings, ebook_id, "cover", inline)
 
 
@@ -128,21 +126,20 @@ def api_override_export(ebook_id: int, body: OverrideIn, request: Request, sessi
 
 
 @router.get("/api/ebooks/{ebook_id}/bundle.zip", name="export_bundle",
-            response_class=FileResponse,
+            response_class=StreamingResponse,
             responses={200: {"content": {"application/zip": {}}},
                        404: {"description": "No such ebook"},
                        409: {"description": "Preflight failed and was not overridden"}})
 def export_bundle(ebook_id: int, request: Request, session: SessionDep, settings: SettingsDep,
-                  actor: Actor) -> FileResponse:
+                  actor: Actor) -> Response:
     """The KDP-ready zip: interior, cover, preflight.json and README.txt (in the reader's
     language: the session's choice or Accept-Language)."""
     ebook = get_ebook(session, ebook_id)
     export = service.run_export(session, settings, ebook, actor=actor)
     service.require_downloadable(export)
-    path = service.bundle_path(session, settings, ebook, export, request_language(request))
-    return FileResponse(path, media_type="application/zip", headers={
-        "Content-Disposition": content_disposition(ebook.title, "-kdp.zip"),
-        "Cache-Control": "no-store"})
+    key = service.bundle_key(session, settings, ebook, export, request_language(request))
+    return stored_file(get_storage(settings), key,
+                       disposition=content_disposition(ebook.title, "-kdp.zip"))
 
 
 @router.post("/ebooks/{ebook_id}/export", name="run_export", include_in_schema=False)

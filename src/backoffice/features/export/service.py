@@ -10,7 +10,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -136,7 +135,7 @@ def build_files(session: Session, settings: Settings, ebook: Ebook, *, interior:
 
     require_enough_pages(ebook)
     versions = _current_versions(session, ebook)
-    storage = get_storage(settings.storage_dir)
+    storage = get_storage(settings)
     content = versions["content"]
     options = InteriorOptions(
         trim=ebook.trim_size, paper=ebook.paper, title=ebook.title, author=ebook.author,
@@ -152,11 +151,11 @@ def build_files(session: Session, settings: Settings, ebook: Ebook, *, interior:
         "front": ebook.front_matter, "numbers": ebook.page_numbers,
         "furniture": list(options.furniture), "audience": ebook.audience,
         "credits": options.credits})
-    art_paths = [storage.path(v.image_key) for v in content]
     try:
         if interior:
-            storage.put_file(interior_key,
-                             lambda tmp: build_interior_pdf(art_paths, tmp, options))
+            # Local files of the pages, fetched only when the PDF is not stored yet.
+            storage.put_file(interior_key, lambda tmp: build_interior_pdf(
+                [storage.path(v.image_key) for v in content], tmp, options))
     except ValueError as exc:
         # A page that is not print-ready line art (e.g. gray) must be regenerated first.
         raise Conflict(N_("The interior cannot be built: %(reason)s"), reason=str(exc)) from None
@@ -206,14 +205,14 @@ def cover_text(ebook: Ebook, front: PageVersion, back: PageVersion, settings: Se
                      front_text=not uploaded), spine
 
 
-def interior_pdf(session: Session, settings: Settings, ebook: Ebook) -> Path:
-    files = build_files(session, settings, ebook, cover=False)
-    return get_storage(settings.storage_dir).path(files.interior_key)
+def interior_pdf(session: Session, settings: Settings, ebook: Ebook) -> str:
+    """The storage key of the book's interior PDF, built when not yet stored."""
+    return build_files(session, settings, ebook, cover=False).interior_key
 
 
-def cover_pdf(session: Session, settings: Settings, ebook: Ebook) -> Path:
-    files = build_files(session, settings, ebook, interior=False)
-    return get_storage(settings.storage_dir).path(files.cover_key)
+def cover_pdf(session: Session, settings: Settings, ebook: Ebook) -> str:
+    """The storage key of the book's cover PDF, built when not yet stored."""
+    return build_files(session, settings, ebook, interior=False).cover_key
 
 
 def run_export(session: Session, settings: Settings, ebook: Ebook, *, actor: str) -> Export:
@@ -232,7 +231,7 @@ def run_export(session: Session, settings: Settings, ebook: Ebook, *, actor: str
             and previous.report.get("gate") == _gate_dicts(gate)
             and previous.report.get("listing") == listing):
         return previous
-    storage = get_storage(settings.storage_dir)
+    storage = get_storage(settings)
     report = run_preflight(storage.path(files.interior_key), storage.path(files.cover_key),
                            trim=ebook.trim_size, paper=ebook.paper, isbn=ebook.isbn,
                            gate=gate)
@@ -292,15 +291,16 @@ def require_downloadable(export: Export) -> None:
                        rules=failing_rules(export))
 
 
-def bundle_path(session: Session, settings: Settings, ebook: Ebook, export: Export,
-                lang: str = "en") -> Path:
-    """The zip of interior, cover, preflight.json, README.txt (in `lang`) and both KDP
-    listings (text in KDP's form order, and JSON) for this export."""
+def bundle_key(session: Session, settings: Settings, ebook: Ebook, export: Export,
+               lang: str = "en") -> str:
+    """The storage key of the zip of interior, cover, preflight.json, README.txt (in
+    `lang`) and both KDP listings (text in KDP's form order, and JSON) for this export,
+    built when not yet stored."""
     from backoffice.kdp.bundle import listing_members, write_bundle
     from backoffice.kdp.preflight import PreflightReport
     from backoffice.web.i18n import translations
 
-    storage: Storage = get_storage(settings.storage_dir)
+    storage: Storage = get_storage(settings)
     content = [p.current_version for p in ebook.pages
                if p.kind == "content" and p.current_version is not None]
     credits = art_credits(content, lang)
@@ -316,13 +316,13 @@ def bundle_path(session: Session, settings: Settings, ebook: Ebook, export: Expo
         cover_pdf=storage.path(export.cover_key), report=report, trim=ebook.trim_size,
         paper=ebook.paper, interior_pages=export.interior_pages, title=ebook.title,
         gettext=translations(lang).gettext, lang=lang, extra=members, credits=credits))
-    return storage.path(key)
+    return key
 
 
 def cover_preview_png(settings: Settings, export: Export, ebook: Ebook) -> bytes:
     from backoffice.kdp.cover_pdf import render_cover_preview
 
-    storage = get_storage(settings.storage_dir)
+    storage = get_storage(settings)
     key = hashlib.sha256(f"preview:{export.cover_key}:1".encode()).hexdigest() + ".png"
     storage.put_file(key, lambda tmp: render_cover_preview(
         storage.path(export.cover_key), tmp, trim=ebook.trim_size, paper=ebook.paper,

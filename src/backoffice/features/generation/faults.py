@@ -30,6 +30,7 @@ from backoffice.features.generation.service import FINISHED
 from backoffice.models import GenerationJob, Page
 from backoffice.providers import ProviderError
 from backoffice.queue import QueueUnavailable
+from backoffice.storage import StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ DISK_ERRNOS = DISK_FULL_ERRNOS | {errno.EIO, errno.EROFS, errno.EMFILE, errno.EN
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str  # provider, file, disk_full, disk, database, internal, stalled
+    kind: str  # provider, file, disk_full, disk, storage, database, internal, stalled
     reason: str  # English, for the API, the CLI and the logs
     transient: bool
 
@@ -58,6 +59,9 @@ def classify(exc: BaseException) -> Fault:
     if isinstance(exc, (*DATABASE_AWAY, QueueUnavailable,
                         procrastinate.exceptions.ConnectorException)):
         return Fault("database", "the database was unavailable", True)
+    if isinstance(exc, StorageError):
+        # Already retried by the store; transient if the store says a retry may succeed.
+        return Fault("storage", f"the file store failed: {exc}", exc.retryable)
     if isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS:
         return Fault("disk_full", f"the disk is full ({exc.strerror})", True)
     if isinstance(exc, OSError) and exc.errno in DISK_ERRNOS:

@@ -99,7 +99,7 @@ def _cover_inputs(session: Session, ebook: Ebook, page: Page, settings: Settings
     from backoffice.art.cover import pages_needed, pick_pages
     from backoffice.art.themes import themes_in
 
-    storage = get_storage(settings.storage_dir)
+    storage = get_storage(settings)
     content = session.scalars(select(PageVersion).join(
         Page, Page.current_version_id == PageVersion.id).where(
         Page.ebook_id == ebook.id, Page.kind == "content").order_by(Page.position)).all()
@@ -175,6 +175,8 @@ def generate_page(context: procrastinate.JobContext, generation_job_id: int,
 
 def _generate_page(context: procrastinate.JobContext, generation_job_id: int,
                    page_id: int) -> None:
+    # A store that fails after its own retries (an S3 outage) is a fault like a disk's:
+    # faults.classify says so, and "try again" resumes from the pages already stored.
     settings = _settings(context)
     with session_scope(settings) as session:
         job = session.get(GenerationJob, generation_job_id)
@@ -196,7 +198,7 @@ def _generate_page(context: procrastinate.JobContext, generation_job_id: int,
                                faults.Fault("file", f"{source.get('name')}: {exc}", False),
                                page_id=page_id)
             return
-        key = get_storage(settings.storage_dir).put(image.png, ".png")
+        key = get_storage(settings).put(image.png, ".png")
         _record_version(settings, generation_job_id, page_id, key, image)
     elif spec is not None:
         last_check = [0.0, False]
@@ -216,7 +218,9 @@ def _generate_page(context: procrastinate.JobContext, generation_job_id: int,
                                                                  spec))
         except GenerationCancelled:
             return
-        key = get_storage(settings.storage_dir).put(image.png, ".png")
+        key = get_storage(settings).put(image.png, ".png")
+        # Which machine drew which page, in its own log (several workers share a book).
+        logger.info("job %s: page %s drawn, stored as %s", generation_job_id, page_id, key)
         _record_version(settings, generation_job_id, page_id, key, image)
     _after_page(settings, generation_job_id, page_id)
 

@@ -16,7 +16,7 @@ PROVIDER = "upload"
 
 
 def uploaded_page_image(settings: Settings, spec: PageSpec, source: dict[str, Any]) -> PageImage:
-    data = get_storage(settings.storage_dir).get(source["key"])
+    data = get_storage(settings).get(source["key"])
     art_px = pixels.art_size_px(spec.trim, spec.interior_pages)
     made = make_page(data, SourceRef(name=source["name"], format=source["format"],
                                      frame=int(source.get("frame", 0)),

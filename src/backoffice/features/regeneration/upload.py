@@ -56,7 +56,7 @@ def upload_cover(session: Session, settings: Settings, ebook_id: int, data: byte
     except UploadError as exc:
         raise InvalidInput({"file": str(exc)}) from None
     status.open_for_edit(session, ebook, actor=actor, what=N_("Back to draft: cover uploaded"))
-    storage = get_storage(settings.storage_dir)
+    storage = get_storage(settings)
     pages = {p.kind: p for p in pages_of(session, ebook_id) if p.kind != "content"}
     small = checked.front.copy()
     small.thumbnail((256, 256))

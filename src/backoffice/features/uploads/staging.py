@@ -99,7 +99,7 @@ def stage(settings: Settings, uploads: Iterable[tuple[str, bytes | Callable[[], 
     whole counts as one bad file, and none of its files are taken). A file may be given
     as a function reading it, so a large folder is never in memory all at once."""
     image_limits, zip_limits = limits(settings)
-    storage = get_storage(settings.storage_dir)
+    storage = get_storage(settings)
     batch = Batch()
     ordered = sorted(((display_name(name), data) for name, data in uploads),
                      key=lambda item: archive.natural_key(item[0]))
