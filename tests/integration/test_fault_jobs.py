@@ -224,7 +224,7 @@ def test_a_file_that_breaks_in_the_job_fails_it_naming_the_file(settings) -> Non
             with session_scope(quick) as session:
                 job = session.get(GenerationJob, job_id)
                 keys = [source["key"] for source in job.params["sources"].values()]
-            storage = get_storage(quick.storage_dir)
+            storage = get_storage(quick)
             for key in keys:
                 storage.path(key).write_bytes(b"\x89PNG\r\n\x1a\n damaged")
         finally:
