@@ -148,6 +148,10 @@ class GenerationJob(TimestampMixin, Base):
         # The few active jobs, for the dashboard's "generating" count.
         Index("ix_generation_jobs_active_ebook_id", "ebook_id",
               postgresql_where=text(_in("status", JOB_ACTIVE))),
+        # Deleting a page sets failed_page_id to NULL where it points at it: without this,
+        # every deleted page (and every page of a deleted book) scanned all jobs.
+        Index("ix_generation_jobs_failed_page_id", "failed_page_id",
+              postgresql_where=text("failed_page_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
