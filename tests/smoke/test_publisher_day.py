@@ -167,7 +167,8 @@ def _create_book(page, t, base, lang) -> int:
     expect(page.get_by_role("link", name=t("Interior PDF"))).to_be_visible(
         timeout=GENERATION_S)
     expect(page.get_by_text(t("Quality OK")).first).to_be_visible()
-    expect(page.locator("dl.info")).to_contain_text(seed)  # the preview's seed, kept
+    book_info = page.locator("dl.info:not(.listing-fields)")
+    expect(book_info).to_contain_text(seed)  # the preview's seed, kept
     shot(page, f"{lang}-11-book-ready")
     return ebook_id
 
@@ -205,7 +206,8 @@ def _edit_pages(page, t, lang) -> None:
     page.get_by_role("button", name=t("Add"), exact=True).click()
     expect(page.locator(".toast").last).to_contain_text(t("Pages added: they are being drawn."))
     expect(page.get_by_role("link", name=t("Interior PDF"))).to_be_visible(timeout=GENERATION_S)
-    expect(page.locator("dl.info")).to_contain_text("25")  # an odd count is fine
+    book_info = page.locator("dl.info:not(.listing-fields)")
+    expect(book_info).to_contain_text("25")  # an odd count is fine
     _open_page(page, t, 25)
     assert "page=" in page.url
     page.locator("#viewer").get_by_role("button", name=t("Remove this page")).click()
@@ -259,8 +261,12 @@ def _publish_and_download(page, t, tmp_path, lang) -> None:
     assert names["Cover PDF"] == stem + "-cover.pdf" and "<" not in stem and "/" not in stem
     with zipfile.ZipFile(tmp_path / names["Download the KDP bundle (zip)"]) as bundle:
         # The bundle's files carry the names the book page gives its downloads.
+        # ... and the KDP listing for each marketplace, as text and as JSON.
+        listings = [f"{stem}-listing-{market}.{ext}" for market in ("amazon-fr", "amazon-com")
+                    for ext in ("txt", "json")]
         assert sorted(bundle.namelist()) == sorted([
-            names["Interior PDF"], names["Cover PDF"], stem + "-preflight.json", "README.txt"])
+            names["Interior PDF"], names["Cover PDF"], stem + "-preflight.json", "README.txt",
+            *listings])
         assert {i.external_attr >> 16 & 0o777 for i in bundle.infolist()} == {0o644}
         readme = bundle.read("README.txt").decode()
     assert t("Settings to choose on KDP (Paperback > Print options):") in readme

@@ -17,6 +17,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Literal
 
+from backoffice.errors import N_
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LANGUAGES = ("fr", "en")
 
@@ -66,6 +68,7 @@ class AIAnswer:
 # Providers that draw without generative AI: the procedural engine, and images the team
 # uploaded (their own work; KDP's question is theirs to answer for those).
 NON_AI_PROVIDERS = frozenset({"procedural", "upload"})
+PREVIOUS_SYSTEM = N_("the previous system")
 
 
 def ai_answer(drawn_by: Iterable[tuple[str, str]]) -> AIAnswer:
@@ -74,7 +77,10 @@ def ai_answer(drawn_by: Iterable[tuple[str, str]]) -> AIAnswer:
     ai = [(provider, model) for provider, model in pages if provider not in NON_AI_PROVIDERS]
     if not ai:
         return AIAnswer("none", total_pages=len(pages))
-    tools = tuple(sorted({f"{provider} ({model})" if model else provider
+    # Pages adopted from the previous system were drawn by its AI; its model labels
+    # ("previous system, cleaned to 1-bit line art") say how we kept them, not a tool.
+    tools = tuple(sorted({PREVIOUS_SYSTEM if provider == "imported" else
+                          f"{provider} ({model})" if model else provider
                           for provider, model in ai}))
     return AIAnswer("entire" if len(ai) == len(pages) else "some", tools, len(ai), len(pages))
 
