@@ -27,11 +27,7 @@ def wreath(c: Canvas) -> str:
     st, rng = c.style, c.rng
     g = st.min_gap_pt
     area = c.area()
-    x0, y0, x1, y1 = area.box
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    outer = min(x1 - x0, y1 - y0) / 2
-    if area.reserved is not None:
-        outer = min(outer, area.reserved.distance(shapely.Point(cx, cy)) - g)
+    cx, cy, outer = area.centred_disc(g)
     leaf_w = outer * (0.2 if st.audience == "adults" else 0.26)
     ring = outer - leaf_w - g
     stem_w = max(1.6 * g, outer * 0.025)

@@ -102,11 +102,7 @@ def medallion(c: Canvas) -> str:
     st, rng = c.style, c.rng
     g = st.min_gap_pt
     area = c.area()
-    x0, y0, x1, y1 = area.box
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    outer = min(x1 - x0, y1 - y0) / 2
-    if area.reserved is not None:
-        outer = min(outer, area.reserved.distance(shapely.Point(cx, cy)) - g)
+    cx, cy, outer = area.centred_disc(g)
     if st.audience == "toddlers":
         return _venn(c, cx, cy, outer)
     # The flower: a whole number of spacings, so its rim passes through lattice points.

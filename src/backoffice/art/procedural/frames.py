@@ -40,6 +40,16 @@ class FrameArea:
     # Room that corner ornaments take inside the frame: designs keep out of it.
     reserved: Polygon | None = None
 
+    def centred_disc(self, gap: float) -> tuple[float, float, float]:
+        """Centre and radius of the largest disc centred in the box that keeps `gap` away
+        from the corner ornaments: where a round medallion, rosette or wreath goes."""
+        x0, y0, x1, y1 = self.box
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        radius = min(x1 - x0, y1 - y0) / 2
+        if self.reserved is not None:
+            radius = min(radius, self.reserved.distance(shapely.Point(cx, cy)) - gap)
+        return cx, cy, radius
+
 
 def frame_names(style: Style, *, ornaments: bool = True, straight: bool = False) -> list[str]:
     """Every frame an audience can get. Without `ornaments` (designs that fill the frame to

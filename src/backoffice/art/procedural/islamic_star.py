@@ -202,11 +202,7 @@ def rosette(c: Canvas) -> str:
     st, rng = c.style, c.rng
     g = st.min_gap_pt
     area = c.area()
-    x0, y0, x1, y1 = area.box
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    outer = min(x1 - x0, y1 - y0) / 2
-    if area.reserved is not None:
-        outer = min(outer, area.reserved.distance(shapely.Point(cx, cy)) - g)
+    cx, cy, outer = area.centred_disc(g)
     core = outer * (0.66 if st.audience == "adults" else 0.7)
     disc = circle(cx, cy, core)
     edge = _EDGE_PT[st.audience] * 0.8 / math.sqrt(max(0.3, c.complexity))

@@ -45,12 +45,7 @@ def _open(c: Canvas) -> bool:
 def medallion(c: Canvas) -> str:
     st, rng = c.style, c.rng
     area = c.area()
-    x0, y0, x1, y1 = area.box
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    radius = min(x1 - x0, y1 - y0) / 2
-    if area.reserved is not None:
-        # Keep clear of the frame's corner ornaments.
-        radius = min(radius, area.reserved.distance(shapely.Point(cx, cy)) - st.min_gap_pt)
+    cx, cy, radius = area.centred_disc(st.min_gap_pt)  # clear of the corner ornaments
     if st.audience == "toddlers":
         shapes, what = toddler_flower(cx, cy, radius, st, rng, c.design.motifs, c.complexity)
         add_shapes(c.drawing, shapes)
