@@ -175,41 +175,47 @@ def _petal(kind: str, cx: float, cy: float, angle: float, r0: float, r1: float,
     return shapely.affinity.translate(shape, cx, cy)
 
 
+def _band_and_midrib(petal: Polygon, st: Style) -> Geoms:
+    """A children's petal: an inner outline (two areas to colour per petal: one big
+    flower alone had too few regions on a small trim), halved by a midrib when both
+    halves stay big enough to colour."""
+    g = st.min_gap_pt
+    # A wide band where the petal allows it, a narrower one on slim petals.
+    inner = None
+    for gap, least in ((1.6 * g, 8), (1.1 * g, 6)):
+        candidate = motifs.echo(petal, gap, least * st.min_area_pt2)
+        # The band round it must stay one piece: pinched at a slim base, it would
+        # leave pockets too small to colour.
+        if candidate is not None and all(
+                part.area > 4 * st.min_area_pt2
+                for part in shapely.get_parts(petal.difference(candidate.buffer(g / 4)))):
+            inner = candidate
+            break
+    if inner is None:
+        return []
+    # A midrib along the petal's axis, when both halves stay big enough to colour.
+    centre = petal.centroid
+    reach = math.hypot(petal.bounds[2] - petal.bounds[0], petal.bounds[3] - petal.bounds[1])
+    # The petal's long axis: the longer side of its smallest enclosing rectangle.
+    box = list(shapely.minimum_rotated_rectangle(petal).exterior.coords)
+    sides = [(box[i + 1][0] - box[i][0], box[i + 1][1] - box[i][1]) for i in range(2)]
+    ax, ay = max(sides, key=lambda v: math.hypot(*v))
+    length = math.hypot(ax, ay) or 1.0
+    dx, dy = ax / length * reach, ay / length * reach
+    rib = shapely.LineString([(centre.x - dx, centre.y - dy),
+                              (centre.x + dx, centre.y + dy)]).intersection(inner)
+    halves = shapely.get_parts(shapely.ops.split(inner, rib)) if not rib.is_empty else []
+    if len(halves) == 2 and min(h.area for h in halves) > 4 * st.min_area_pt2:
+        return [inner, rib]
+    return [inner]
+
+
 def _petal_detail(c: Canvas, petal: Polygon, pattern: str, angle: float) -> Geoms:
     """A petal's inside: an inner outline holding a zentangle fill, or veins."""
     st = c.style
     g = st.min_gap_pt
     if st.audience == "children":
-        # An inner outline: two areas to colour per petal (one big flower alone was too few
-        # regions for a children's page on a small trim).
-        # A wide band where the petal allows it, a narrower one on slim petals.
-        inner = None
-        for gap, least in ((1.6 * g, 8), (1.1 * g, 6)):
-            candidate = motifs.echo(petal, gap, least * st.min_area_pt2)
-            # The band round it must stay one piece: pinched at a slim base, it would
-            # leave pockets too small to colour.
-            if candidate is not None and all(
-                    part.area > 4 * st.min_area_pt2
-                    for part in shapely.get_parts(petal.difference(candidate.buffer(g / 4)))):
-                inner = candidate
-                break
-        if inner is None:
-            return []
-        # A midrib along the petal's axis, when both halves stay big enough to colour.
-        centre = petal.centroid
-        reach = math.hypot(petal.bounds[2] - petal.bounds[0], petal.bounds[3] - petal.bounds[1])
-        # The petal's long axis: the longer side of its smallest enclosing rectangle.
-        box = list(shapely.minimum_rotated_rectangle(petal).exterior.coords)
-        sides = [(box[i + 1][0] - box[i][0], box[i + 1][1] - box[i][1]) for i in range(2)]
-        ax, ay = max(sides, key=lambda v: math.hypot(*v))
-        length = math.hypot(ax, ay) or 1.0
-        dx, dy = ax / length * reach, ay / length * reach
-        rib = shapely.LineString([(centre.x - dx, centre.y - dy),
-                                  (centre.x + dx, centre.y + dy)]).intersection(inner)
-        halves = shapely.get_parts(shapely.ops.split(inner, rib)) if not rib.is_empty else []
-        if len(halves) == 2 and min(h.area for h in halves) > 4 * st.min_area_pt2:
-            return [inner, rib]
-        return [inner]
+        return _band_and_midrib(petal, st)
     if st.audience != "adults":
         return []
     if pattern == "ribs":
