@@ -148,6 +148,10 @@ def _progress_writer(settings: Settings, job_id: int, spec: PageSpec) -> PagePro
     last = [0.0]
 
     def write(done: int, total: int, attempt: int) -> None:
+        if total <= 1 and attempt <= 1:
+            # A one-step drawing (the offline generator) has no steps worth showing:
+            # "step 1 of 1" would only hide "Drawing page N of M". A redraw still says so.
+            return
         now = time.monotonic()
         if now - last[0] < PROGRESS_SECONDS and done < total:
             return
