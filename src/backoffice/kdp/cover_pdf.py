@@ -23,6 +23,7 @@ from backoffice.kdp.pdf_common import (
     finalize,
     new_pdf,
     rect_points,
+    save_for_kdp,
 )
 
 PANEL_DPI = 300
@@ -287,18 +288,7 @@ def build_uploaded_cover_pdf(original: Path, out_path: Path, *, trim: str, paper
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         with pikepdf.open(io.BytesIO(data)) as doc:
-            page = doc.pages[0]
-            page.obj["/TrimBox"] = pikepdf.Array(trim_box)
-            page.obj["/BleedBox"] = pikepdf.Array(bleed_box)
-            if "/Annots" in page.obj:
-                del page.obj["/Annots"]
-            if "/Metadata" in doc.Root:
-                del doc.Root["/Metadata"]
-            for key in list(doc.docinfo.keys()):
-                del doc.docinfo[key]
-            if out_path.exists():
-                out_path.unlink()
-            doc.save(out_path, compress_streams=True)
+            save_for_kdp(doc, out_path, [(trim_box, bleed_box)])
     else:
         pdf = new_pdf(page_w, page_h)
         pdf.add_page()

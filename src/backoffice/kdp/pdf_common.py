@@ -37,24 +37,32 @@ def finalize(
     try:
         pdf.output(str(tmp))
         with pikepdf.open(tmp) as doc:
-            if len(doc.pages) != len(boxes):
-                raise RuntimeError(f"{len(doc.pages)} pages written, {len(boxes)} expected")
-            for page, (trim, bleed) in zip(doc.pages, boxes, strict=True):
-                page.obj["/TrimBox"] = pikepdf.Array(trim)
-                page.obj["/BleedBox"] = pikepdf.Array(bleed)
-                if "/Annots" in page.obj:
-                    del page.obj["/Annots"]
-            if "/Metadata" in doc.Root:
-                del doc.Root["/Metadata"]
-            for key in list(doc.docinfo.keys()):
-                del doc.docinfo[key]
-            # KDP asks for a new file every time: never save over an older export.
-            if out_path.exists():
-                out_path.unlink()
-            doc.save(out_path, compress_streams=True,
-                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            save_for_kdp(doc, out_path, boxes)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def save_for_kdp(doc: pikepdf.Pdf, out_path: Path,
+                 boxes: list[tuple[list[float], list[float]]]) -> None:
+    """Save `doc` as KDP wants it: (TrimBox, BleedBox) per page, no annotations, metadata
+    or document info, as a new file."""
+    if len(doc.pages) != len(boxes):
+        raise RuntimeError(f"{len(doc.pages)} pages written, {len(boxes)} expected")
+    for page, (trim, bleed) in zip(doc.pages, boxes, strict=True):
+        page.obj["/TrimBox"] = pikepdf.Array(trim)
+        page.obj["/BleedBox"] = pikepdf.Array(bleed)
+        if "/Annots" in page.obj:
+            del page.obj["/Annots"]
+    if "/Metadata" in doc.Root:
+        del doc.Root["/Metadata"]
+    for key in list(doc.docinfo.keys()):
+        del doc.docinfo[key]
+    # KDP asks for a new file every time: never save over an older export.
+    out_path = Path(out_path)
+    if out_path.exists():
+        out_path.unlink()
+    doc.save(out_path, compress_streams=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
 def rect_points(x: float, y: float, w: float, h: float) -> list[float]:
