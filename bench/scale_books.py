@@ -160,7 +160,7 @@ def plans_use_indexes(box: Sandbox) -> list[str]:
                 result = service.list_ebooks(session, sort=sort, status=status, page=2)
                 ids = [e.id for e in result.items]
                 book.latest_jobs(session, ids)
-                book.cover_pages(session, ids)
+                service.row_extras(session, ids)
 
     return [f"{problem} in: {' '.join(statement.split())[:90]}..."
             for statement, parameters in captured_selects(engine, work)

@@ -62,7 +62,7 @@ def test_dashboard_list_reads_indexes(big_engine: Engine, sort: str, status: str
         assert len(result.items) == 15
         ids = [e.id for e in result.items]
         book.latest_jobs(session, ids)
-        book.cover_pages(session, ids)
+        service.row_extras(session, ids)
 
     _assert_indexed(big_engine, captured_selects(big_engine, work))
 

@@ -97,15 +97,6 @@ def active_job(session: Session, ebook_id: int) -> GenerationJob | None:
         .order_by(GenerationJob.id.desc()).limit(1))
 
 
-def cover_pages(session: Session, ebook_ids: list[int]) -> dict[int, Page]:
-    """The cover page of each listed book, in one query (not every page of every book)."""
-    if not ebook_ids:
-        return {}
-    covers = session.scalars(select(Page).where(Page.ebook_id.in_(ebook_ids),
-                                                Page.kind == "cover"))
-    return {page.ebook_id: page for page in covers}
-
-
 def latest_export(session: Session, ebook_id: int) -> Export | None:
     return session.scalar(select(Export).where(Export.ebook_id == ebook_id)
                           .order_by(Export.id.desc()).limit(1))

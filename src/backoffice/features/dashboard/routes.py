@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,7 +13,7 @@ from backoffice.art.themes import themes_in
 from backoffice.deps import SessionDep, SettingsDep
 from backoffice.features.book.presenters import page_image_url
 from backoffice.features.book.schemas import EbookList, EbookSummary, JobOut
-from backoffice.features.book.service import cover_pages, latest_jobs
+from backoffice.features.book.service import latest_jobs
 from backoffice.features.dashboard import service
 from backoffice.models import EBOOK_STATUSES, Ebook
 from backoffice.web.templating import render
@@ -52,11 +52,14 @@ def api_list_ebooks(session: SessionDep, status: str | None = Query(None, max_le
                      pages=result.pages)
 
 
-def _cover_urls(request: Request, session: Session, ebooks: Sequence[Ebook]) -> dict[int, str]:
+def _row_extras(request: Request, session: Session, ebook_ids: list[int]) -> dict[str, Any]:
+    """What the rows show besides their book and its job: whether a page still has no
+    image, and the cover's thumbnail."""
+    extras = service.row_extras(session, ebook_ids)
     return {
-        ebook_id: page_image_url(request, ebook_id, cover.id, 120, cover.current_version_id)
-        for ebook_id, cover in cover_pages(session, [e.id for e in ebooks]).items()
-        if cover.current_version_id
+        "incomplete": extras.incomplete,
+        "covers": {ebook_id: page_image_url(request, ebook_id, page_id, 120, version_id)
+                   for ebook_id, (page_id, version_id) in extras.covers.items()},
     }
 
 
@@ -68,14 +71,13 @@ def dashboard(request: Request, session: SessionDep, settings: SettingsDep,
               page: int = Query(1, ge=1, le=100_000)) -> Response:
     status_filter = _status_filter(status, strict=False)
     sort = sort if sort in service.SORTS else "newest"
+    stats = service.stats(session)
     result = service.list_ebooks(session, status=status_filter, query=q, sort=sort, page=page,
-                                 size=PAGE_SIZE)
+                                 size=PAGE_SIZE, counts=stats)
     ids = [e.id for e in result.items]
     context = {
-        "result": result, "jobs": latest_jobs(session, ids),
-        "incomplete": service.incomplete(session, ids),
-        "covers": _cover_urls(request, session, result.items), "stats": service.stats(session),
-        "status": status_filter, "q": q or "", "sort": sort,
+        "result": result, "jobs": latest_jobs(session, ids), **_row_extras(request, session, ids),
+        "stats": stats, "status": status_filter, "q": q or "", "sort": sort,
         "themes": themes_in(str(settings.themes_dir)),
     }
     if request.headers.get("hx-request") and request.headers.get("hx-target") == "book-list":
@@ -97,7 +99,6 @@ def row_partial(ebook_id: int, request: Request, session: SessionDep,
         return Response(status_code=200)  # deleted meanwhile: the row disappears
     return render(request, "dashboard/_row.html", {
         "ebook": ebook, "job": latest_jobs(session, [ebook.id]).get(ebook.id),
-        "incomplete": service.incomplete(session, [ebook.id]),
-        "covers": _cover_urls(request, session, [ebook]),
+        **_row_extras(request, session, [ebook.id]),
         "themes": themes_in(str(settings.themes_dir)),
     })
