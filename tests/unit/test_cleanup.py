@@ -115,3 +115,19 @@ def test_blank_and_broken_inputs():
     assert not ink_of(blank).any()
     with pytest.raises(CleanupError, match="not a readable image"):
         to_line_art(b"not an image", 600, 900)
+
+
+@pytest.mark.parametrize("mode", ["L", "1"])
+def test_clean_black_and_white_art_larger_than_the_page_keeps_its_lines(mode: str) -> None:
+    """A pure black-and-white image needs no resize when it is as large as the art box,
+    and Otsu's threshold on it is 0: such pages used to come out blank."""
+    drawing = Image.new("L", (3000, 4000), 255)
+    draw = ImageDraw.Draw(drawing)
+    for radius in range(200, 1400, 150):
+        draw.ellipse((1500 - radius, 2000 - radius, 1500 + radius, 2000 + radius),
+                     outline=0, width=12)
+    image, info = to_line_art_with_info(png(drawing.convert(mode)), *ART, dpi=300)
+    ink = ink_of(image)
+    assert 0.02 < ink.mean() < 0.05, info
+    # Eight rings, each a closed outline: eight enclosed regions and the paper around.
+    assert ndimage.label(~ink)[1] == 9

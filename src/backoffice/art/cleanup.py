@@ -86,7 +86,9 @@ def _ink_mask(gray: Image.Image, trace_size: tuple[int, int], scale: float) -> t
     if pixels.min() == pixels.max():
         return np.zeros(pixels.shape, dtype=bool), float(pixels.min())
     level = float(threshold_otsu(pixels))
-    ink = pixels < level
+    # Otsu gives the darker class's top value (0 for a clean black-and-white image), so
+    # the ink is what lies at or below it.
+    ink = pixels <= level
     area = max(2, round(SPECK_AREA * scale * scale))
     ink = _drop_small(ink, area)
     ink = ~_drop_small(~ink, area)  # pinholes inside strokes
