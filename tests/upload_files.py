@@ -49,26 +49,59 @@ def scan_of(drawing: Image.Image, seed: int = 1) -> Image.Image:
 
 
 def photo(size: tuple[int, int] = (1200, 900), seed: int = 2) -> Image.Image:
-    """A rendered "photograph": sky, a shaded sun, hills, a house with a textured wall,
-    a tree, grain and blur; colour and mid-tones everywhere, as in a real photo."""
+    """A rendered "photograph" of a cottage: sky, clouds, a shaded sun, hills, a house
+    with a roof, chimney, door and windows, trees, a fence and a path; grain and blur;
+    colour and mid-tones everywhere, as in a real photo."""
     w, h = size
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     rng = np.random.default_rng(seed)
     sky = np.stack([110 + 60 * yy / h, 150 + 50 * yy / h, 230 - 20 * yy / h], axis=-1)
     image = Image.fromarray(np.clip(sky, 0, 255).astype(np.uint8), "RGB")
     draw = ImageDraw.Draw(image)
-    draw.ellipse((w * 0.75, h * 0.08, w * 0.9, h * 0.28), fill=(250, 220, 120))
-    draw.polygon([(0, h * 0.7), (w * 0.3, h * 0.55), (w * 0.6, h * 0.68), (w, h * 0.58),
-                  (w, h), (0, h)], fill=(70, 130, 60))
-    draw.rectangle((w * 0.35, h * 0.45, w * 0.62, h * 0.78), fill=(190, 150, 120))
-    draw.polygon([(w * 0.32, h * 0.46), (w * 0.485, h * 0.3), (w * 0.65, h * 0.46)],
-                 fill=(150, 60, 50))
-    draw.rectangle((w * 0.46, h * 0.6, w * 0.52, h * 0.78), fill=(90, 60, 40))
-    draw.rectangle((w * 0.38, h * 0.52, w * 0.43, h * 0.6), fill=(200, 230, 250))
-    draw.rectangle((w * 0.1, h * 0.45, w * 0.13, h * 0.75), fill=(100, 70, 40))
-    draw.ellipse((w * 0.02, h * 0.25, w * 0.22, h * 0.52), fill=(40, 110, 40))
+
+    def box(x0: float, y0: float, x1: float, y1: float) -> tuple[float, ...]:
+        return (w * x0, h * y0, w * x1, h * y1)
+
+    def points(*xy: float) -> list[tuple[float, float]]:
+        return [(w * x, h * y) for x, y in zip(xy[::2], xy[1::2], strict=True)]
+
+    draw.ellipse(box(0.75, 0.08, 0.9, 0.28), fill=(250, 220, 120))
+    for cloud in ((0.08, 0.06, 0.3, 0.16), (0.4, 0.1, 0.62, 0.2)):
+        draw.ellipse(box(*cloud), fill=(245, 245, 250))
+    draw.polygon(points(0, 0.7, 0.3, 0.55, 0.6, 0.68, 1, 0.58, 1, 1, 0, 1), fill=(70, 130, 60))
+    draw.polygon(points(0.45, 0.78, 0.52, 0.78, 0.62, 1, 0.3, 1), fill=(200, 180, 140))
+    draw.rectangle(box(0.56, 0.3, 0.6, 0.42), fill=(120, 60, 50))  # chimney
+    draw.rectangle(box(0.35, 0.45, 0.62, 0.78), fill=(190, 150, 120))
+    draw.polygon(points(0.32, 0.46, 0.485, 0.3, 0.65, 0.46), fill=(150, 60, 50))
+    draw.rectangle(box(0.46, 0.6, 0.52, 0.78), fill=(90, 60, 40))
+    for left in (0.38, 0.545):
+        draw.rectangle(box(left, 0.52, left + 0.05, 0.6), fill=(200, 230, 250))
+    draw.rectangle(box(0.1, 0.45, 0.13, 0.75), fill=(100, 70, 40))
+    draw.ellipse(box(0.02, 0.25, 0.22, 0.52), fill=(40, 110, 40))
+    draw.rectangle(box(0.84, 0.5, 0.86, 0.66), fill=(100, 70, 40))
+    draw.ellipse(box(0.77, 0.36, 0.93, 0.55), fill=(60, 140, 50))
+    for post in range(4):
+        left = 0.66 + post * 0.05
+        draw.rectangle(box(left, 0.7, left + 0.02, 0.84), fill=(235, 235, 225))
+    draw.rectangle(box(0.64, 0.74, 0.84, 0.76), fill=(235, 235, 225))
+    draw.ellipse(box(0.15, 0.8, 0.3, 0.92), fill=(180, 60, 120))  # a flower bed
     pixels = np.asarray(image).astype(np.float32)
     pixels += rng.normal(0, 10, pixels.shape)
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB").filter(
+        ImageFilter.GaussianBlur(1.5))
+
+
+def sparse_photo(size: tuple[int, int] = (1200, 900), seed: int = 3) -> Image.Image:
+    """A "photograph" with almost nothing in it (sky, one hill, the sun): a children's
+    page needs more shapes to colour than it has."""
+    w, h = size
+    rng = np.random.default_rng(seed)
+    image = Image.new("RGB", size, (120, 160, 225))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((w * 0.7, h * 0.1, w * 0.85, h * 0.3), fill=(250, 220, 120))
+    draw.polygon([(0, h * 0.7), (w * 0.5, h * 0.55), (w, h * 0.7), (w, h), (0, h)],
+                 fill=(70, 130, 60))
+    pixels = np.asarray(image).astype(np.float32) + rng.normal(0, 10, (h, w, 3))
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB").filter(
         ImageFilter.GaussianBlur(1.5))
 

@@ -74,17 +74,28 @@ def test_upload_pages_at_a_position_then_replace_one_and_restore(client) -> None
     target = content[2]
     replaced = client.post(f"/api/ebooks/{ebook_id}/pages/upload",
                            data={"replace_page_id": str(target["id"]), "photo": "yes"},
-                           files=_files(("chat.jpg", uf.encode(uf.photo(), "JPEG"))))
+                           files=_files(("maison.jpg", uf.encode(uf.photo(), "JPEG"))))
     assert replaced.status_code == 202, replaced.text
     final = wait_for_job(client, ebook_id)
-    # The photo's lines are too coarse for a children's page: the new version is kept with
-    # the gate's verdict, and the job asks for a human decision (restore, below).
+    assert final["job"]["status"] == "succeeded", final["job"]
+    page = next(p for p in final["pages"] if p["id"] == target["id"])
+    assert page["prompt"] == "maison.jpg" and page["quality"]["source"]["photo"] is True
+    assert page["quality"]["passed"] is True, page["quality"]["failures"]
+    assert page["quality"]["metrics"]["regions"]["count"] >= 15
+
+    # A photo with almost nothing in it makes too few shapes for a children's page: the
+    # new version is kept with the gate's verdict, and the job asks for a human decision.
+    replaced = client.post(f"/api/ebooks/{ebook_id}/pages/upload",
+                           data={"replace_page_id": str(target["id"]), "photo": "yes"},
+                           files=_files(("ciel.jpg", uf.encode(uf.sparse_photo(), "JPEG"))))
+    assert replaced.status_code == 202, replaced.text
+    final = wait_for_job(client, ebook_id)
     assert final["job"]["status"] == "needs_review"
     page = next(p for p in final["pages"] if p["id"] == target["id"])
-    assert page["prompt"] == "chat.jpg" and page["quality"]["source"]["photo"] is True
-    assert page["quality"]["passed"] is False
+    assert page["prompt"] == "ciel.jpg" and page["quality"]["passed"] is False
+    assert "too_few_regions" in [f["code"] for f in page["quality"]["failures"]]
     versions = client.get(f"/api/ebooks/{ebook_id}/pages/{target['id']}/versions").json()
-    assert len(versions["versions"]) == 2
+    assert len(versions["versions"]) == 3
     restored = client.post(f"/api/ebooks/{ebook_id}/pages/{target['id']}/versions/"
                            f"{target['version_id']}/restore")
     assert restored.json()["current_version_id"] == target["version_id"]

@@ -25,22 +25,19 @@ def test_import_a_mixed_folder_strictly_then_leniently_and_export(settings, tmp_
     assert "0 book(s)" in run(settings, "book", "list").stdout
 
     lenient = run(settings, *base, timeout=900)
-    # Saved, but the photo's page fails the gate: named, and exit 3 as `book create --wait`.
-    assert lenient.returncode == 3, lenient.stderr
-    assert "page(s) 25 made from your files fail the line-art gate" in lenient.stderr
+    # The good files make the book; the damaged one is named and left out.
+    assert lenient.returncode == 0, lenient.stderr
     assert "left out: zz-broken.png" in lenient.stderr
     ebook_id = int(lenient.stdout.strip().splitlines()[-1])
     listed = run(settings, "book", "list")
     assert "Mes vacances" in listed.stdout and "DRAFT" in listed.stdout
-    # The drawings, scans, PDF and SVG pass the gate; the holiday photo's lines are too
-    # coarse for a children's page, so the book waits for a human decision, not a success.
-    assert "needs_review" in listed.stdout
+    # Drawings, scans, the holiday photo (turned into outlines), PDF and SVG all pass the
+    # line-art gate: the book needs no review.
+    assert "needs_review" not in listed.stdout
 
     out = tmp_path / "out"
     exported = run(settings, "book", "export", str(ebook_id), "--out", str(out))
-    # The files are written, and the preflight names the photo's page as the one to fix.
-    assert exported.returncode == 1, exported.stderr + exported.stdout
-    assert "Page(s) 25 failed the line-art gate" in exported.stderr + exported.stdout
+    assert exported.returncode == 0, exported.stderr + exported.stdout
     interior = pikepdf.open(out / "interior.pdf")
     # 19 drawings + 2 scans + the photo + 2 PDF pages + the SVG = 25 designs, each with
     # a blank back, after the title and copyright pages (and one to make it even).
@@ -66,6 +63,14 @@ def test_upload_into_a_book_and_bad_options(settings, tmp_path: Path) -> None:
     added = run(settings, "book", "upload", ebook_id, str(drawing), "--position", "1")
     assert added.returncode == 0, added.stderr
     assert "scaled up past 300" in added.stderr  # 900 px on a 6x9 page
+
+    # A photo with too little in it for a children's page: saved, named, exit 3.
+    sky = tmp_path / "ciel.jpg"
+    sky.write_bytes(uf.encode(uf.sparse_photo(), "JPEG"))
+    sparse = run(settings, "book", "upload", ebook_id, str(sky), "--photo", "yes",
+                 "--position", "2")
+    assert sparse.returncode == 3, sparse.stderr
+    assert "page(s) 2 made from your files fail the line-art gate" in sparse.stderr
 
     for args, words in [(["--photo", "maybe"], "--photo"), (["--position", "0"], "--position")]:
         bad = run(settings, "book", "upload", ebook_id, str(drawing), *args)

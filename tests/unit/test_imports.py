@@ -127,11 +127,30 @@ def test_photos_are_told_from_drawings_and_scans() -> None:
     assert not looks_like_photo(uf.scan_of(uf.line_art(3)))
 
 
-def test_photo_lines_are_thick_enough_outlines_on_white() -> None:
-    lines = np.asarray(photo_to_lines(uf.photo(), final_long_side=3000, min_stroke_px=8.3))
+def test_photo_lines_are_outlines_on_white() -> None:
+    lines = np.asarray(photo_to_lines(uf.photo(), art_px=ART, audience="children"))
     ink = (lines < 128).mean()
     assert 0.01 < ink < 0.25  # outlines, neither blank nor a black photo
     assert set(np.unique(lines)) <= {0, 255}
+
+
+@pytest.mark.parametrize("audience", ["toddlers", "children"])
+def test_a_photo_becomes_a_page_that_passes_the_gate(audience: str) -> None:
+    """Closed outlines of the photo's shapes (house, roof, windows, trees, clouds, fence,
+    path), as many as the audience colours, at its stroke: the gate's verdict is a pass."""
+    made = make_page(uf.encode(uf.photo(), "JPEG", quality=90),
+                     SourceRef("maison.jpg", "jpeg", photo="yes"), art_px=ART,
+                     audience=audience)
+    assert made.quality["passed"], made.quality["failures"]
+    regions = made.quality["metrics"]["regions"]["count"]
+    assert {"toddlers": 5, "children": 15}[audience] <= regions <= 40
+
+
+def test_a_photo_with_almost_nothing_in_it_is_told_so() -> None:
+    made = make_page(uf.encode(uf.sparse_photo(), "JPEG"), SourceRef("ciel.jpg", "jpeg",
+                                                                    photo="yes"),
+                     art_px=ART, audience="children")
+    assert [f["code"] for f in made.quality["failures"]] == ["too_few_regions"]
 
 
 def test_uneven_scan_lighting_is_divided_out() -> None:

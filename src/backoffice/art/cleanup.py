@@ -125,15 +125,26 @@ def _raster(ink: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return np.asarray(image) < 128
 
 
+def margin_px(dpi: int) -> int:
+    """The air left around the art inside its area: a twentieth of an inch."""
+    return max(2, round(0.05 * dpi))
+
+
+def fitted_size(size: tuple[int, int], width_px: int, height_px: int,
+                dpi: int) -> tuple[int, int]:
+    """The size an image of `size` takes in an art area, proportions kept."""
+    margin = margin_px(dpi)
+    return _fit(size, (max(1, width_px - 2 * margin), max(1, height_px - 2 * margin)))
+
+
 def to_line_art_with_info(png_bytes: bytes, width_px: int, height_px: int,
                           dpi: int = 300) -> tuple[Image.Image, dict[str, Any]]:
     """The page's art area (`width_px` x `height_px`, mode "1") and what was done."""
     if width_px <= 0 or height_px <= 0:
         raise CleanupError(f"art area {width_px}x{height_px} is empty")
     gray = _gray(png_bytes)
-    margin = max(2, round(0.05 * dpi))  # a twentieth of an inch of air
-    box = (max(1, width_px - 2 * margin), max(1, height_px - 2 * margin))
-    fitted = _fit(gray.size, box)
+    margin = margin_px(dpi)
+    fitted = fitted_size(gray.size, width_px, height_px, dpi)
     scale = fitted[0] / gray.size[0]
     trace_scale = min(max(scale, 1.0), MAX_TRACE_SCALE)
     trace_size = (max(1, round(gray.size[0] * trace_scale)),

@@ -1,14 +1,20 @@
-"""Photograph → coloring-page lines, by edge extraction (pure; no model, no network).
+"""Photograph → coloring-page lines, by region segmentation (pure; no model, no network).
 
-Extended difference of Gaussians (XDoG, Winnemöller et al. 2012) on a photo whose local
-contrast is evened out (CLAHE) and whose texture is smoothed away by repeated bilateral
-filtering, which keeps edges: fur, grass and skin grain vanish, outlines stay. Two scales
-are combined: a coarse one for silhouettes and large shapes, a fine one for features
-(eyes, mouths, windows). The threshold is a share of the page rather than a fixed value,
-so dim and bright photos come out alike. Short fragments are dropped (they read as dirt,
-not drawing), lines are thickened to the audience's stroke, and the result goes through
-the same clean-up and gate as any page.
+Edge extraction (difference of Gaussians and the like) draws a photo nicely but leaves
+outlines open where contrast fades: a page where colour leaks everywhere, which the gate
+refuses. So this draws the borders of regions instead, which are closed by construction:
 
+1. the photo, at a working size, has its local contrast evened out (CLAHE) and its
+   texture smoothed away by repeated bilateral filtering, which keeps edges;
+2. a graph segmentation (Felzenszwalb) over-segments it, and the regions are merged,
+   weakest border first (little edge strength, alike colours; large regions resist), to
+   about as many as the audience colours: a handful for toddlers, a few dozen for
+   children, a few hundred for adults; grain, fur and a blur's transition strips melt;
+3. borders are rounded, parts too thin to colour once outlined go to their neighbours,
+   and the outlines (plus a frame, which closes the regions at the photo's edge) are drawn
+   at the audience's stroke, at the scale the picture will have on the page.
+
+The result goes through the same clean-up and gate as any page (art/imports/page.py).
 Also here: `looks_like_photo`, which tells a photograph from a drawing or a scan, for
 uploads left on "automatic".
 """
@@ -20,15 +26,33 @@ import math
 import cv2
 import numpy as np
 from PIL import Image
+from skimage.segmentation import felzenszwalb
 
-# Photos are analysed at this size (long side): enough for faces, fast on two cores.
-WORK_LONG_SIDE = 1000
-BILATERAL_PASSES = 5
-COARSE_SIGMA, FINE_SIGMA = 2.2, 1.0
-COARSE_INK, FINE_INK = 0.05, 0.04
-# A fragment shorter than this share of the long side is texture, not a line.
-COARSE_MIN_EXTENT, FINE_MIN_EXTENT = 0.05, 0.02
-XDOG_K, XDOG_TAU = 1.6, 0.98
+from backoffice.art import photo_regions as regions
+from backoffice.art.cleanup import fitted_size
+from backoffice.art.procedural.render import fill_crumbs
+from backoffice.art.quality import (
+    BANDS,
+    BLOB_THICKNESS_MM,
+    LEAK_GAP_MM,
+    MM_PER_INCH,
+    POINTS_PER_INCH,
+)
+
+# Photos are analysed at this size (long side): enough for faces, a second or two.
+WORK_LONG_SIDE = 800
+BILATERAL_PASSES = 4
+# Regions to aim for, inside each audience's band of the gate (quality.BANDS).
+TARGET_REGIONS = {"toddlers": 9, "children": 38, "adults": 260}
+# How much borders are rounded (Gaussian sigma, working pixels) and how wide a region
+# must stay once outlined (mm on the page): bigger shapes for smaller hands.
+SMOOTHING = {"toddlers": 3.0, "children": 2.0, "adults": 1.2}
+MIN_WIDTH_MM = {"toddlers": 3.0, "children": 2.0, "adults": 1.0}
+# Outline width over the audience's minimum stroke: the gate reads the thinnest 5 %.
+STROKE_MARGIN = {"toddlers": 1.1, "children": 1.25, "adults": 1.8}
+# Outlines are drawn where the thinnest stroke is at least this many pixels wide, so
+# their width can be set finely.
+LINE_PX = 6
 
 
 def _working(image: Image.Image) -> np.ndarray:
@@ -46,63 +70,65 @@ def _even_contrast(rgb: np.ndarray) -> np.ndarray:
     lab[..., 0] = clahe.apply(np.ascontiguousarray(lab[..., 0]))
     smooth: np.ndarray = cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
     for _ in range(BILATERAL_PASSES):
-        smooth = cv2.bilateralFilter(smooth, 7, 25, 5)
+        smooth = cv2.bilateralFilter(smooth, 7, 30, 5)
     return smooth
 
 
-def xdog_lines(gray: np.ndarray, sigma: float, ink_share: float) -> np.ndarray:
-    """True on lines: where the difference of Gaussians dips below a threshold chosen
-    so that about `ink_share` of the picture is line (never below a small floor, so a
-    flat picture does not grow lines out of noise)."""
-    values = gray.astype(np.float32) / 255.0
-    narrow = cv2.GaussianBlur(values, (0, 0), sigma)
-    wide = cv2.GaussianBlur(values, (0, 0), sigma * XDOG_K)
-    difference = narrow - XDOG_TAU * wide
-    threshold = min(float(np.percentile(difference, ink_share * 100)), -0.005)
-    lines: np.ndarray = difference < threshold
-    return lines
+def _edge_strength(lab: np.ndarray) -> np.ndarray:
+    """How sharply the picture changes at each pixel: the strongest gradient of its
+    lightness and (weighted up, as the eye sees them) its two colour axes."""
+    strength = np.zeros(lab.shape[:2], np.float32)
+    for channel, weight in ((0, 1.0), (1, 1.5), (2, 1.5)):
+        blurred = cv2.GaussianBlur(lab[..., channel], (0, 0), 1.5)
+        gradient = np.hypot(cv2.Sobel(blurred, cv2.CV_32F, 1, 0),
+                            cv2.Sobel(blurred, cv2.CV_32F, 0, 1))
+        strength = np.maximum(strength, weight * gradient)
+    return strength
 
 
-def _drop_short(mask: np.ndarray, min_extent: float) -> np.ndarray:
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
-                                                               connectivity=8)
-    extent = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-    keep = extent >= min_extent
-    keep[0] = False
-    kept: np.ndarray = keep[labels]
-    return kept
+def photo_to_lines(image: Image.Image, *, art_px: tuple[int, int], audience: str,
+                   dpi: int = 300) -> Image.Image:
+    """Black outlines on white (mode L) of a photograph's main shapes, every region
+    closed, drawn for a page whose art area is `art_px` at `dpi`."""
+    band = BANDS[audience]
+    rgb = _even_contrast(_working(image))
+    height, width = rgb.shape[:2]
+    # Working pixels → page pixels, as the clean-up will fit the picture.
+    page_scale = fitted_size((width, height), *art_px, dpi)[0] / width
+    px_per_mm = dpi / MM_PER_INCH / page_scale
+    stroke = band.min_stroke_pt / POINTS_PER_INCH * dpi / page_scale
+    # A region must be big enough to colour even after its outline takes its share.
+    min_area = max(3 * band.min_region_mm2 * px_per_mm ** 2, (4 * stroke) ** 2)
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    edge = _edge_strength(lab)
 
+    def merged(labels: regions.Labels) -> regions.Labels:
+        return regions.merge_regions(labels, lab, edge, target=TARGET_REGIONS[audience],
+                                     min_area=min_area, min_width=3 * stroke)
 
-def _disk(radius: int) -> np.ndarray:
-    kernel: np.ndarray = cv2.getStructuringElement(cv2.MORPH_ELLIPSE,
-                                                   (2 * radius + 1, 2 * radius + 1))
-    return kernel
+    segments = felzenszwalb(rgb, scale=60, sigma=0.6, min_size=int(max(20, min_area / 4)))
+    labels = regions.smooth_borders(merged(segments.astype(np.int64)), SMOOTHING[audience])
 
+    up = max(1, min(math.floor(page_scale), math.ceil(LINE_PX / stroke)))
+    half_width = max(1, math.ceil((stroke * up * STROKE_MARGIN[audience] - 1) / 2))
+    drawn_mm = (2 * half_width + 1) / (px_per_mm * up)
+    # Two outlines closer than a leak gap around a region print as one band of ink.
+    min_width_mm = max(MIN_WIDTH_MM[audience], drawn_mm + 3 * LEAK_GAP_MM)
+    labels = regions.drop_thin(labels, max(1, round(min_width_mm / 2 * px_per_mm)))
+    labels = merged(regions.split_disconnected(labels))
 
-def photo_to_lines(image: Image.Image, *, final_long_side: int,
-                   min_stroke_px: float) -> Image.Image:
-    """Black lines on white (mode L, at the working size) drawn from a photograph.
-
-    `final_long_side` is the long side the art will have on the page and
-    `min_stroke_px` the thinnest line the audience needs there, both at 300 DPI; lines
-    are thickened here so they still reach it once scaled up."""
-    rgb = _working(image)
-    gray = cv2.cvtColor(_even_contrast(rgb), cv2.COLOR_RGB2GRAY)
-    long_side = max(gray.shape)
-    lines = _drop_short(xdog_lines(gray, COARSE_SIGMA, COARSE_INK),
-                        COARSE_MIN_EXTENT * long_side)
-    lines |= _drop_short(xdog_lines(gray, FINE_SIGMA, FINE_INK), FINE_MIN_EXTENT * long_side)
-    # XDoG lines are about 2 px wide here; widen them to the audience's stroke (the
-    # thinnest parts count: the gate reads the 5th percentile).
-    stroke_here = min_stroke_px * long_side / max(1, final_long_side)
-    grow = max(1, math.ceil((stroke_here * 1.5 - 1.0) / 2))
-    ink = cv2.dilate(lines.astype(np.uint8), _disk(grow))
-    # Dense texture (wood grain, hatching) merges into solid patches once thickened;
-    # keep their outline only: a closed shape to colour instead of a black blob.
-    solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, _disk(3 * grow + 2))
-    ink[cv2.erode(solid, _disk(2 * grow + 1)) > 0] = 0
-    lines = ink > 0
-    return Image.fromarray(np.where(lines, 0, 255).astype(np.uint8), "L")
+    if up > 1:
+        labels = cv2.resize(labels.astype(np.int32), (width * up, height * up),
+                            interpolation=cv2.INTER_NEAREST).astype(np.int64)
+    ink = regions.outlines(labels, half_width)
+    line_px_per_mm = px_per_mm * up
+    gap = max(1, round(LEAK_GAP_MM * 1.5 * line_px_per_mm / 2))
+    ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, regions.disk(gap))
+    ink = np.where(ink > 0, 255, 0).astype(np.uint8)
+    # Specks of paper where outlines meet are inked, unless that would make a blob.
+    fill_crumbs(ink, int(band.min_region_mm2 * line_px_per_mm ** 2),
+                0.9 * BLOB_THICKNESS_MM * line_px_per_mm)
+    return Image.fromarray(255 - ink, "L")
 
 
 def looks_like_photo(image: Image.Image) -> bool:

@@ -15,7 +15,7 @@ from PIL import Image
 from backoffice.art import photo as photo_lines
 from backoffice.art.cleanup import to_line_art_with_info
 from backoffice.art.imports.files import PRINT_DPI, Limits, fit_dpi, load
-from backoffice.art.quality import BANDS, POINTS_PER_INCH, evaluate_page
+from backoffice.art.quality import evaluate_page
 
 PhotoMode = Literal["auto", "yes", "no"]
 PHOTO_MODES: tuple[PhotoMode, ...] = ("auto", "yes", "no")
@@ -74,9 +74,8 @@ def make_page(data: bytes, source: SourceRef, *, art_px: tuple[int, int], audien
                                          and photo_lines.looks_like_photo(image))
     original = image.size
     if is_photo:
-        stroke_px = BANDS[audience].min_stroke_pt / POINTS_PER_INCH * PRINT_DPI
-        drawing = photo_lines.photo_to_lines(image, final_long_side=max(art_px),
-                                             min_stroke_px=stroke_px)
+        drawing = photo_lines.photo_to_lines(image, art_px=art_px, audience=audience,
+                                             dpi=PRINT_DPI)
     else:
         drawing = even_lighting(image.convert("L"))
     del image
