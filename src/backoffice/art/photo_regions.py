@@ -184,10 +184,14 @@ def outlines(labels: Labels, half_width: int) -> np.ndarray:
     picture (the photo's edge closes the regions that reach it), `2 * half_width + 1`
     pixels wide."""
     height, width = labels.shape
+    inset = half_width
+    if min(height, width) <= 2 * inset + 1:
+        # A sliver of a picture (a panorama fitted to the page) is all frame: the gate
+        # then says so, rather than this failing.
+        return np.ones((height, width), np.uint8)
     lines = np.zeros((height, width), np.uint8)
     lines[:, 1:] |= labels[:, 1:] != labels[:, :-1]
     lines[1:, :] |= labels[1:, :] != labels[:-1, :]
-    inset = half_width
     lines[:inset] = 0
     lines[height - inset:] = 0
     lines[:, :inset] = 0
