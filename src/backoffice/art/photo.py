@@ -50,9 +50,6 @@ SMOOTHING = {"toddlers": 3.0, "children": 2.0, "adults": 1.2}
 MIN_WIDTH_MM = {"toddlers": 3.0, "children": 2.0, "adults": 1.0}
 # Outline width over the audience's minimum stroke: the gate reads the thinnest 5 %.
 STROKE_MARGIN = {"toddlers": 1.1, "children": 1.25, "adults": 1.8}
-# Outlines are drawn where the thinnest stroke is at least this many pixels wide, so
-# their width can be set finely.
-LINE_PX = 6
 
 
 def _working(image: Image.Image) -> np.ndarray:
@@ -94,7 +91,8 @@ def photo_to_lines(image: Image.Image, *, art_px: tuple[int, int], audience: str
     rgb = _even_contrast(_working(image))
     height, width = rgb.shape[:2]
     # Working pixels → page pixels, as the clean-up will fit the picture.
-    page_scale = fitted_size((width, height), *art_px, dpi)[0] / width
+    fitted = fitted_size((width, height), *art_px, dpi)
+    page_scale = fitted[0] / width
     px_per_mm = dpi / MM_PER_INCH / page_scale
     stroke = band.min_stroke_pt / POINTS_PER_INCH * dpi / page_scale
     # A region must be big enough to colour even after its outline takes its share.
@@ -109,25 +107,35 @@ def photo_to_lines(image: Image.Image, *, art_px: tuple[int, int], audience: str
     segments = felzenszwalb(rgb, scale=60, sigma=0.6, min_size=int(max(20, min_area / 4)))
     labels = regions.smooth_borders(merged(segments.astype(np.int64)), SMOOTHING[audience])
 
-    up = max(1, min(math.floor(page_scale), math.ceil(LINE_PX / stroke)))
-    half_width = max(1, math.ceil((stroke * up * STROKE_MARGIN[audience] - 1) / 2))
-    drawn_mm = (2 * half_width + 1) / (px_per_mm * up)
+    # Outlines are drawn at the page's own resolution, so their width is exact on paper
+    # whatever the trim and the photo's size.
+    page_px_per_mm = dpi / MM_PER_INCH
+    half_width = max(1, math.ceil((stroke * page_scale * STROKE_MARGIN[audience] - 1) / 2))
+    drawn_mm = (2 * half_width + 1) / page_px_per_mm
     # Two outlines closer than a leak gap around a region print as one band of ink.
     min_width_mm = max(MIN_WIDTH_MM[audience], drawn_mm + 3 * LEAK_GAP_MM)
     labels = regions.drop_thin(labels, max(1, round(min_width_mm / 2 * px_per_mm)))
     labels = merged(regions.split_disconnected(labels))
 
-    if up > 1:
-        labels = cv2.resize(labels.astype(np.int32), (width * up, height * up),
-                            interpolation=cv2.INTER_NEAREST).astype(np.int64)
-    ink = regions.outlines(labels, half_width)
-    line_px_per_mm = px_per_mm * up
-    gap = max(1, round(LEAK_GAP_MM * 1.5 * line_px_per_mm / 2))
-    ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, regions.disk(gap))
+    labels = cv2.resize(labels.astype(np.int32), fitted,
+                        interpolation=cv2.INTER_NEAREST).astype(np.int64)
+    # Two outlines nearly touching are joined, so no gap lets colour leak between them.
+    closing = regions.disk(max(1, round(LEAK_GAP_MM * 1.5 * page_px_per_mm / 2)))
+
+    def drawn(labels: regions.Labels) -> np.ndarray:
+        ink: np.ndarray = cv2.morphologyEx(regions.outlines(labels, half_width),
+                                           cv2.MORPH_CLOSE, closing)
+        return ink
+
+    ink = drawn(labels)
+    labels, changed = regions.absorb_pockets(labels, ink, band.min_region_mm2
+                                             * page_px_per_mm ** 2, 2 * half_width + 2)
+    if changed:
+        ink = drawn(labels)
     ink = np.where(ink > 0, 255, 0).astype(np.uint8)
     # Specks of paper where outlines meet are inked, unless that would make a blob.
-    fill_crumbs(ink, int(band.min_region_mm2 * line_px_per_mm ** 2),
-                0.9 * BLOB_THICKNESS_MM * line_px_per_mm)
+    fill_crumbs(ink, int(band.min_region_mm2 * page_px_per_mm ** 2),
+                0.9 * BLOB_THICKNESS_MM * page_px_per_mm)
     return Image.fromarray(255 - ink, "L")
 
 

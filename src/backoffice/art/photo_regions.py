@@ -179,6 +179,34 @@ def drop_thin(labels: Labels, radius: int) -> Labels:
     return kept_labels
 
 
+def absorb_pockets(labels: Labels, ink: np.ndarray, min_area: float,
+                   reach: int) -> tuple[Labels, bool]:
+    """Where outlines close around a pocket of paper too small to colour (two borders
+    meeting at a narrow angle), give the pocket's region there to the neighbour it lies
+    against, so the next drawing has no outline around it. Returns the labels and
+    whether anything changed."""
+    count, pieces, stats, _ = cv2.connectedComponentsWithStats((ink == 0).astype(np.uint8),
+                                                               connectivity=4)
+    height, width = labels.shape
+    changed = False
+    for piece in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[piece])
+        if area >= min_area or x == 0 or y == 0 or x + w == width or y + h == height:
+            continue
+        rows = slice(max(0, y - reach), min(height, y + h + reach))
+        cols = slice(max(0, x - reach), min(width, x + w + reach))
+        pocket = pieces[rows, cols] == piece
+        crop = labels[rows, cols]
+        owner = int(np.bincount(crop[pocket]).argmax())
+        around = cv2.dilate(pocket.astype(np.uint8), disk(reach)) > 0
+        others = crop[around & (crop != owner)]
+        if others.size == 0:
+            continue
+        crop[around & (crop == owner)] = int(np.bincount(others).argmax())
+        changed = True
+    return labels, changed
+
+
 def outlines(labels: Labels, half_width: int) -> np.ndarray:
     """uint8 mask (1 = ink): every border between regions, and a frame around the whole
     picture (the photo's edge closes the regions that reach it), `2 * half_width + 1`
@@ -199,4 +227,9 @@ def outlines(labels: Labels, half_width: int) -> np.ndarray:
     lines[[inset, height - 1 - inset], inset:width - inset] = 1
     lines[inset:height - inset, [inset, width - 1 - inset]] = 1
     drawn: np.ndarray = cv2.dilate(lines, disk(half_width))
+    # The frame runs to the picture's edge, its corners square.
+    drawn[:inset] = 1
+    drawn[height - inset:] = 1
+    drawn[:, :inset] = 1
+    drawn[:, width - inset:] = 1
     return drawn
