@@ -181,3 +181,17 @@ def test_furniture_pages_are_placed_as_books_do() -> None:
     assert len(furniture.plan(3, single_sided=False, furniture=["thank_you"])) % 2 == 0
     with pytest.raises(ValueError):
         furniture.normalise(["cover_art"])
+
+
+def test_the_text_file_names_adopted_pages_tool_in_its_own_language() -> None:
+    ai = ai_answer([("imported", "previous system, cleaned"), ("openrouter", "flux")] * 12)
+    money = printing_cost.pricing("fr", "8.5x11", "white", 54)
+    facts = PrintFacts(trim="8.5x11", paper="white", interior_pages=54, isbn=None,
+                       book_language="fr", interior_file="x-interior.pdf",
+                       cover_file="x-cover.pdf")
+    french = listing_text(generate(_brief(), "fr", COPY_DIR), ai, money, facts)
+    assert "Outils d'IA utilisés : openrouter (flux), l’ancien système" in french
+    assert "previous system" not in french
+    english = listing_text(generate(_brief(), "en", COPY_DIR), ai,
+                           printing_cost.pricing("en", "8.5x11", "white", 54), facts)
+    assert "AI tools used: openrouter (flux), the previous system" in english

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backoffice.kdp import printing_cost, specs
-from backoffice.kdp.listing import AIAnswer, Listing, category_label
+from backoffice.kdp.listing import PREVIOUS_SYSTEM, AIAnswer, Listing, category_label
 
 LANGUAGE_NAMES = {"fr": {"fr": "Français", "en": "Anglais"},
                   "en": {"fr": "French", "en": "English"}}
@@ -41,6 +41,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "cover": "Couverture", "cover_value": "{file} (PDF prêt à imprimer)",
         "ai": "Contenu généré par l'IA", "ai_texts": "Textes", "ai_images": "Images",
         "ai_translations": "Traductions", "ai_tools": "Outils d'IA utilisés",
+        "previous_system": "l’ancien système",
         "ai_none": "Aucun", "ai_entire": "L'intégralité, avec peu ou pas de modifications",
         "ai_some": "Certaines parties ({count} images sur {total}), avec peu ou pas de "
                    "modifications",
@@ -74,6 +75,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "cover": "Book Cover", "cover_value": "{file} (print-ready PDF)",
         "ai": "AI-generated content", "ai_texts": "Texts", "ai_images": "Images",
         "ai_translations": "Translations", "ai_tools": "AI tools used",
+        "previous_system": "the previous system",
         "ai_none": "None", "ai_entire": "Entire work, with minimal or no editing",
         "ai_some": "Some sections ({count} of {total} images), with minimal or no editing",
         "territories": "Territories", "territories_value": "All territories (worldwide "
@@ -108,13 +110,16 @@ def _money(amount: object, currency: str, lang: str) -> str:
 def _ai_lines(labels: dict[str, str], sep: str, ai: AIAnswer) -> list[str]:
     if not ai.uses_ai:
         return [f"{labels['ai']}{sep}{labels['no']}"]
+    # The file is in the listing's language, the adopted pages' tool name too.
+    tools = [labels["previous_system"] if tool == PREVIOUS_SYSTEM else tool
+             for tool in ai.tools]
     images = (labels["ai_entire"] if ai.images == "entire" else
               labels["ai_some"].format(count=ai.ai_pages, total=ai.total_pages))
     return [f"{labels['ai']}{sep}{labels['yes']}",
             f"  {labels['ai_texts']}{sep}{labels['ai_none']}",
             f"  {labels['ai_images']}{sep}{images}",
             f"  {labels['ai_translations']}{sep}{labels['ai_none']}",
-            f"  {labels['ai_tools']}{sep}{', '.join(ai.tools)}"]
+            f"  {labels['ai_tools']}{sep}{', '.join(tools)}"]
 
 
 def listing_text(listing: Listing, ai: AIAnswer, money: printing_cost.Pricing,
