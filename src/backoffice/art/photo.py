@@ -49,6 +49,10 @@ TARGET_REGIONS = {"toddlers": 9, "children": 38, "adults": 260}
 SMOOTHING = {"toddlers": 3.0, "children": 2.0, "adults": 1.2}
 MIN_WIDTH_MM = {"toddlers": 3.0, "children": 2.0, "adults": 1.0}
 # Outline width over the audience's minimum stroke: the gate reads the thinnest 5 %.
+# Gaps up to this many leak gaps (quality.LEAK_GAP_MM) are joined: wider for the thin
+# adult lines, which the clean-up's tracing can part again, narrower for toddlers' thick
+# ones, where joining two outlines makes a black blob.
+CLOSING = {"toddlers": 1.0, "children": 1.5, "adults": 2.0}
 STROKE_MARGIN = {"toddlers": 1.1, "children": 1.25, "adults": 1.8}
 
 
@@ -120,12 +124,18 @@ def photo_to_lines(image: Image.Image, *, art_px: tuple[int, int], audience: str
     labels = cv2.resize(labels.astype(np.int32), fitted,
                         interpolation=cv2.INTER_NEAREST).astype(np.int64)
     # Two outlines nearly touching are joined, so no gap lets colour leak between them.
-    closing = regions.disk(max(1, round(LEAK_GAP_MM * 1.5 * page_px_per_mm / 2)))
+    closing = regions.disk(max(1, round(LEAK_GAP_MM * CLOSING[audience] * page_px_per_mm
+                                        / 2)))
 
     def drawn(labels: regions.Labels) -> np.ndarray:
-        ink: np.ndarray = cv2.morphologyEx(regions.outlines(labels, half_width),
-                                           cv2.MORPH_CLOSE, closing)
-        return ink
+        ink = regions.outlines(labels, half_width).astype(np.float32)
+        # The borders follow the working grid's steps (page_scale page pixels each): a
+        # blur of about one step and a threshold at half take the wobble out, without
+        # rounding the corners where outlines meet into blobs.
+        soft = cv2.GaussianBlur(ink, (0, 0), min(0.8 * half_width, page_scale))
+        closed: np.ndarray = cv2.morphologyEx((soft > 0.5).astype(np.uint8),
+                                              cv2.MORPH_CLOSE, closing)
+        return closed
 
     ink = drawn(labels)
     labels, changed = regions.absorb_pockets(labels, ink, band.min_region_mm2
