@@ -12,6 +12,7 @@ from backoffice.cli.listing import book_listing
 from backoffice.cli.support import (
     check_config,
     fail,
+    follow_job,
     migrate,
     settings_or_exit,
     stop_worker,
@@ -56,7 +57,7 @@ def book_create(
     from backoffice.features.creation import service
     from backoffice.features.creation.schemas import EbookCreate
     from backoffice.kdp.furniture import FURNITURE
-    from backoffice.queue import close_deferrers, transaction
+    from backoffice.queue import transaction
 
     settings = settings_or_exit()
     chosen = {"all": list(FURNITURE), "none": []}.get(
@@ -79,28 +80,10 @@ def book_create(
     except InvalidInput as exc:
         field, message = next(iter(exc.errors.items()))
         fail(f"{CLI_OPTION_NAMES.get(field, field)}: {message}")
-    status, review = "queued", list[int]()
-    if wait:
-        # Our own worker guarantees progress even when no server is running.
-        thread, loop = worker_in_thread(settings)
-        try:
-            status, review = wait_for_job(settings, ebook_id, job_id)
-        finally:
-            stop_worker(thread, loop)
-    close_deferrers()
-    if status == "needs_review":
-        typer.echo(f"book {ebook_id}: generation needs review: page(s) "
-                   f"{', '.join(map(str, review))} still fail the line-art gate; regenerate "
-                   "them or restore earlier versions, or an admin overrides the export with "
-                   "a reason",
-                   err=True)
-    else:
-        typer.echo(f"book {ebook_id}: generation {status}", err=True)
-    typer.echo(str(ebook_id))
-    if status in ("failed", "cancelled"):
-        raise typer.Exit(1)
-    if status == "needs_review":
-        raise typer.Exit(3)
+    follow_job(settings, ebook_id, job_id, wait=wait, ended="generation {status}",
+               needs_review="generation needs review: page(s) {pages} still fail the "
+               "line-art gate; regenerate them or restore earlier versions, or an admin "
+               "overrides the export with a reason")
 
 
 @book_app.command("list")

@@ -11,11 +11,9 @@ import typer
 from backoffice.cli.support import (
     check_config,
     fail,
+    follow_job,
     migrate,
     settings_or_exit,
-    stop_worker,
-    wait_for_job,
-    worker_in_thread,
 )
 
 OPTION_NAMES = {"title": "--title", "author": "--author", "subtitle": "--subtitle",
@@ -69,7 +67,7 @@ def _problems(settings: Any, rejected: list[Any]) -> list[str]:
 def _run(settings: Any, make: Any, *, wait: bool) -> None:
     """Create in one transaction (exit 2 on refused files or fields), then follow the job."""
     from backoffice.errors import Conflict, InvalidInput, NotFound, RejectedFiles
-    from backoffice.queue import close_deferrers, transaction
+    from backoffice.queue import transaction
 
     try:
         with transaction(settings) as session:
@@ -85,27 +83,11 @@ def _run(settings: Any, make: Any, *, wait: bool) -> None:
         fail(f"{OPTION_NAMES.get(field, field)}: {message}")
     except (NotFound, Conflict) as exc:
         fail(str(exc))
-    status, review = "queued", list[int]()
-    if wait:
-        thread, loop = worker_in_thread(settings)
-        try:
-            status, review = wait_for_job(settings, ebook_id, job_id)
-        finally:
-            stop_worker(thread, loop)
-    close_deferrers()
-    if status == "needs_review":
-        # As `book create --wait`: the book is saved; the pages to fix are named, exit 3.
-        typer.echo(f"book {ebook_id}: needs review: page(s) {', '.join(map(str, review))} "
-                   "made from your files fail the line-art gate; replace them or restore "
-                   "earlier versions, or an admin overrides the export with a reason",
-                   err=True)
-    else:
-        typer.echo(f"book {ebook_id}: {status}", err=True)
-    typer.echo(str(ebook_id))
-    if status in ("failed", "cancelled"):
-        raise typer.Exit(1)
-    if status == "needs_review":
-        raise typer.Exit(3)
+    # As `book create --wait`: the book is saved; pages to fix are named, exit 3.
+    follow_job(settings, ebook_id, job_id, wait=wait, ended="{status}",
+               needs_review="needs review: page(s) {pages} made from your files fail the "
+               "line-art gate; replace them or restore earlier versions, or an admin "
+               "overrides the export with a reason")
 
 
 def _warn(settings: Any, batch: Any, strict: bool) -> None:

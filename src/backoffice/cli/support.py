@@ -116,6 +116,34 @@ def stop_worker(thread: threading.Thread, loop: asyncio.AbstractEventLoop) -> No
     thread.join(timeout=20)
 
 
+def follow_job(settings: Settings, ebook_id: int, job_id: int, *, wait: bool,
+               ended: str, needs_review: str) -> None:
+    """After a command queued a book's job: with `wait`, follow it to its end with a
+    worker of our own (progress even when no server runs); say how it ended on stderr
+    (`ended` with {status}, or `needs_review` with {pages}), print the book id, and exit
+    1 if it failed or was cancelled, 3 if pages still fail the line-art gate."""
+    from backoffice.queue import close_deferrers
+
+    status, review = "queued", list[int]()
+    if wait:
+        thread, loop = worker_in_thread(settings)
+        try:
+            status, review = wait_for_job(settings, ebook_id, job_id)
+        finally:
+            stop_worker(thread, loop)
+    close_deferrers()
+    if status == "needs_review":
+        typer.echo(f"book {ebook_id}: " + needs_review.format(
+            pages=", ".join(map(str, review))), err=True)
+    else:
+        typer.echo(f"book {ebook_id}: " + ended.format(status=status), err=True)
+    typer.echo(str(ebook_id))
+    if status in ("failed", "cancelled"):
+        raise typer.Exit(1)
+    if status == "needs_review":
+        raise typer.Exit(3)
+
+
 def wait_for_job(settings: Settings, ebook_id: int, job_id: int) -> tuple[str, list[int]]:
     """A progress bar until the generation job ends (the step shows the sampler's steps
     of the page being drawn, "page 12: 6/25"); returns its final status and the pages
